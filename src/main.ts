@@ -1,4 +1,45 @@
-export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`istio-ts ${argv.join(' ')}\n`);
-  return 0;
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
+import { ExitCode, UserError } from './cli/errors.js';
+import { readStdin } from './resources/loader.js';
+import type { IO } from './cli/io.js';
+
+/** The process boundary: the only try/catch that turns errors into exit codes. */
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  const { program, exitCode } = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode();
+  } catch (e) {
+    return errorToExitCode(e, io);
+  }
+}
+
+export function errorToExitCode(e: unknown, io: IO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.OK;
+    // commander already printed "error: …"; every parse failure is a usage error.
+    return ExitCode.Usage;
+  }
+  if (e instanceof UserError) {
+    io.stderr.write(`Error: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`${e.hint}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  io.stderr.write(`Error: ${err?.message ?? String(e)}\n`);
+  if (io.env.ISTIO_TS_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
+  return ExitCode.Error;
+}
+
+function processIO(): IO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readStdin,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+  };
 }

@@ -1,0 +1,41 @@
+import type { MessageName } from '../messages/catalog.js';
+import type { FieldPath, Resource } from '../resources/types.js';
+import type { MeshConfig } from './mesh-config.js';
+import type { Snapshot } from './snapshot.js';
+
+/** What an analyzer hands to ctx.report: a catalog message id, its arguments, where it applies. */
+export interface Report {
+  /** The resource the message is about; omit for messages with no origin. */
+  readonly resource?: Resource;
+  readonly message: MessageName;
+  /** Positional arguments for the catalog template. */
+  readonly args?: readonly unknown[];
+  /** Field inside the resource, to point at its line (e.g. ['spec', 'http', 0, 'route', 0]). */
+  readonly path?: FieldPath;
+}
+
+export interface AnalysisContext {
+  readonly snapshot: Snapshot;
+  readonly mesh: MeshConfig;
+  readonly istioNamespace: string;
+  report(r: Report): void;
+}
+
+/**
+ * One analyzer: metadata plus one function (ESLint-rule style). `inputs` must all be available
+ * for it to run; `optionalInputs` are read when present.
+ */
+export interface Analyzer {
+  /** Upstream's metadata name, e.g. "virtualservice.GatewayAnalyzer". */
+  readonly name: string;
+  readonly description: string;
+  readonly inputs: readonly string[];
+  readonly optionalInputs?: readonly string[];
+  /** Every message the analyzer may emit; emitting another is a bug the engine reports. */
+  readonly messages: readonly MessageName[];
+  analyze(ctx: AnalysisContext): void;
+}
+
+export function defineAnalyzer(a: Analyzer): Analyzer {
+  return a;
+}

@@ -1,0 +1,42 @@
+import type { IO } from './io.js';
+import { decideColor, type ColorMode } from './io.js';
+import { UsageError } from './errors.js';
+
+/** Global flags, shared by every command (kubectl / istioctl names). */
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  istioNamespace: string;
+  output?: string;
+  color: ColorMode;
+}
+
+/** What a command's run function gets: streams, global flags, and lazily the cluster. */
+export class CommandContext {
+  constructor(
+    readonly io: IO,
+    readonly globals: GlobalOptions,
+  ) {}
+
+  get color(): boolean {
+    return decideColor(this.globals.color, this.io);
+  }
+
+  out(s: string): void {
+    this.io.stdout.write(s);
+  }
+
+  err(s: string): void {
+    this.io.stderr.write(s);
+  }
+
+  /** Picks -o from the allowed set (case-insensitive), or throws a usage error. */
+  outputFormat<T extends string>(allowed: readonly T[], fallback: T): T {
+    const o = this.globals.output;
+    if (o === undefined || o === '') return fallback;
+    const hit = allowed.find((a) => a.toLowerCase() === o.toLowerCase());
+    if (!hit) throw new UsageError(`invalid output format "${o}"; one of: ${allowed.join(', ')}`);
+    return hit;
+  }
+}

@@ -1,0 +1,73 @@
+import { Command, Option } from 'commander';
+import { commands } from '../commands/index.js';
+import { CommandContext, type GlobalOptions } from './context.js';
+import type { IO } from './io.js';
+import { VERSION } from './version.js';
+
+/** A command's body: gets the context and commander's positional args/options; returns an exit code. */
+export type Handler = (ctx: CommandContext, cmd: Command) => Promise<number>;
+export type Bind = (handler: Handler) => (...args: unknown[]) => Promise<void>;
+
+export interface CommandModule {
+  /** Adds the command to the program. `bind` wraps its handler so its exit code is recorded. */
+  register(program: Command, bind: Bind): void;
+}
+
+export interface Program {
+  readonly program: Command;
+  readonly exitCode: () => number;
+}
+
+export function buildProgram(io: IO): Program {
+  let code = 0;
+  const program = new Command('istio-ts')
+    .description('Install, inspect, lint and troubleshoot Istio — an istioctl-compatible CLI.')
+    .version(VERSION, '--version', 'print the istio-ts version and exit')
+    .addOption(new Option('-c, --kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, then ~/.kube/config)'))
+    .addOption(new Option('--context <name>', 'kubeconfig context to use'))
+    .addOption(new Option('-n, --namespace <ns>', 'namespace (default: the context\'s, else "default")'))
+    .addOption(new Option('-i, --istioNamespace <ns>', 'Istio control-plane namespace').default('istio-system').env('ISTIOCTL_ISTIONAMESPACE'))
+    .addOption(new Option('-o, --output <format>', 'output format (each command lists its own)'))
+    .addOption(new Option('--color <when>', 'color output').choices(['auto', 'always', 'never']).default('auto'))
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # Lint Istio configuration in CI, with no cluster (exit 79 on errors, in every output format)
+  istio-ts analyze -R ./manifests -o sarif > istio.sarif
+
+  # Analyze the live cluster, all namespaces
+  istio-ts analyze -A
+
+Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 analyze found issues.`,
+    );
+
+  const bind: Bind = (handler) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const g = cmd.optsWithGlobals() as Record<string, unknown>;
+    const globals: GlobalOptions = {
+      istioNamespace: String(g.istioNamespace ?? 'istio-system'),
+      color: (g.color as GlobalOptions['color']) ?? 'auto',
+      ...(g.kubeconfig ? { kubeconfig: String(g.kubeconfig) } : {}),
+      ...(g.context ? { context: String(g.context) } : {}),
+      ...(g.namespace ? { namespace: String(g.namespace) } : {}),
+      ...(g.output ? { output: String(g.output) } : {}),
+    };
+    code = await handler(new CommandContext(io, globals), cmd);
+  };
+  for (const m of commands) {
+    m.register(program, bind);
+  }
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput(program.configureOutput());
+    c.showHelpAfterError('(run with --help for usage)');
+  }
+  return { program, exitCode: () => code };
+}

@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { buildFileSnapshot } from '../../analysis/build.js';
+import { runAnalyzers, toDiagnostic, type Diagnostic } from '../../analysis/engine.js';
+import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../../analysis/mesh-config.js';
+import type { Analyzer } from '../../analysis/types.js';
+import { allAnalyzers } from '../../analyzers/index.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { levelRank } from '../../messages/types.js';
+import { loadInputs, type LoadProblem } from '../../resources/loader.js';
+import { friendlyName } from '../../resources/types.js';
+import { reaches, type Suppression, type Threshold } from './options.js';
+
+export interface AnalyzeRequest {
+  readonly files: readonly string[];
+  readonly recursive: boolean;
+  readonly allNamespaces: boolean;
+  readonly namespace: string;
+  readonly istioNamespace: string;
+  readonly analyzerNames: readonly string[];
+  readonly meshConfigFile?: string;
+  readonly suppressions: readonly Suppression[];
+  readonly addDefaults: boolean;
+  readonly readStdin: () => Promise<string>;
+}
+
+export interface AnalyzeResult {
+  /** Every finding after namespace filtering and suppression, sorted; parse problems included. */
+  readonly diagnostics: Diagnostic[];
+  readonly problems: LoadProblem[];
+  readonly executed: string[];
+  readonly skipped: { name: string; reason: string }[];
+  readonly files: string[];
+  readonly fileSkips: { file: string; reason: string }[];
+  readonly ignoredKinds: Map<string, number>;
+  readonly resourceCount: number;
+  readonly suppressedCount: number;
+}
+
+export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+export function selectAnalyzers(names: readonly string[], all: readonly Analyzer[] = allAnalyzers): Analyzer[] {
+  if (names.length === 0) return [...all];
+  const out: Analyzer[] = [];
+  for (const n of names) {
+    // "schema.ValidationAnalyzer" selects every per-kind schema analyzer.
+    const hits = all.filter((a) => a.name === n || a.name.startsWith(`${n}.`));
+    if (hits.length === 0) {
+      throw new UsageError(`unknown analyzer "${n}"`, 'Run "istio-ts analyze --list-analyzers" to see the names.');
+    }
+    for (const h of hits) if (!out.includes(h)) out.push(h);
+  }
+  return out;
+}
+
+export async function loadMeshConfig(file: string | undefined, istioNamespace: string): Promise<MeshConfig> {
+  const base = defaultMeshConfig(istioNamespace);
+  if (!file) return base;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`--meshConfigFile ${file}: ${(e as Error).message}`, ExitCode.NoInput);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new UserError(`--meshConfigFile ${file}: ${(e as Error).message.split('\n')[0]}`, ExitCode.DataErr);
+  }
+  if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
+    throw new UserError(`--meshConfigFile ${file}: a MeshConfig must be a mapping`, ExitCode.DataErr);
+  }
+  return applyMeshConfig(base, doc ?? {});
+}
+
+/** Offline analysis of files: load → snapshot → analyzers → filter → sort. */
+export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> {
+  const analyzers = selectAnalyzers(req.analyzerNames);
+  const mesh = await loadMeshConfig(req.meshConfigFile, req.istioNamespace);
+  const loaded = await loadInputs(req.files, { recursive: req.recursive, readStdin: req.readStdin });
+  const { snapshot, ignoredKinds } = buildFileSnapshot(loaded.objects, {
+    allNamespaces: req.allNamespaces,
+    namespace: req.namespace,
+    istioNamespace: req.istioNamespace,
+    meshConfig: mesh,
+    addDefaults: req.addDefaults,
+  });
+  const engine = runAnalyzers(analyzers, { snapshot, mesh, istioNamespace: req.istioNamespace });
+  const problemDiags = loaded.problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
+  let suppressed = 0;
+  const kept = engine.diagnostics.filter((d) => {
+    if (!req.allNamespaces && d.namespace && d.namespace !== req.namespace) return false;
+    if (isSuppressed(d, req.suppressions)) {
+      suppressed++;
+      return false;
+    }
+    return true;
+  });
+  return {
+    diagnostics: sortDedupe([...problemDiags, ...kept]),
+    problems: loaded.problems,
+    executed: engine.executed,
+    skipped: engine.skipped,
+    files: loaded.files,
+    fileSkips: loaded.skipped,
+    ignoredKinds,
+    resourceCount: snapshot.size,
+    suppressedCount: suppressed,
+  };
+}
+
+function problemToDiagnostic(p: LoadProblem): Diagnostic {
+  const d = toDiagnostic('loader', { message: p.type === 'parse' ? 'FileParseError' : 'InvalidResource', args: [p.message] });
+  return { ...d, file: p.file, ...(p.line ? { line: p.line } : {}), reference: p.line ? `${p.file}:${p.line}` : p.file };
+}
+
+export function isSuppressed(d: Diagnostic, sups: readonly Suppression[]): boolean {
+  const res = d.resource;
+  if (res) {
+    const ann = res.annotations[SUPPRESS_ANNOTATION];
+    if (ann !== undefined) {
+      const codes = ann.split(',').map((s) => s.trim().toUpperCase());
+      if (codes.includes('*') || codes.includes(d.code)) return true;
+    }
+  }
+  if (!sups.length || !d.origin) return false;
+  // Match the origin as istioctl prints it ("Pod testing/mypod"), and the form its help text
+  // shows ("Pod mypod.testing").
+  const alt = res && res.namespace ? `${res.object.kind} ${res.name}.${res.namespace}` : d.origin;
+  return sups.some((s) => s.code.test(d.code) && (s.resource.test(d.origin) || s.resource.test(alt)));
+}
+
+/** Upstream SortedDedupedCopy: drop exact duplicates; order by origin, then code, then text. */
+export function sortDedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const key = `${d.code}\u0000${d.origin}\u0000${d.reference}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out.sort(
+    (a, b) =>
+      cmp(a.file ?? '', b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      cmp(a.origin, b.origin) ||
+      levelRank(a.level) - levelRank(b.level) ||
+      cmp(a.code, b.code) ||
+      cmp(a.message, b.message),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The exit code, the same for every output format (istioctl loses it with -o json, istio#35054):
+ * 79 when an analyzer finding reaches --failure-threshold; else 65 when input did not parse
+ * (unless --ignore-unknown); else 66 when an input was missing; else 0.
+ */
+export function exitCodeFor(r: AnalyzeResult, failure: Threshold, ignoreUnknown: boolean): number {
+  const findings = r.diagnostics.filter((d) => d.analyzer !== 'loader');
+  if (findings.some((d) => reaches(d.level, failure))) return ExitCode.AnalyzerFoundIssues;
+  if (!ignoreUnknown && r.problems.some((p) => p.type !== 'io')) return ExitCode.DataErr;
+  if (r.problems.some((p) => p.type === 'io')) return ExitCode.NoInput;
+  return ExitCode.OK;
+}
+
+export { friendlyName };
