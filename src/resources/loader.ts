@@ -129,7 +129,7 @@ export function parseText(text: string, file: string, objects: LoadedObject[], p
     const start = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0]) ?? 1;
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
-      const pos = err.linePos?.[0];
+      const pos = err.pos ? lc.linePos(err.pos[0]) : undefined;
       problems.push({
         file,
         type: 'parse',

@@ -129,7 +129,7 @@ async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<number> {
     default: {
       const target = o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`;
       if (shown.length) ctx.out(renderLog(shown, painter(ctx.color)));
-      else if (result.diagnostics.length === 0) {
+      else if (result.diagnostics.length === 0 && result.problems.length === 0) {
         ctx.err(`${painter(ctx.color).ok('✔')} No validation issues found when analyzing ${target}.\n`);
       }
     }
@@ -139,6 +139,7 @@ async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<number> {
     ctx.err(`Error: Analyzers found issues when analyzing ${o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`}.\n`);
     ctx.err('See https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');
   }
+  if (code === 65 && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
   return code;
 }
 

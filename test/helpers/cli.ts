@@ -1,0 +1,25 @@
+import { main } from '../../src/main.js';
+import type { IO } from '../../src/cli/io.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams (no color, fixed env). */
+export async function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: IO = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    readStdin: async () => opts.stdin ?? '',
+    env: { NO_COLOR: '1', ...opts.env },
+    cwd: process.cwd(),
+    isTTY: false,
+    stdinIsTTY: false,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
