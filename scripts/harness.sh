@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Real-cluster test harness on loopback: kube-apiserver + etcd + KCM + scheduler + KWOK
+# (kwokctl binary runtime), a real istiod on the host and a fake sidecar per injected pod.
+#
+#   scripts/harness.sh build        build or reuse cached binaries (prints the bin dir)
+#   scripts/harness.sh up           start everything; prints `export KUBECONFIG=...`
+#   scripts/harness.sh env          print the exports and install flags for this harness
+#   scripts/harness.sh down         stop every process it started (by pid) and delete state
+#   scripts/harness.sh status       show pids and health
+#   scripts/harness.sh istiod       (re)start istiod + fake sidecar only (after your own install)
+#
+# Env:
+#   HARNESS_DIR      runtime state (default: <repo>/.harness/run)
+#   HARNESS_BIN      use binaries from this directory instead of building
+#   HARNESS_INSTALL  istioctl (default): render Istio with the pinned istioctl
+#                    (`manifest generate` + URL webhooks) and apply it, then start istiod;
+#                    none: cluster only (run your own install, then `harness.sh istiod`)
+#
+# Loopback only: every server binds 127.0.0.1; the node's only address is `localhost`;
+# webhooks are URL webhooks at https://localhost:15017; nothing dials pod/service IPs.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+H="$REPO/test/harness"
+RUN="${HARNESS_DIR:-$REPO/.harness/run}"
+CLUSTER=istio-ts
+KCFG="$RUN/kubeconfig"
+INSTALL_FLAGS="--set values.istiodRemote.injectionURL=https://localhost:15017/inject --set values.base.validationURL=https://localhost:15017/validate"
+
+log() { printf '[harness] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+bin_dir() {
+  if [[ -n "${HARNESS_BIN:-}" ]]; then echo "$HARNESS_BIN"; return; fi
+  if [[ -f "$RUN/bin" ]]; then cat "$RUN/bin"; return; fi
+  bash "$H/build.sh" | tail -n1
+}
+
+kc() { "$BIN/kubectl" --kubeconfig "$KCFG" "$@"; }
+
+# wait_for <seconds> <description> <command...>
+wait_for() {
+  local t="$1" what="$2"; shift 2
+  local end=$((SECONDS + t))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < end)) || { log "timed out after ${t}s waiting for $what"; return 1; }
+    sleep 1
+  done
+}
+
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_pidfile() { # pidfile
+  local f="$1" pid
+  [[ -f "$f" ]] || return 0
+  pid="$(cat "$f")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+start_cluster() {
+  local etcd="$BIN/etcd"
+  [[ -x "$etcd" ]] || etcd=/usr/bin/etcd # Debian etcd-server fallback
+  mkdir -p "$RUN"
+  sed -e "s#@BIN@#$BIN#g" -e "s#@ETCD@#$etcd#g" "$H/kwok.yaml.tmpl" >"$RUN/kwok.yaml"
+  export KWOK_WORKDIR="$RUN/kwok"
+  log "creating KWOK cluster ($BIN)"
+  local t0=$SECONDS
+  "$BIN/kwokctl" create cluster --name "$CLUSTER" -c "$RUN/kwok.yaml" \
+    --kubeconfig "$KCFG" --wait 3m >"$RUN/kwokctl.log" 2>&1 ||
+    { tail -n 30 "$RUN/kwokctl.log" >&2; die "kwokctl create cluster failed (see $RUN/kwokctl.log)"; }
+  log "cluster up in $((SECONDS - t0))s"
+  kc apply -f "$H/manifests/node.yaml" >/dev/null
+  wait_for 120 "node kwok-node-0 Ready" kc wait --for=condition=Ready node/kwok-node-0 --timeout=5s
+  wait_for 120 "default service account" kc get serviceaccount default -n default
+}
+
+render_istio() {
+  local out="$RUN/istio-manifest.yaml"
+  log "rendering Istio with the pinned istioctl (minimal profile, URL webhooks)"
+  # shellcheck disable=SC2086
+  "$BIN/istioctl" manifest generate --set profile=minimal $INSTALL_FLAGS >"$out" 2>"$RUN/istioctl.log" ||
+    { cat "$RUN/istioctl.log" >&2; die "istioctl manifest generate failed"; }
+  echo "$out"
+}
+
+apply_istio() {
+  local manifest
+  manifest="$(render_istio)"
+  kc create namespace istio-system --dry-run=client -o yaml | kc apply -f - >/dev/null
+  log "applying $(grep -c '^kind:' "$manifest") Istio objects"
+  kc apply --server-side --force-conflicts -f "$manifest" >"$RUN/apply.log" 2>&1 ||
+    { tail -n 20 "$RUN/apply.log" >&2; die "applying the Istio manifest failed"; }
+}
+
+start_istiod() {
+  stop_pidfile "$RUN/istiod.pid"
+  rm -rf "$RUN/istiod"; mkdir -p "$RUN/istiod"
+  sed -e "s#@RUN@#$RUN#g" "$H/manifests/istiod-on-host.yaml.tmpl" | kc apply -f - >/dev/null
+  log "starting istiod on the host (empty working dir, reads the istio/istio-sidecar-injector ConfigMaps)"
+  (
+    cd "$RUN/istiod"
+    export KUBECONFIG="$KCFG" POD_NAME=istiod-host POD_NAMESPACE=istio-system SERVICE_ACCOUNT=istiod \
+      REVISION=default CLUSTER_ID=Kubernetes PILOT_CERT_PROVIDER=istiod ISTIOD_CUSTOM_HOST=localhost \
+      JWT_POLICY=third-party-jwt PILOT_TRACE_SAMPLING=1 PILOT_ENABLE_ANALYSIS=false \
+      INJECTION_WEBHOOK_CONFIG_NAME=istio-sidecar-injector VALIDATION_WEBHOOK_CONFIG_NAME=istio-istio-system \
+      ISTIO_DUAL_STACK=false PLATFORM=""
+    exec "$BIN/pilot-discovery" discovery --kubeconfig "$KCFG" \
+      --httpAddr 127.0.0.1:8080 --grpcAddr 127.0.0.1:15010 --secureGRPCAddr 127.0.0.1:15012 \
+      --httpsAddr 127.0.0.1:15017 --monitoringAddr 127.0.0.1:15014 --ctrlz_address 127.0.0.1 \
+      --domain cluster.local --keepaliveMaxServerConnectionAge 30m --log_output_level default:info
+  ) >"$RUN/istiod.log" 2>&1 &
+  echo $! >"$RUN/istiod.pid"
+  local t0=$SECONDS
+  wait_for 180 "istiod /ready" curl -fsS --max-time 2 http://127.0.0.1:8080/ready ||
+    { tail -n 40 "$RUN/istiod.log" >&2; die "istiod did not become ready"; }
+  log "istiod ready in $((SECONDS - t0))s"
+  if kc get mutatingwebhookconfiguration istio-sidecar-injector >/dev/null 2>&1; then
+    wait_for 120 "injector caBundle" bash -c \
+      "[[ -n \"\$('$BIN/kubectl' --kubeconfig '$KCFG' get mutatingwebhookconfiguration istio-sidecar-injector -o jsonpath='{.webhooks[0].clientConfig.caBundle}')\" ]]" ||
+      die "istiod did not patch the injector caBundle"
+  fi
+}
+
+start_sidecar() {
+  stop_pidfile "$RUN/fake-sidecar.pid"
+  mkdir -p "$RUN/proxies"
+  "$BIN/fake-sidecar" --kubeconfig "$KCFG" --xds-address 127.0.0.1:15010 --state-dir "$RUN/proxies" \
+    >"$RUN/fake-sidecar.log" 2>&1 &
+  echo $! >"$RUN/fake-sidecar.pid"
+  wait_for 60 "fake sidecar" grep -q 'fake-sidecar ready' "$RUN/fake-sidecar.log" ||
+    { tail -n 20 "$RUN/fake-sidecar.log" >&2; die "fake sidecar did not start"; }
+}
+
+print_env() {
+  echo "export KUBECONFIG=$KCFG"
+  echo "export HARNESS_BIN=$BIN"
+  echo "export HARNESS_DIR=$RUN"
+  echo "export HARNESS_INSTALL_FLAGS='$INSTALL_FLAGS'"
+}
+
+cmd_up() {
+  local t0=$SECONDS
+  BIN="$(bin_dir)"
+  [[ -x "$BIN/kwokctl" ]] || die "no binaries in $BIN"
+  if alive "$RUN/istiod.pid" || [[ -d "$RUN/kwok/clusters/$CLUSTER" ]]; then
+    die "a harness is already running in $RUN (scripts/harness.sh down first)"
+  fi
+  mkdir -p "$RUN"; echo "$BIN" >"$RUN/bin"
+  start_cluster
+  if [[ "${HARNESS_INSTALL:-istioctl}" == istioctl ]]; then
+    apply_istio
+    start_istiod
+    start_sidecar
+  fi
+  log "harness up in $((SECONDS - t0))s"
+  print_env
+}
+
+cmd_istiod() {
+  BIN="$(bin_dir)"
+  start_istiod
+  start_sidecar
+  print_env
+}
+
+cmd_down() {
+  BIN="$(bin_dir 2>/dev/null || true)"
+  stop_pidfile "$RUN/fake-sidecar.pid"
+  stop_pidfile "$RUN/istiod.pid"
+  if [[ -d "$RUN/kwok/clusters/$CLUSTER" ]]; then
+    if [[ -x "${BIN:-}/kwokctl" ]]; then
+      KWOK_WORKDIR="$RUN/kwok" "$BIN/kwokctl" delete cluster --name "$CLUSTER" --kubeconfig "$KCFG" \
+        >>"$RUN/kwokctl.log" 2>&1 || log "kwokctl delete cluster failed; stopping by pid files"
+    fi
+    # whatever kwokctl left running: stop it by its pid files
+    for f in "$RUN"/kwok/clusters/"$CLUSTER"/pids/*.pid; do [[ -e "$f" ]] && stop_pidfile "$f"; done
+    rm -rf "$RUN/kwok"
+  fi
+  rm -f "$RUN/bin"
+  log "harness down"
+}
+
+cmd_status() {
+  for f in "$RUN"/*.pid "$RUN"/kwok/clusters/"$CLUSTER"/pids/*.pid; do
+    [[ -e "$f" ]] || continue
+    if alive "$f"; then echo "running $(basename "$f" .pid) pid $(cat "$f")"; else echo "dead    $(basename "$f" .pid)"; fi
+  done
+}
+
+case "${1:-}" in
+  build) bash "$H/build.sh" | tail -n1 ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env) BIN="$(bin_dir)"; print_env ;;
+  status) cmd_status ;;
+  istiod) cmd_istiod ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
+esac

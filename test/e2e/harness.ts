@@ -1,0 +1,166 @@
+// Helpers for e2e tests against the loopback harness (see scripts/harness.sh).
+// Everything talks to 127.0.0.1 only: the apiserver, and pods via `kubectl port-forward`.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inject } from 'vitest';
+
+const execFileP = promisify(execFile);
+
+export function harnessEnv(): Record<string, string> {
+  return inject('harnessEnv');
+}
+
+export function kubectlPath(): string {
+  const bin = harnessEnv().HARNESS_BIN;
+  return bin ? join(bin, 'kubectl') : 'kubectl';
+}
+
+/** Runs kubectl against the harness; resolves stdout, rejects with stderr on failure. */
+export async function kubectl(args: string[], input?: string, timeoutMs = 60_000): Promise<string> {
+  const env = { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG };
+  if (input === undefined) {
+    const { stdout } = await execFileP(kubectlPath(), args, { env, timeout: timeoutMs, maxBuffer: 64 << 20 });
+    return stdout;
+  }
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(kubectlPath(), args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolvePromise(out);
+      else reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${err}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+export async function kubectlJSON<T = any>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
+}
+
+export async function apply(manifest: object | string, namespace?: string): Promise<void> {
+  const text = typeof manifest === 'string' ? manifest : JSON.stringify(manifest);
+  await kubectl(['apply', ...(namespace ? ['-n', namespace] : []), '-f', '-'], text);
+}
+
+/** Polls fn until it returns a truthy value (or stops throwing). */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, intervalMs = 500): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Creates a fresh namespace; returns its name and a cleanup function. */
+export async function createNamespace(prefix: string, labels: Record<string, string> = {}): Promise<{ name: string; cleanup: () => Promise<void> }> {
+  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  await waitFor(`serviceaccount default in ${name}`, () => kubectl(['get', 'serviceaccount', 'default', '-n', name]).then(() => true), 60_000);
+  return {
+    name,
+    cleanup: async () => {
+      await kubectl(['delete', 'namespace', name, '--wait=false', '--ignore-not-found']).catch(() => undefined);
+    },
+  };
+}
+
+export function deployment(name: string, opts: { replicas?: number; port?: number; labels?: Record<string, string>; annotations?: Record<string, string> } = {}): object {
+  const labels = { app: name, version: 'v1', ...(opts.labels ?? {}) };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas: opts.replicas ?? 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels, annotations: opts.annotations ?? {} },
+        spec: {
+          containers: [{ name: 'app', image: 'example.invalid/app:1', ports: [{ name: 'http', containerPort: opts.port ?? 8080 }] }],
+        },
+      },
+    },
+  };
+}
+
+export function service(name: string, port = 8080): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port, targetPort: port }] },
+  };
+}
+
+/** Waits until `count` pods with label app=<app> are Running and Ready; returns them. */
+export async function runningPods(namespace: string, app: string, count: number, timeoutMs = 90_000): Promise<any[]> {
+  return waitFor(`${count} running pods app=${app} in ${namespace}`, async () => {
+    const list = await kubectlJSON(['get', 'pods', '-n', namespace, '-l', `app=${app}`]);
+    const ready = list.items.filter(
+      (p: any) => p.status?.phase === 'Running' && p.status?.podIP && !p.metadata.deletionTimestamp &&
+        (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    );
+    return ready.length === count ? ready : undefined;
+  }, timeoutMs);
+}
+
+export interface PortForward {
+  localPort: number;
+  close: () => void;
+}
+
+/** `kubectl port-forward <target> :<remotePort>` on 127.0.0.1; resolves with the local port. */
+export function portForward(namespace: string, target: string, remotePort: number, timeoutMs = 30_000): Promise<PortForward> {
+  return new Promise((resolvePromise, reject) => {
+    const env = { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG };
+    const child: ChildProcess = spawn(kubectlPath(), ['port-forward', '-n', namespace, '--address', '127.0.0.1', target, `:${remotePort}`], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`port-forward ${target} ${remotePort} did not start: ${out}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({ localPort: Number(m[1]), close: () => child.kill('SIGTERM') });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`port-forward exited ${code}: ${out}`));
+    });
+  });
+}
+
+/** GET through a fresh port-forward; bounded by a timeout. */
+export async function getViaPortForward(namespace: string, target: string, remotePort: number, path: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+  const pf = await portForward(namespace, target, remotePort);
+  try {
+    const res = await fetch(`http://127.0.0.1:${pf.localPort}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+    return { status: res.status, body: await res.text() };
+  } finally {
+    pf.close();
+  }
+}
