@@ -1,4 +1,15 @@
 import type { Analyzer } from '../../analysis/types.js';
+import { conflictingMeshGatewayHostsAnalyzer } from './conflicting-mesh-gateway-hosts-analyzer.js';
+import { destinationHostAnalyzer } from './destination-host-analyzer.js';
+import { destinationRuleAnalyzer } from './destination-rule-analyzer.js';
+import { gatewayAnalyzer } from './gateway-analyzer.js';
+import { jwtClaimRouteAnalyzer } from './jwt-claim-route-analyzer.js';
 
 /** The virtualservice analyzers, sorted by name. */
-export const analyzers: readonly Analyzer[] = [];
+export const analyzers: readonly Analyzer[] = [
+  conflictingMeshGatewayHostsAnalyzer,
+  destinationHostAnalyzer,
+  destinationRuleAnalyzer,
+  gatewayAnalyzer,
+  jwtClaimRouteAnalyzer,
+];
