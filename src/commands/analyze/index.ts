@@ -1,14 +1,11 @@
 import { Option, type Command } from 'commander';
-import { allAnalyzers } from '../../analyzers/index.js';
-import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../cli/errors.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
-import { VERSION } from '../../cli/version.js';
-import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYaml } from '../../output/diagnostics.js';
-import { painter } from '../../output/paint.js';
-import { OUTPUTS, parseSuppressions, parseThreshold, reaches, type AnalyzeOutput } from './options.js';
-import { analyzeFiles, exitCodeFor, type AnalyzeResult } from './run.js';
 
+import { OUTPUTS } from './formats.js';
+
+// Registration only: flags and help. The implementation is imported when the command runs, so
+// `istio-ts --version` and other commands do not pay for the analyzers.
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function parseBool(flag: string) {
@@ -56,100 +53,7 @@ Examples:
   kustomize build overlays/prod | istio-ts analyze -    # stdin
   istio-ts analyze -S "IST0102=Namespace kube-*" -R .   # suppress with globs`,
       )
-      .action(bind(runAnalyze));
+      .action(bind(async (ctx, cmd) => (await import('./action.js')).runAnalyze(ctx, cmd)));
   },
 };
 
-async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as {
-    useKube?: boolean;
-    allNamespaces: boolean;
-    recursive: boolean;
-    outputThreshold: string;
-    failureThreshold: string;
-    suppress: string[];
-    analyzer: string[];
-    listAnalyzers: boolean;
-    meshConfigFile?: string;
-    ignoreUnknown: boolean;
-    defaultResources: boolean;
-    verbose: boolean;
-  };
-  const files = cmd.args;
-  // Validate everything before reading any input (and before any cluster call).
-  const format = ctx.outputFormat<AnalyzeOutput>(OUTPUTS, 'log');
-  const outputThreshold = parseThreshold('--output-threshold', o.outputThreshold);
-  const failureThreshold = parseThreshold('--failure-threshold', o.failureThreshold);
-  const suppressions = parseSuppressions(o.suppress, (w) => ctx.err(`Warning: ${w}\n`));
-  if (o.listAnalyzers) {
-    for (const a of allAnalyzers) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
-    return 0;
-  }
-  const useKube = o.useKube ?? files.length === 0;
-  if (useKube) {
-    throw new UsageError(
-      'live-cluster analysis is not available yet in this build of istio-ts',
-      'Pass files or directories to analyze them offline, e.g. "istio-ts analyze -R manifests/".',
-    );
-  }
-  if (files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
-  const namespace = ctx.globals.namespace ?? 'default';
-  const result = await analyzeFiles({
-    files,
-    recursive: o.recursive,
-    allNamespaces: o.allNamespaces,
-    namespace,
-    istioNamespace: ctx.globals.istioNamespace,
-    analyzerNames: o.analyzer,
-    ...(o.meshConfigFile ? { meshConfigFile: o.meshConfigFile } : {}),
-    suppressions,
-    addDefaults: o.defaultResources,
-    readStdin: ctx.io.readStdin,
-  });
-  for (const p of result.problems.filter((p) => p.type === 'io')) ctx.err(`Error: ${p.file}: ${p.message}\n`);
-  if (o.verbose) printVerbose(ctx, result);
-  const shown = outputThreshold === 'None' ? [] : result.diagnostics.filter((d) => reaches(d.level, outputThreshold));
-  const isFailure = (d: (typeof shown)[number]) => reaches(d.level, failureThreshold);
-  switch (format) {
-    case 'json':
-      ctx.out(renderJson(shown));
-      break;
-    case 'yaml':
-      ctx.out(renderYaml(shown));
-      break;
-    case 'sarif':
-      ctx.out(renderSarif(shown, VERSION));
-      break;
-    case 'junit':
-      ctx.out(renderJunit(shown, result.executed, isFailure));
-      break;
-    case 'github':
-      ctx.out(renderGithub(shown));
-      break;
-    default: {
-      const target = o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`;
-      if (shown.length) ctx.out(renderLog(shown, painter(ctx.color)));
-      else if (result.diagnostics.length === 0 && result.problems.length === 0) {
-        ctx.err(`${painter(ctx.color).ok('✔')} No validation issues found when analyzing ${target}.\n`);
-      }
-    }
-  }
-  const code = exitCodeFor(result, failureThreshold, o.ignoreUnknown);
-  if (code === 79 && format === 'log') {
-    ctx.err(`Error: Analyzers found issues when analyzing ${o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`}.\n`);
-    ctx.err('See https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');
-  }
-  if (code === 65 && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
-  return code;
-}
-
-function printVerbose(ctx: CommandContext, r: AnalyzeResult) {
-  ctx.err(`Analyzed ${r.resourceCount} resources from ${r.files.length} file(s).\n`);
-  for (const s of r.fileSkips) ctx.err(`Skipped file ${s.file}: ${s.reason}\n`);
-  for (const [k, n] of r.ignoredKinds) ctx.err(`Ignored ${n} object(s) of kind ${k} (not analyzed)\n`);
-  if (r.suppressedCount) ctx.err(`Suppressed ${r.suppressedCount} message(s).\n`);
-  ctx.err('Executed analyzers:\n');
-  for (const n of r.executed) ctx.err(`    ${n}\n`);
-  ctx.err('Skipped analyzers:\n');
-  for (const s of r.skipped) ctx.err(`    ${s.name}: ${s.reason}\n`);
-}

@@ -3,8 +3,7 @@ import { catalog } from '../../messages/catalog.js';
 import type { Level } from '../../messages/types.js';
 
 export type Threshold = Level | 'None';
-export const OUTPUTS = ['log', 'json', 'yaml', 'sarif', 'junit', 'github'] as const;
-export type AnalyzeOutput = (typeof OUTPUTS)[number];
+export { OUTPUTS, type AnalyzeOutput } from './formats.js';
 
 export function parseThreshold(flag: string, v: string): Threshold {
   const t = ['Info', 'Warning', 'Error', 'None'].find((x) => x.toLowerCase() === v.toLowerCase());
