@@ -82,6 +82,9 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
       }
     }
   }
+  if (result.otherNamespaceCount > 0) {
+    ctx.err(`Note: ${result.otherNamespaceCount} finding(s) in namespaces other than "${namespace}" were not reported; use -A to see all namespaces.\n`);
+  }
   const code = exitCodeFor(result, failureThreshold, o.ignoreUnknown);
   if (code === 79 && format === 'log') {
     ctx.err(`Error: Analyzers found issues when analyzing ${o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`}.\n`);

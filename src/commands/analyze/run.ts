@@ -35,6 +35,8 @@ export interface AnalyzeResult {
   readonly ignoredKinds: Map<string, number>;
   readonly resourceCount: number;
   readonly suppressedCount: number;
+  /** Findings hidden because their namespace is not the selected one (no -A). */
+  readonly otherNamespaceCount: number;
 }
 
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
@@ -89,8 +91,12 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
   const engine = runAnalyzers(analyzers, { snapshot, mesh, istioNamespace: req.istioNamespace });
   const problemDiags = loaded.problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
   let suppressed = 0;
+  let otherNamespace = 0;
   const kept = engine.diagnostics.filter((d) => {
-    if (!req.allNamespaces && d.namespace && d.namespace !== req.namespace) return false;
+    if (!req.allNamespaces && d.namespace && d.namespace !== req.namespace) {
+      otherNamespace++;
+      return false;
+    }
     if (isSuppressed(d, req.suppressions)) {
       suppressed++;
       return false;
@@ -107,6 +113,7 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     ignoredKinds,
     resourceCount: snapshot.size,
     suppressedCount: suppressed,
+    otherNamespaceCount: otherNamespace,
   };
 }
 
