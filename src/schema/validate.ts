@@ -1,0 +1,54 @@
+import type { MessageName } from '../messages/catalog.js';
+import { groupOf, versionOf } from '../resources/kinds.js';
+import type { FieldPath, K8sObject } from '../resources/types.js';
+import { findCrd, servedVersions } from './crds.js';
+import { semanticChecks } from './semantic.js';
+import { formatPath, validateStructural } from './validator.js';
+
+/** A validation finding, ready for ctx.report: catalog message, template args, field path. */
+export interface SchemaFinding {
+  readonly message: Extract<
+    MessageName,
+    'SchemaValidationError' | 'SchemaWarning' | 'VirtualServiceUnreachableRule' | 'VirtualServiceIneffectiveMatch' | 'UnsupportedApiVersion'
+  >;
+  readonly args: readonly unknown[];
+  readonly path?: FieldPath;
+}
+
+/**
+ * Everything the API server and istiod's validating webhook would say about one Istio object:
+ * the served apiVersion, the CRD's structural schema with its CEL rules, then upstream's semantic
+ * checks. Semantic checks run only on structurally valid objects, as the webhook only sees those.
+ */
+export function validateIstioObject(object: K8sObject): SchemaFinding[] {
+  const group = groupOf(object.apiVersion);
+  const crd = findCrd(group, object.kind);
+  if (!crd) return [];
+  const version = versionOf(object.apiVersion);
+  const v = crd.versions.find((x) => x.name === version && x.served);
+  if (!v) {
+    return [{ message: 'UnsupportedApiVersion', args: [object.apiVersion, object.kind, servedVersions(crd).map((s) => `${group}/${s}`).join(', ')], path: ['apiVersion'] }];
+  }
+  const out: SchemaFinding[] = [];
+  const violations = validateStructural(`${group}/${object.kind}/${version}`, v, object);
+  for (const x of violations) {
+    out.push({ message: 'SchemaValidationError', args: [`${formatPath(x.at) || '<root>'}: ${x.detail}`], path: x.path });
+  }
+  if (v.deprecated) {
+    out.push({ message: 'SchemaWarning', args: [v.deprecationWarning ?? `${object.apiVersion} ${object.kind} is deprecated`], path: ['apiVersion'] });
+  }
+  if (violations.length) return out;
+  const { problems, rules } = semanticChecks(object.kind, object);
+  for (const p of problems) {
+    const where = formatPath(p.path);
+    out.push({ message: p.warning ? 'SchemaWarning' : 'SchemaValidationError', args: [where ? `${where}: ${p.text}` : p.text], path: p.path });
+  }
+  for (const { section, finding: f } of rules) {
+    if (f.kind === 'unreachable') {
+      out.push({ message: 'VirtualServiceUnreachableRule', args: [f.ruleno, f.reason], path: ['spec', section, f.rule] });
+    } else {
+      out.push({ message: 'VirtualServiceIneffectiveMatch', args: [f.ruleno, f.matchno, f.dupno], path: ['spec', section, f.rule, 'match', f.match] });
+    }
+  }
+  return out;
+}
