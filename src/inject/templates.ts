@@ -1,0 +1,33 @@
+/**
+ * The injection templates istio-ts ships: Go text/template text, read from
+ * src/inject/templates/*.tmpl. The same text goes into the istio-sidecar-injector ConfigMap
+ * (`istio-ts install` / `manifest generate`) and is rendered by `kube-inject`, so the webhook and
+ * offline injection cannot drift.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Template names in the injector config, and the file each one lives in. */
+export const BUILTIN_TEMPLATE_FILES: Readonly<Record<string, string>> = {
+  sidecar: 'sidecar.tmpl',
+};
+
+function templateDirs(): URL[] {
+  // From src/inject/ (vitest, ts sources) the folder is ./templates; from the built dist/inject/
+  // it is ../../src/inject/templates unless a build step copied the files next to the JS.
+  return [new URL('./templates/', import.meta.url), new URL('../../src/inject/templates/', import.meta.url)];
+}
+
+let cache: Record<string, string> | null = null;
+
+/** The built-in templates by name (cached after the first read). */
+export function builtinTemplates(): Readonly<Record<string, string>> {
+  if (cache) return cache;
+  const out: Record<string, string> = {};
+  for (const [name, file] of Object.entries(BUILTIN_TEMPLATE_FILES)) {
+    const dir = templateDirs().find((d) => existsSync(new URL(file, d)));
+    if (!dir) throw new Error(`injection template ${file} not found next to ${import.meta.url}`);
+    out[name] = readFileSync(new URL(file, dir), 'utf8');
+  }
+  cache = out;
+  return out;
+}
