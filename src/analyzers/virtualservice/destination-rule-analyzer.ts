@@ -8,7 +8,8 @@ import { mirrorDestinations, routeDestinations, type RouteDestination } from '..
  * other host is taken as a name in the referring resource's namespace. So "reviews" in a
  * VirtualService in default matches a DestinationRule for "reviews.default.svc.cluster.local",
  * while an external host such as "api.example.com" only matches a DestinationRule in the
- * VirtualService's own namespace.
+ * VirtualService's own namespace. Both sides go through the same FQDN conversion, so that
+ * namespace-less manifests (read with -A) still pair a short name with its DestinationRule.
  */
 function key(namespace: string, name: string, subset: string): string {
   return `${namespace}/${name}#${subset}`;
@@ -29,7 +30,7 @@ export const destinationRuleAnalyzer = defineAnalyzer({
     }
     const missing = (ns: string, d: RouteDestination) => {
       if (!d.subset) return false;
-      const n = resourceNameFromHost(ns, d.host);
+      const n = resourceNameFromHost(ns, convertHostToFqdn(ns, d.host));
       return !known.has(key(n.namespace, n.name, d.subset));
     };
     for (const vs of ctx.snapshot.list('VirtualService')) {

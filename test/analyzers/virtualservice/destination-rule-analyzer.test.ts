@@ -13,5 +13,10 @@ describe('virtualservice.DestinationRuleAnalyzer', () => {
         { code: 'IST0101', origin: 'VirtualService shop/cart-beta', line: 54 },
       ],
     },
+    {
+      name: 'namespace-less manifests pair short hosts with their DestinationRule',
+      files: ['namespaceless.yaml'],
+      expected: [{ code: 'IST0101', origin: 'VirtualService reviews-next', line: 37 }],
+    },
   ]);
 });
