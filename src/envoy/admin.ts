@@ -1,0 +1,186 @@
+/**
+ * Access to an Envoy admin API. Two sources stand behind one interface, so every command works
+ * the same on a live pod and on a saved file:
+ *  - FileAdmin: a saved /config_dump, /clusters?format=json, /clusters, /stats or /logging body;
+ *  - PortForwardAdmin: the pod's admin port (15000) through a Kubernetes port-forward.
+ * Fetching is kept apart from printing: extractors in this folder take the text these return.
+ */
+import http from 'node:http';
+import type { KubeClient, PortForwardSession } from '../kube/types.js';
+
+export interface EnvoyAdmin {
+  /** "pod.namespace" or the file path, for messages and multi-pod output. */
+  readonly target: string;
+  /** GET an admin path such as "config_dump?mask=bootstrap" (no leading slash); the body as text. */
+  get(path: string): Promise<string>;
+  /** POST (Envoy's /logging only changes levels on POST). */
+  post(path: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export class AdminError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+/** What a saved admin response holds, guessed from its first bytes. */
+export type AdminTextKind = 'config_dump' | 'clusters_json' | 'clusters_text' | 'stats_json' | 'stats_text' | 'logging' | 'unknown';
+
+export function classifyAdminText(text: string): AdminTextKind {
+  const head = text.slice(0, 8192);
+  const t = head.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    if (/"configs"\s*:/.test(head)) return 'config_dump';
+    if (/"cluster_statuses"\s*:/.test(head)) return 'clusters_json';
+    if (/"stats"\s*:/.test(head)) return 'stats_json';
+    return 'unknown';
+  }
+  if (/^configs\s*:/m.test(head)) return 'config_dump';
+  if (t.startsWith('active loggers:')) return 'logging';
+  const first = t.split('\n', 1)[0] ?? '';
+  // /clusters text: "<cluster>::<host>::<stat>::<value>" (and "<cluster>::default_priority::…").
+  if (first.includes('::')) return 'clusters_text';
+  if (/^[^\s:]+: /.test(first)) return 'stats_text';
+  return 'unknown';
+}
+
+/** Which saved kinds can answer an admin path. */
+export function kindsForPath(path: string): AdminTextKind[] {
+  const [p, q = ''] = path.split('?');
+  switch (p) {
+    case 'config_dump':
+      return ['config_dump'];
+    case 'clusters':
+      return q.includes('format=json') ? ['clusters_json'] : ['clusters_text', 'clusters_json'];
+    case 'stats':
+      return q.includes('format=json') ? ['stats_json'] : ['stats_text', 'stats_json'];
+    case 'logging':
+      return ['logging'];
+    default:
+      return [];
+  }
+}
+
+const DESCRIBE: Record<AdminTextKind, string> = {
+  config_dump: 'an Envoy /config_dump',
+  clusters_json: 'an Envoy /clusters?format=json response',
+  clusters_text: 'an Envoy /clusters response',
+  stats_json: 'an Envoy /stats?format=json response',
+  stats_text: 'an Envoy /stats response',
+  logging: 'an Envoy /logging response',
+  unknown: 'no Envoy admin response istio-ts recognizes',
+};
+
+export class FileAdmin implements EnvoyAdmin {
+  readonly kind: AdminTextKind;
+  constructor(
+    readonly target: string,
+    readonly text: string,
+  ) {
+    this.kind = classifyAdminText(text);
+  }
+
+  async get(path: string): Promise<string> {
+    const ok = kindsForPath(path);
+    if (!ok.includes(this.kind)) {
+      throw new AdminError(`${this.target} holds ${DESCRIBE[this.kind]}, but this needs ${DESCRIBE[ok[0] ?? 'unknown']}`, `Save it with: kubectl exec POD -c istio-proxy -- curl -s localhost:15000/${path}`);
+    }
+    return this.text;
+  }
+
+  async post(path: string): Promise<string> {
+    if (path.includes('?')) throw new AdminError(`cannot change log levels in a saved file (${this.target}); pass a pod instead of --file`);
+    return this.get(path);
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface PortForwardOptions {
+  port: number;
+  /** Per request, milliseconds. */
+  timeoutMs: number;
+}
+
+/** One port-forward per pod, opened on first use and reused for every request to that pod. */
+export class PortForwardAdmin implements EnvoyAdmin {
+  readonly target: string;
+  private session: Promise<PortForwardSession> | undefined;
+
+  constructor(
+    private readonly kube: KubeClient,
+    readonly pod: { name: string; namespace: string },
+    private readonly opts: PortForwardOptions,
+  ) {
+    this.target = `${pod.name}.${pod.namespace}`;
+  }
+
+  private open(): Promise<PortForwardSession> {
+    this.session ??= this.kube.portForward(this.pod.namespace, this.pod.name, this.opts.port);
+    return this.session;
+  }
+
+  get(path: string): Promise<string> {
+    return this.request('GET', path);
+  }
+
+  post(path: string): Promise<string> {
+    return this.request('POST', path);
+  }
+
+  private async request(method: string, path: string): Promise<string> {
+    const s = await this.open();
+    return httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target);
+  }
+
+  async close(): Promise<void> {
+    if (this.session) await (await this.session).close();
+  }
+}
+
+export function httpRequest(port: number, method: string, path: string, timeoutMs: number, target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: `/${path.replace(/^\//, '')}`, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) {
+          reject(new AdminError(`${target}: Envoy admin ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`));
+        } else resolve(body);
+      });
+    });
+    req.on('timeout', () => req.destroy(new AdminError(`${target}: Envoy admin ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).')));
+    req.on('error', (e) => reject(e instanceof AdminError ? e : new AdminError(`${target}: cannot reach the Envoy admin port: ${e.message}`, 'Is the pod running with an istio-proxy sidecar? Check --proxy-admin-port.')));
+    req.end();
+  });
+}
+
+/** Runs fn over items with at most `limit` in flight; results keep the input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Parses "30s", "2m", "1500ms" or a bare number of seconds. */
+export function parseDuration(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}

@@ -1,0 +1,107 @@
+/**
+ * An Envoy /config_dump response, split into its typed sections. Envoy returns one entry per
+ * admin.v3.*ConfigDump type in `configs`; some sections (ECDS) may appear more than once, one per
+ * extension type, and istioctl merges them in order.
+ */
+import { parse as parseYaml } from 'yaml';
+
+export type Obj = Record<string, unknown>;
+
+export interface ConfigDump {
+  readonly configs: readonly Obj[];
+}
+
+export const SECTION = {
+  bootstrap: 'envoy.admin.v3.BootstrapConfigDump',
+  clusters: 'envoy.admin.v3.ClustersConfigDump',
+  endpoints: 'envoy.admin.v3.EndpointsConfigDump',
+  listeners: 'envoy.admin.v3.ListenersConfigDump',
+  routes: 'envoy.admin.v3.RoutesConfigDump',
+  secrets: 'envoy.admin.v3.SecretsConfigDump',
+  ecds: 'envoy.admin.v3.EcdsConfigDump',
+} as const;
+export type SectionName = keyof typeof SECTION;
+
+export class ConfigDumpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigDumpError';
+  }
+}
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+export function obj(v: unknown): Obj {
+  return isObj(v) ? v : {};
+}
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+export function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v))) return Number(v);
+  return 0;
+}
+/** Reads a field by its proto name or its JSON (camelCase) name; dumps saved by istioctl use the latter. */
+export function field(o: Obj, protoName: string): unknown {
+  if (protoName in o) return o[protoName];
+  const camel = protoName.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  return o[camel];
+}
+
+/** Parses a config dump from JSON (what /config_dump returns) or YAML (as some people save it). */
+export function parseConfigDump(text: string, source = 'config dump'): ConfigDump {
+  let data: unknown;
+  const first = text.trimStart()[0];
+  try {
+    data = first === '{' || first === '[' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigDumpError(`${source} is not valid JSON or YAML: ${(e as Error).message}`);
+  }
+  return configDumpFromValue(data, source);
+}
+
+export function configDumpFromValue(data: unknown, source = 'config dump'): ConfigDump {
+  if (!isObj(data) || !Array.isArray(data.configs)) {
+    throw new ConfigDumpError(`${source} is not an Envoy config dump (no "configs" list)`);
+  }
+  return { configs: data.configs.filter(isObj) };
+}
+
+function typeOf(c: Obj): string {
+  const t = str(c['@type']);
+  const slash = t.lastIndexOf('/');
+  return slash >= 0 ? t.slice(slash + 1) : t;
+}
+
+/** All entries of one section type, in dump order. */
+export function sections(dump: ConfigDump, name: SectionName): Obj[] {
+  const want = SECTION[name];
+  return dump.configs.filter((c) => typeOf(c) === want);
+}
+
+/** The first entry of a section, or undefined when the dump does not have it. */
+export function section(dump: ConfigDump, name: SectionName): Obj | undefined {
+  return sections(dump, name)[0];
+}
+
+export function requireSection(dump: ConfigDump, name: SectionName): Obj {
+  const s = section(dump, name);
+  if (!s) throw new ConfigDumpError(`config dump has no ${SECTION[name]}`);
+  return s;
+}
+
+/** The admin query that fetches only what a section needs (istio#53931: a full dump can time out). */
+export const MASK: Record<SectionName, string> = {
+  bootstrap: 'config_dump?mask=bootstrap',
+  clusters: 'config_dump?mask=dynamic_active_clusters,dynamic_warming_clusters,static_clusters',
+  listeners: 'config_dump?mask=dynamic_listeners,static_listeners',
+  routes: 'config_dump?mask=dynamic_route_configs,static_route_configs',
+  secrets: 'config_dump?mask=dynamic_active_secrets,dynamic_warming_secrets',
+  endpoints: 'config_dump?include_eds=true',
+  ecds: 'config_dump?include_eds=true',
+};
