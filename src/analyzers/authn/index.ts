@@ -1,4 +1,5 @@
 import type { Analyzer } from '../../analysis/types.js';
+import blockedCidrsAnalyzer from './blocked-cidrs-analyzer.js';
 
 /** The authn analyzers, sorted by name. */
-export const analyzers: readonly Analyzer[] = [];
+export const analyzers: readonly Analyzer[] = [blockedCidrsAnalyzer];
