@@ -1,4 +1,5 @@
 import type { Analyzer } from '../../analysis/types.js';
+import condition from './condition.js';
 
 /** The conditions analyzers, sorted by name. */
-export const analyzers: readonly Analyzer[] = [];
+export const analyzers: readonly Analyzer[] = [condition];

@@ -1,4 +1,5 @@
 import type { Analyzer } from '../../analysis/types.js';
+import envoyPatch from './envoy-patch.js';
 
 /** The envoyfilter analyzers, sorted by name. */
-export const analyzers: readonly Analyzer[] = [];
+export const analyzers: readonly Analyzer[] = [envoyPatch];

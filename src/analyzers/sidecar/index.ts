@@ -1,4 +1,5 @@
 import type { Analyzer } from '../../analysis/types.js';
+import selector from './selector.js';
 
 /** The sidecar analyzers, sorted by name. */
-export const analyzers: readonly Analyzer[] = [];
+export const analyzers: readonly Analyzer[] = [selector];
