@@ -1,5 +1,8 @@
 import { kindInfo, KINDS, lookupKind, WORKLOAD_KINDS } from '../resources/kinds.js';
 import type { LoadedObject } from '../resources/loader.js';
+
+/** An object with or without a file position (objects from the cluster have none). */
+export type SourcedObject = Pick<LoadedObject, 'object'> & Partial<Pick<LoadedObject, 'source' | 'locate'>>;
 import type { K8sObject, Labels, Resource } from '../resources/types.js';
 import { asStringMap, get, isPlainObject } from '../util/objects.js';
 import type { MeshConfig } from './mesh-config.js';
@@ -13,6 +16,10 @@ export interface BuildOptions {
   readonly meshConfig: MeshConfig;
   /** Add the default ingress gateway Pod and Service (istioctl file mode does). */
   readonly addDefaults: boolean;
+  /** Make Pods from workload templates (offline: yes; a live cluster has real pods). Default true. */
+  readonly synthesizePods?: boolean;
+  /** Kinds the source could list (live mode); offline, a kind is available when the input has one. */
+  readonly availableKinds?: ReadonlySet<string>;
 }
 
 export interface BuildResult {
@@ -22,7 +29,7 @@ export interface BuildResult {
 }
 
 /** Turns loaded objects into a snapshot, the way file mode sees the world (see README "Offline analysis"). */
-export function buildFileSnapshot(loaded: readonly LoadedObject[], opts: BuildOptions): BuildResult {
+export function buildFileSnapshot(loaded: readonly SourcedObject[], opts: BuildOptions): BuildResult {
   const resources: Resource[] = [];
   const ignoredKinds = new Map<string, number>();
   const present = new Set<string>();
@@ -46,19 +53,19 @@ export function buildFileSnapshot(loaded: readonly LoadedObject[], opts: BuildOp
     present.add(info.kind);
   }
   const synthesized: Resource[] = [];
-  for (const r of resources) {
+  for (const r of opts.synthesizePods === false ? [] : resources) {
     if (!WORKLOAD_KINDS.has(r.kind)) continue;
     const pod = podFromWorkload(r);
     if (pod) synthesized.push(pod);
   }
   if (synthesized.length) present.add('Pod');
   const defaults = opts.addDefaults ? defaultResources(opts, resources) : [];
-  const available = new Set<string>(present);
+  const available = new Set<string>([...present, ...(opts.availableKinds ?? [])]);
   for (const k of KINDS) if (k.config) available.add(k.kind);
   return { snapshot: new Snapshot([...resources, ...synthesized, ...defaults], available), ignoredKinds };
 }
 
-function toResource(l: LoadedObject, kind: string, namespaced: boolean, opts: BuildOptions): Resource {
+function toResource(l: SourcedObject, kind: string, namespaced: boolean, opts: BuildOptions): Resource {
   const meta = l.object.metadata;
   const name = meta.name ?? meta.generateName ?? '';
   let namespace = namespaced ? (meta.namespace ?? '') : '';
@@ -71,8 +78,8 @@ function toResource(l: LoadedObject, kind: string, namespaced: boolean, opts: Bu
     labels: asStringMap(meta.labels),
     annotations: asStringMap(meta.annotations),
     object: l.object,
-    source: l.source,
-    locate: l.locate,
+    ...(l.source ? { source: l.source } : {}),
+    ...(l.locate ? { locate: l.locate } : {}),
   };
 }
 

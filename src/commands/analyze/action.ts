@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { allAnalyzers } from '../../analyzers/index.js';
 import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../cli/errors.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import type { KubeClient } from '../../kube/types.js';
 import { VERSION } from '../../cli/version.js';
 import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYaml } from '../../output/diagnostics.js';
 import { painter } from '../../output/paint.js';
@@ -22,6 +23,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     ignoreUnknown: boolean;
     defaultResources: boolean;
     verbose: boolean;
+    revision?: string;
   };
   const files = cmd.args;
   // Validate everything before reading any input (and before any cluster call).
@@ -34,14 +36,24 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     return 0;
   }
   const useKube = o.useKube ?? files.length === 0;
+  if (!useKube && files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
+  let live: { kube: KubeClient; revision?: string } | undefined;
   if (useKube) {
-    throw new UsageError(
-      'live-cluster analysis is not available yet in this build of istio-ts',
-      'Pass files or directories to analyze them offline, e.g. "istio-ts analyze -R manifests/".',
-    );
+    const { connect } = await import('../../kube/client.js');
+    try {
+      const kube = await connect({
+        env: ctx.io.env,
+        ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
+        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+        ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+      });
+      live = { kube, ...(o.revision ? { revision: o.revision } : {}) };
+    } catch (e) {
+      throw new UserError(`cannot reach the cluster: ${(e as Error).message}`, ExitCode.Error, 'To analyze files without a cluster, pass them with --use-kube=false.');
+    }
   }
-  if (files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
-  const namespace = ctx.globals.namespace ?? 'default';
+  // Offline, namespace-less objects belong to -n (else "default"); live, to the context's namespace.
+  const namespace = ctx.globals.namespace ?? live?.kube.defaultNamespace ?? 'default';
   const result = await analyzeFiles({
     files,
     recursive: o.recursive,
@@ -53,7 +65,9 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     suppressions,
     addDefaults: o.defaultResources,
     readStdin: ctx.io.readStdin,
+    ...(live ? { live } : {}),
   });
+  for (const u of result.unlisted) ctx.err(`Warning: could not list ${u.kind}: ${u.reason}; analyzers that need it were skipped\n`);
   for (const p of result.problems.filter((p) => p.type === 'io')) ctx.err(`Error: ${p.file}: ${p.message}\n`);
   if (o.verbose) printVerbose(ctx, result);
   const shown = outputThreshold === 'None' ? [] : result.diagnostics.filter((d) => reaches(d.level, outputThreshold));

@@ -34,6 +34,7 @@ export const analyzeCommand: CommandModule = {
       .option('--meshConfigFile <file>', 'MeshConfig YAML to use instead of the default (or the cluster\'s)')
       .option('--ignore-unknown', 'do not fail (exit 65) on documents that do not parse', false)
       .option('--no-default-resources', 'do not assume the default istio-ingressgateway Pod and Service exist')
+      .option('-r, --revision <rev>', 'control-plane revision whose mesh config (ConfigMap istio-<rev>) applies in live mode')
       .option('-v, --verbose', 'print which analyzers ran, which were skipped and why, to stderr', false)
       .addHelpText(
         'after',

@@ -7,6 +7,8 @@ import type { Analyzer } from '../../analysis/types.js';
 import { allAnalyzers } from '../../analyzers/index.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { levelRank } from '../../messages/types.js';
+import { collectLive, type LiveCollection } from '../../analysis/live.js';
+import type { KubeClient } from '../../kube/types.js';
 import { loadInputs, type LoadProblem } from '../../resources/loader.js';
 import { friendlyName } from '../../resources/types.js';
 import { reaches, type Suppression, type Threshold } from './options.js';
@@ -22,6 +24,8 @@ export interface AnalyzeRequest {
   readonly suppressions: readonly Suppression[];
   readonly addDefaults: boolean;
   readonly readStdin: () => Promise<string>;
+  /** Analyze the live cluster, with the files layered on top (file objects take precedence). */
+  readonly live?: { readonly kube: KubeClient; readonly revision?: string };
 }
 
 export interface AnalyzeResult {
@@ -37,6 +41,8 @@ export interface AnalyzeResult {
   readonly suppressedCount: number;
   /** Findings hidden because their namespace is not the selected one (no -A). */
   readonly otherNamespaceCount: number;
+  /** Live mode: kinds that could not be listed (RBAC, API errors), with why. */
+  readonly unlisted: { kind: string; reason: string }[];
 }
 
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
@@ -55,8 +61,15 @@ export function selectAnalyzers(names: readonly string[], all: readonly Analyzer
   return out;
 }
 
-export async function loadMeshConfig(file: string | undefined, istioNamespace: string): Promise<MeshConfig> {
-  const base = defaultMeshConfig(istioNamespace);
+export async function loadMeshConfig(file: string | undefined, istioNamespace: string, clusterMesh?: string): Promise<MeshConfig> {
+  let base = defaultMeshConfig(istioNamespace);
+  if (clusterMesh !== undefined) {
+    try {
+      base = applyMeshConfig(base, parseYaml(clusterMesh) ?? {});
+    } catch (e) {
+      throw new UserError(`the cluster's mesh config (ConfigMap ${istioNamespace}/istio, data.mesh) does not parse: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
   if (!file) return base;
   let text: string;
   try {
@@ -79,14 +92,21 @@ export async function loadMeshConfig(file: string | undefined, istioNamespace: s
 /** Offline analysis of files: load → snapshot → analyzers → filter → sort. */
 export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> {
   const analyzers = selectAnalyzers(req.analyzerNames);
-  const mesh = await loadMeshConfig(req.meshConfigFile, req.istioNamespace);
   const loaded = await loadInputs(req.files, { recursive: req.recursive, readStdin: req.readStdin });
-  const { snapshot, ignoredKinds } = buildFileSnapshot(loaded.objects, {
+  let live: LiveCollection | undefined;
+  if (req.live) {
+    const kinds = analyzers.flatMap((a) => [...a.inputs, ...(a.optionalInputs ?? [])]);
+    live = await collectLive(req.live.kube, kinds, { istioNamespace: req.istioNamespace, ...(req.live.revision ? { revision: req.live.revision } : {}) });
+  }
+  const mesh = await loadMeshConfig(req.meshConfigFile, req.istioNamespace, live?.meshConfigText);
+  const { snapshot, ignoredKinds } = buildFileSnapshot([...(live?.objects ?? []), ...loaded.objects], {
     allNamespaces: req.allNamespaces,
     namespace: req.namespace,
     istioNamespace: req.istioNamespace,
     meshConfig: mesh,
-    addDefaults: req.addDefaults,
+    addDefaults: req.addDefaults && !live,
+    synthesizePods: !live,
+    ...(live ? { availableKinds: live.available } : {}),
   });
   const engine = runAnalyzers(analyzers, { snapshot, mesh, istioNamespace: req.istioNamespace });
   const problemDiags = loaded.problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
@@ -114,6 +134,7 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     resourceCount: snapshot.size,
     suppressedCount: suppressed,
     otherNamespaceCount: otherNamespace,
+    unlisted: live?.unavailable ?? [],
   };
 }
 
