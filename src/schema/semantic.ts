@@ -291,9 +291,9 @@ function checkServiceEntry(spec: Obj, c: Collector) {
   hosts.forEach((h, i) => {
     if (typeof h !== 'string') return;
     c.error(['spec', 'hosts', i], wildcardDomainError(h));
-    // Envoy cannot resolve a wildcard name; DNS resolution needs concrete hosts or endpoints.
-    if (h.startsWith('*') && (resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN') && arr(spec.endpoints).length === 0) {
-      c.error(['spec', 'hosts', i], `wildcard host ${h} is not allowed with ${resolution} resolution and no endpoints`);
+    // Without endpoints, DNS resolution looks the hosts up themselves, so they must be FQDNs.
+    if (h.includes('*') && (resolution === 'DNS' || resolution === 'DNS_ROUND_ROBIN') && arr(spec.endpoints).length === 0) {
+      c.error(['spec', 'hosts', i], `hosts must be FQDN if no endpoints are provided for resolution mode ${resolution}`);
     }
   });
   arr(spec.addresses).forEach((a, i) => {

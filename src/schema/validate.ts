@@ -18,7 +18,8 @@ export interface SchemaFinding {
 /**
  * Everything the API server and istiod's validating webhook would say about one Istio object:
  * the served apiVersion, the CRD's structural schema with its CEL rules, then upstream's semantic
- * checks. Semantic checks run only on structurally valid objects, as the webhook only sees those.
+ * checks. The webhook only sees schema-valid objects, but a CI user wants every problem at once,
+ * so semantic checks also run on invalid objects (they read fields defensively).
  */
 export function validateIstioObject(object: K8sObject): SchemaFinding[] {
   const group = groupOf(object.apiVersion);
@@ -37,9 +38,12 @@ export function validateIstioObject(object: K8sObject): SchemaFinding[] {
   if (v.deprecated) {
     out.push({ message: 'SchemaWarning', args: [v.deprecationWarning ?? `${object.apiVersion} ${object.kind} is deprecated`], path: ['apiVersion'] });
   }
-  if (violations.length) return out;
   const { problems, rules } = semanticChecks(object.kind, object);
+  // A field the schema already rejected is not judged again (a string port is not also "out of range").
+  const rejected = violations.map((x) => x.path);
+  const under = (p: FieldPath) => rejected.some((r) => r.length <= p.length && r.every((s, i) => s === p[i]));
   for (const p of problems) {
+    if (under(p.path)) continue;
     const where = formatPath(p.path);
     out.push({ message: p.warning ? 'SchemaWarning' : 'SchemaValidationError', args: [where ? `${where}: ${p.text}` : p.text], path: p.path });
   }
