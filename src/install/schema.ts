@@ -59,7 +59,7 @@ const k8s = {
     topologySpreadConstraints: objArr,
     volumes: objArr,
     volumeMounts: objArr,
-    overlays: objArr,
+    // k8s.overlays (path patches on rendered objects) is not implemented; refusing it beats ignoring it.
   },
 };
 

@@ -23,7 +23,6 @@ export interface K8sSettings {
   readinessProbe?: Tree;
   volumes?: Tree[];
   volumeMounts?: Tree[];
-  overlays?: Tree[];
 }
 
 export interface ComponentSpec {
