@@ -9,7 +9,8 @@ import { parsePodRef, resolvePod, resolveSelector } from '../kube/podref.js';
 import { FileAdmin, PortForwardAdmin, type EnvoyAdmin } from './admin.js';
 
 export interface SourceOptions {
-  file?: string;
+  /** One saved response, or several (proxy-stats --summary takes /stats and /clusters). */
+  file?: string | string[];
   pod?: string;
   selector?: string;
   /** -n, if given. */
@@ -35,7 +36,8 @@ export class SourceError extends Error {
 
 /** Checks the combination of pod, -f and -l without touching files or the cluster. */
 export function validateSource(cmdName: string, o: Pick<SourceOptions, 'file' | 'pod' | 'selector'>, allowSelector = false): void {
-  const n = Number(Boolean(o.file)) + Number(Boolean(o.pod)) + Number(Boolean(o.selector));
+  const hasFile = Array.isArray(o.file) ? o.file.length > 0 : Boolean(o.file);
+  const n = Number(hasFile) + Number(Boolean(o.pod)) + Number(Boolean(o.selector));
   if (n === 0) {
     throw new SourceError(`${cmdName} requires pod name or --file parameter`, 'usage', allowSelector ? 'Pass POD[.NAMESPACE], deploy/NAME, -l SELECTOR or -f FILE.' : 'Pass POD[.NAMESPACE], deploy/NAME or -f FILE.');
   }
@@ -44,15 +46,22 @@ export function validateSource(cmdName: string, o: Pick<SourceOptions, 'file' | 
 }
 
 export async function openSources(o: SourceOptions): Promise<EnvoyAdmin[]> {
-  if (o.file) {
-    let text: string;
-    try {
-      text = o.file === '-' ? await o.readStdin() : await readFile(o.file, 'utf8');
-    } catch (e) {
-      throw new SourceError(`cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'noinput');
+  const files = typeof o.file === 'string' ? [o.file] : (o.file ?? []);
+  if (files.length > 0) {
+    const out: EnvoyAdmin[] = [];
+    for (const f of files) {
+      let text: string;
+      try {
+        text = f === '-' ? await o.readStdin() : await readFile(f, 'utf8');
+      } catch (e) {
+        throw new SourceError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'noinput');
+      }
+      out.push(new FileAdmin(f === '-' ? '<stdin>' : f, text));
     }
-    return [new FileAdmin(o.file === '-' ? '<stdin>' : o.file, text)];
+    return out;
   }
+  // A malformed reference is a usage error: report it before loading the Kubernetes client.
+  if (o.pod) parsePodRef(o.pod, o.namespace ?? 'default');
   const kube = await o.kube();
   const ns = o.namespace ?? kube.defaultNamespace;
   const pf = { port: o.adminPort, timeoutMs: o.timeoutMs };

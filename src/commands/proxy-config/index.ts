@@ -187,7 +187,7 @@ async function runSecret(ctx: CommandContext, cmd: Command): Promise<number> {
   const admins = await openAdmins(ctx, cmd, 'proxy-config secret');
   return withAdmins(admins, async () => {
     const dump = await fetchDump(admins, 'secrets');
-    if (format === 'short') ctx.out(R.renderSecrets(listSecrets(dump, new Date()), { withType: false }));
+    if (format === 'short') ctx.out(R.renderSecrets(listSecrets(dump, now(ctx)), { withType: false }));
     else ctx.out(R.renderStructured(stripType(redactSecrets(requireSection(dump, 'secrets'))), format));
     return 0;
   });
@@ -235,7 +235,7 @@ async function runAll(ctx: CommandContext, cmd: Command): Promise<number> {
         R.renderClusters(clusterRows(filterClusters(listClusters(dump), { ...(o.fqdn ? { fqdn: o.fqdn } : {}), ...(o.subset ? { subset: o.subset } : {}), ...(o.direction ? { direction: o.direction } : {}), port })), s),
       h('LISTENER INFO') + R.renderListeners(listenerRows(filterListeners(listListeners(dump), { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port }), o.verbose), o.verbose, s),
       h('ROUTE INFO') + R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), o.name ? { name: o.name } : {}), o.verbose), o.verbose, s),
-      h('SECRET INFO') + R.renderSecrets(listSecrets(dump, new Date()), s),
+      h('SECRET INFO') + R.renderSecrets(listSecrets(dump, now(ctx)), s),
       h('ENDPOINTS INFO') + R.renderEds(edsRows(listEds(dump, endpointFilter(o as { address?: string; port?: string; cluster?: string; status?: string }))), s),
     ];
     ctx.out(parts.join('\n'));
@@ -266,6 +266,14 @@ async function runLog(ctx: CommandContext, cmd: Command): Promise<number> {
     ctx.out(outputs.join(''));
     return 0;
   });
+}
+
+/** Certificate validity is judged against this clock; ISTIO_TS_NOW pins it for goldens. */
+function now(ctx: CommandContext): Date {
+  const pinned = ctx.io.env.ISTIO_TS_NOW;
+  const d = pinned ? new Date(pinned) : new Date();
+  if (Number.isNaN(d.getTime())) throw new UsageError(`ISTIO_TS_NOW: "${pinned}" is not a date`);
+  return d;
 }
 
 function stripType<T extends Record<string, unknown>>(o: T): Omit<T, '@type'> {

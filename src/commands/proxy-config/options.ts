@@ -26,7 +26,7 @@ export function parseBoolFlag(flag: string) {
 }
 
 export interface AdminCommonOptions {
-  file?: string;
+  file?: string | string[];
   selector?: string;
   proxyAdminPort?: string;
   timeout?: string;

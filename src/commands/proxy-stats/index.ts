@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/context.js';
+import { UsageError } from '../../cli/errors.js';
+import type { Bind, CommandModule } from '../../cli/program.js';
+import { AdminError, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
+import { parseClustersJson } from '../../envoy/host-status.js';
+import { filterPrometheus, filterStats, parseStats, summarizeStats } from '../../envoy/stats.js';
+import { openAdmins, withAdmins } from '../proxy-config/options.js';
+import { renderStatLines, renderSummary } from './render.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export const proxyStatsCommand: CommandModule = {
+  register(program: Command, bind: Bind) {
+    program
+      .command('proxy-stats')
+      .description("Show a proxy's Envoy statistics, or a per-cluster failure summary (--summary)")
+      .argument('[pod]', 'pod as [type/]name[.namespace]')
+      .option('-f, --file <file>', 'a saved /stats, /stats?format=json, /clusters or /clusters?format=json response (repeatable with --summary)', collect, [])
+      .option('-l, --selector <selector>', 'every running pod matching this label selector')
+      .option('--type <type>', 'server (the /stats endpoint) or clusters (the /clusters endpoint)', 'server')
+      .option('--filter <regexp>', 'only stats whose name matches this regular expression')
+      .option('--summary', 'per upstream cluster: connect failures, 5xx, overflows, timeouts, retries, ejections, healthy hosts', false)
+      .option('--include-internal', 'with --summary, also list xds-grpc, agent and passthrough clusters', false)
+      .option('--proxy-admin-port <port>', 'Envoy admin port in the pod', '15000')
+      .option('--timeout <duration>', 'per-request timeout for the Envoy admin API', '30s')
+      .option('--concurrency <n>', 'pods handled at once with -l', '10')
+      .addHelpText(
+        'after',
+        `
+Output (-o): short (default), json, prom (server stats in Prometheus format; live only).
+
+Examples:
+  istio-ts proxy-stats productpage-v1-7d4b8.default --filter 'upstream_rq_5xx|cx_connect_fail'
+  istio-ts proxy-stats deploy/reviews --summary
+  istio-ts proxy-stats --summary -f stats.txt -f clusters.json`,
+      )
+      .action(bind(runProxyStats));
+  },
+};
+
+interface Opts {
+  file: string[];
+  type: string;
+  filter?: string;
+  summary: boolean;
+  includeInternal: boolean;
+  concurrency: string;
+}
+
+async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<number> {
+  const o = cmd.opts() as Opts;
+  const format = ctx.outputFormat(['short', 'json', 'prom'] as const, 'short');
+  if (o.type !== 'server' && o.type !== 'clusters') throw new UsageError(`--type: "${o.type}" is not one of server, clusters`);
+  let re: RegExp | undefined;
+  if (o.filter) {
+    try {
+      re = new RegExp(o.filter);
+    } catch (e) {
+      throw new UsageError(`--filter: ${(e as Error).message}`);
+    }
+  }
+  if (o.summary && format === 'prom') throw new UsageError('--summary prints short or json output, not prom');
+  if (format === 'prom' && o.type === 'clusters') throw new UsageError('-o prom is only available for --type server');
+  if (o.file.length > 1 && !o.summary) throw new UsageError('more than one --file only makes sense with --summary (one /stats and one /clusters response)');
+  const concurrency = Number(o.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: "${o.concurrency}" is not a positive integer`);
+  const admins = await openAdmins(ctx, cmd, 'proxy-stats', { allowSelector: true });
+  const isFile = o.file.length > 0;
+  return withAdmins(admins, async () => {
+    const targets: EnvoyAdmin[][] = isFile ? [admins] : admins.map((a) => [a]);
+    const outputs = await mapLimit(targets, concurrency, async (group) => {
+      const name = group.map((a) => a.target).join(', ');
+      const prefix = targets.length > 1 ? `${name}:\n` : '';
+      if (o.summary) {
+        const statsText = await firstAnswer(group, 'stats');
+        const clustersText = await firstAnswer(group, 'clusters?format=json');
+        if (statsText === undefined && clustersText === undefined) throw new AdminError(`${name}: neither /stats nor /clusters?format=json is available`);
+        const summary = summarizeStats(statsText === undefined ? undefined : parseStats(statsText), clustersText === undefined ? undefined : parseClustersJson(clustersText), {
+          includeInternal: o.includeInternal,
+        });
+        if (format === 'json') return { target: name, ...summary };
+        return prefix + renderSummary(summary, name);
+      }
+      const a = group[0]!;
+      if (o.type === 'clusters') {
+        if (format === 'json') return JSON.parse(await a.get('clusters?format=json')) as unknown;
+        const text = await a.get('clusters');
+        return prefix + text.split('\n').filter((l) => l && (!re || re.test(l))).map((l) => `${l}\n`).join('');
+      }
+      if (format === 'prom') return prefix + filterPrometheus(await a.get('stats/prometheus'), re);
+      const stats = filterStats(parseStats(await a.get(format === 'json' ? 'stats?format=json' : 'stats')), re);
+      if (format === 'json') return targets.length > 1 ? { target: name, stats } : stats;
+      return prefix + renderStatLines(stats);
+    });
+    if (format === 'json') {
+      const value = outputs.length === 1 ? outputs[0] : outputs;
+      ctx.out(`${JSON.stringify(value, null, 2)}\n`);
+    } else ctx.out((outputs as string[]).join(''));
+    return 0;
+  });
+}
+
+/** The first source that can answer a path (with files, the one holding that kind of response). */
+async function firstAnswer(group: readonly EnvoyAdmin[], path: string): Promise<string | undefined> {
+  let lastError: unknown;
+  for (const a of group) {
+    try {
+      return await a.get(path);
+    } catch (e) {
+      lastError = e;
+      // A live proxy must answer; a missing file kind only narrows the summary.
+      if (!(a.target && 'kind' in a)) throw e;
+    }
+  }
+  if (group.length === 1 && !('kind' in group[0]!)) throw lastError;
+  return undefined;
+}

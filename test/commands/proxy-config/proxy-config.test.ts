@@ -1,0 +1,68 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
+
+const dir = 'fixtures/envoy/sidecar';
+const dump = path.join(dir, 'config_dump.json');
+// The fixture's workload certificate is valid for one day from 2026-11-21T12:29:54Z.
+const env = { ISTIO_TS_NOW: '2026-11-21T18:00:00Z' };
+
+const goldens: { name: string; args: string[]; golden: string }[] = [
+  { name: 'cluster table', args: ['pc', 'cluster', '-f', dump], golden: 'cluster.golden.txt' },
+  { name: 'cluster filtered by fqdn and subset', args: ['pc', 'clusters', '-f', dump, '--fqdn', 'reviews', '--subset', 'v2'], golden: 'cluster-reviews-v2.golden.txt' },
+  { name: 'cluster json', args: ['pc', 'c', '-f', dump, '--port', '9080', '--direction', 'outbound', '-o', 'json'], golden: 'cluster-9080.golden.json' },
+  { name: 'listener table', args: ['pc', 'listener', '-f', dump], golden: 'listener.golden.txt' },
+  { name: 'listener short form', args: ['pc', 'listeners', '-f', dump, '--verbose=false'], golden: 'listener-short.golden.txt' },
+  { name: 'listener by port and type', args: ['pc', 'l', '-f', dump, '--port', '15006', '--type', 'HTTP+TCP'], golden: 'listener-15006.golden.txt' },
+  { name: 'route table', args: ['pc', 'route', '-f', dump], golden: 'route.golden.txt' },
+  { name: 'route by name yaml', args: ['pc', 'routes', '-f', dump, '--name', '9080', '-o', 'yaml'], golden: 'route-9080.golden.yaml' },
+  { name: 'endpoint from config_dump (EDS)', args: ['pc', 'endpoint', '-f', dump], golden: 'endpoint-eds.golden.txt' },
+  { name: 'endpoint from /clusters json', args: ['pc', 'ep', '-f', path.join(dir, 'clusters.json')], golden: 'endpoint-clusters.golden.txt' },
+  { name: 'endpoint unhealthy only', args: ['pc', 'ep', '-f', path.join(dir, 'clusters.json'), '--status', 'unhealthy'], golden: 'endpoint-unhealthy.golden.txt' },
+  { name: 'secret table', args: ['pc', 'secret', '-f', dump], golden: 'secret.golden.txt' },
+  { name: 'bootstrap short', args: ['pc', 'bootstrap', '-f', dump, '-o', 'short'], golden: 'bootstrap.golden.txt' },
+  { name: 'all with headers', args: ['pc', 'all', '-f', dump, '--with-headers'], golden: 'all.golden.txt' },
+  { name: 'log levels from a saved /logging', args: ['pc', 'log', '-f', path.join(dir, 'logging.txt')], golden: 'log.golden.txt' },
+];
+
+describe('proxy-config goldens', () => {
+  const names = goldens.map((g) => g.golden);
+  it('has no duplicate rows', () => expect(new Set(names).size).toBe(names.length));
+  for (const g of goldens) {
+    it(g.name, async () => {
+      const r = await runCli(g.args, { env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const file = path.join(dir, g.golden);
+      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+        if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`missing golden ${file}; run with UPDATE_GOLDEN=1`);
+        writeFileSync(file, r.stdout);
+      }
+      expect(r.stdout).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});
+
+describe('proxy-config errors', () => {
+  const cases: { name: string; args: string[]; code: number; stderr: RegExp }[] = [
+    { name: 'no pod and no file', args: ['pc', 'cluster'], code: 64, stderr: /requires pod name or --file parameter/ },
+    { name: 'pod and file', args: ['pc', 'cluster', 'productpage-v1', '-f', dump], code: 64, stderr: /only one of/ },
+    { name: 'missing file', args: ['pc', 'cluster', '-f', path.join(dir, 'nope.json')], code: 66, stderr: /no such file/ },
+    { name: 'bad port', args: ['pc', 'cluster', '-f', dump, '--port', 'http'], code: 64, stderr: /not a port number/ },
+    { name: 'bad output', args: ['pc', 'cluster', '-f', dump, '-o', 'wide'], code: 64, stderr: /invalid output format/ },
+    { name: 'wrong kind of file', args: ['pc', 'cluster', '-f', path.join(dir, 'stats-default.txt')], code: 1, stderr: /holds an Envoy \/stats response, but this needs an Envoy \/config_dump/ },
+    { name: 'dump without EDS', args: ['pc', 'route', '-f', path.join(dir, 'clusters.json')], code: 1, stderr: /needs an Envoy \/config_dump/ },
+    { name: 'log level change on a file', args: ['pc', 'log', '-f', path.join(dir, 'logging.txt'), '--level', 'debug'], code: 1, stderr: /cannot change log levels in a saved file/ },
+    { name: 'unknown log level', args: ['pc', 'log', '-f', path.join(dir, 'logging.txt'), '--level', 'xxx'], code: 64, stderr: /unrecognized logging level: xxx/ },
+    { name: 'bad pod reference', args: ['pc', 'cluster', 'job/foo'], code: 64, stderr: /unsupported resource type "job"/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await runCli(c.args, { env });
+      expect(r.code).toBe(c.code);
+      expect(r.stderr).toMatch(c.stderr);
+      expect(r.stdout).toBe('');
+    });
+  }
+});
