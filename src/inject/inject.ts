@@ -1,0 +1,229 @@
+/**
+ * kube-inject over a multi-document YAML stream (pkg/kube/inject IntoResourceFile/IntoObject):
+ * workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod,
+ * ReplicationController, DeploymentConfig, and List items) get the sidecar; every other document
+ * passes through byte for byte, in order. Pure: text + settings in, text + warnings out.
+ */
+import { parseAllDocuments, stringify as yamlStringify } from 'yaml';
+import { isPlainObject } from '../util/objects.js';
+import { injectPod, InjectionError } from './pod.js';
+import { canonicalQuantity } from './quantity.js';
+import type { InjectionSettings } from './settings.js';
+
+type Obj = Record<string, unknown>;
+
+export { InjectionError };
+
+export const WORKLOAD_KINDS = ['CronJob', 'DaemonSet', 'Deployment', 'DeploymentConfig', 'Job', 'Pod', 'ReplicaSet', 'ReplicationController', 'StatefulSet'] as const;
+
+/** Namespaces the injector never touches (pkg/kube/inject IgnoredNamespaces). */
+const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+export interface InjectResult {
+  text: string;
+  /** One line each, for stderr: skipped workloads and why. */
+  warnings: string[];
+  injected: number;
+}
+
+const rec = (v: unknown): Obj => (isPlainObject(v) ? v : {});
+
+/** Splits a YAML stream into raw documents the way k8s' YAMLReader does (on `---` lines). */
+export function splitDocuments(text: string): string[] {
+  const out: string[] = [];
+  let cur: string[] = [];
+  for (const line of text.split(/(?<=\n)/)) {
+    if (/^---(\s|$)/.test(line)) {
+      if (cur.length) out.push(cur.join(''));
+      cur = [];
+      continue;
+    }
+    cur.push(line);
+  }
+  if (cur.length) out.push(cur.join(''));
+  return out.filter((d) => d.split('\n').some((l) => l.trim() !== '' && !l.trimStart().startsWith('#')));
+}
+
+function podTemplateOf(doc: Obj): { meta: Obj; spec: Obj; holder: Obj } | null {
+  const kind = doc.kind;
+  if (kind === 'Pod') return { meta: rec(doc.metadata), spec: rec(doc.spec), holder: doc };
+  const spec = rec(doc.spec);
+  if (kind === 'CronJob') {
+    // Upstream quirk kept on purpose: labels and annotations land on spec.jobTemplate.metadata
+    // (not on the pod template), exactly where istioctl kube-inject puts them.
+    const jt = rec(spec.jobTemplate);
+    const t = rec(rec(jt.spec).template);
+    return { meta: rec(jt.metadata), spec: rec(t.spec), holder: jt };
+  }
+  if (!isPlainObject(spec.template)) return null;
+  return { meta: rec(spec.template.metadata), spec: rec(spec.template.spec), holder: spec.template };
+}
+
+/** kube.GetDeployMetaFromPod: a pod made by a controller reports its owner workload. */
+function deployMetaFromPod(pod: Obj): { name: string; namespace: string; apiVersion: string; kind: string } {
+  const meta = rec(pod.metadata);
+  const out = { name: String(meta.name ?? ''), namespace: String(meta.namespace ?? ''), apiVersion: 'v1', kind: 'Pod' };
+  if (!meta.generateName) return out;
+  const owner = (Array.isArray(meta.ownerReferences) ? meta.ownerReferences : []).filter(isPlainObject).find((o) => o.controller === true);
+  if (!owner) return out;
+  out.apiVersion = String(owner.apiVersion ?? '');
+  out.kind = String(owner.kind ?? '');
+  out.name = String(owner.name ?? '');
+  const hash = rec(meta.labels)['pod-template-hash'];
+  if (out.kind === 'ReplicaSet' && typeof hash === 'string' && out.name.endsWith(`-${hash}`)) {
+    out.name = out.name.slice(0, -(hash.length + 1));
+    out.kind = 'Deployment';
+    out.apiVersion = 'apps/v1';
+  } else if (out.kind === 'Job' && rec(meta.labels)['batch.kubernetes.io/controller-uid'] === undefined && /-\d+$/.test(out.name)) {
+    // Jobs created by a CronJob are named <cronjob>-<scheduled time>.
+    out.name = out.name.replace(/-\d+$/, '');
+    out.kind = 'CronJob';
+    out.apiVersion = 'batch/v1';
+  }
+  return out;
+}
+
+function injectionRequired(meta: Obj): boolean {
+  if (IGNORED_NAMESPACES.has(String(meta.namespace ?? ''))) return false;
+  let selector = rec(meta.annotations)['sidecar.istio.io/inject'];
+  const label = rec(meta.labels)['sidecar.istio.io/inject'];
+  if (label !== undefined) selector = label; // the label is the newer API and wins
+  // kube-inject runs with policy "enabled": anything but an explicit "false" is injected.
+  return selector !== 'false';
+}
+
+/** Go's decode+encode of the pod: fields corev1 always prints, zero-valued omitempty ints dropped, quantities canonical. */
+function roundTripPodSpec(spec: Obj): void {
+  for (const key of ['initContainers', 'containers']) {
+    if (!Array.isArray(spec[key])) continue;
+    for (const c of spec[key] as unknown[]) {
+      if (!isPlainObject(c)) continue;
+      if (!isPlainObject(c.resources)) c.resources = {};
+      const r = c.resources as Obj;
+      for (const k of ['limits', 'requests']) {
+        if (isPlainObject(r[k])) for (const [q, v] of Object.entries(r[k] as Obj)) (r[k] as Obj)[q] = canonicalQuantity(v);
+      }
+      for (const p of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        if (!isPlainObject(c[p])) continue;
+        const probe = c[p] as Obj;
+        for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) if (probe[f] === 0) delete probe[f];
+      }
+      if (Array.isArray(c.volumeMounts)) for (const m of c.volumeMounts) if (isPlainObject(m) && m.readOnly === false) delete m.readOnly;
+    }
+  }
+}
+
+/** Status and spec fields Go prints for each kind even when empty (non-omitempty struct fields). */
+function roundTripWorkload(doc: Obj): void {
+  const spec = rec(doc.spec);
+  switch (doc.kind) {
+    case 'Deployment':
+      spec.strategy ??= {};
+      doc.status ??= {};
+      break;
+    case 'DaemonSet':
+      spec.updateStrategy ??= {};
+      doc.status ??= { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+      break;
+    case 'StatefulSet':
+      spec.updateStrategy ??= {};
+      spec.serviceName ??= '';
+      doc.status ??= { replicas: 0, availableReplicas: 0 };
+      break;
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      doc.status ??= { replicas: 0 };
+      break;
+    case 'DeploymentConfig':
+      spec.strategy ??= {};
+      if (isPlainObject(spec.strategy)) (spec.strategy as Obj).resources ??= {};
+      spec.triggers ??= null;
+      spec.test ??= false;
+      doc.status ??= { latestVersion: 0, observedGeneration: 0, replicas: 0, updatedReplicas: 0, availableReplicas: 0, unavailableReplicas: 0 };
+      break;
+    case 'CronJob':
+      rec(spec.jobTemplate).metadata ??= {};
+      doc.status ??= {};
+      break;
+    default:
+      doc.status ??= {};
+  }
+  const t = doc.kind === 'Pod' ? doc : doc.kind === 'CronJob' ? rec(rec(rec(spec.jobTemplate).spec).template) : rec(spec.template);
+  t.metadata ??= {};
+  if (isPlainObject(t.spec)) roundTripPodSpec(t.spec);
+  else t.spec = { containers: null };
+}
+
+/** Injects one object (recursing into List items). Returns null when it is not a workload. */
+function injectObject(doc: Obj, settings: InjectionSettings, warn: (s: string) => void, count: { n: number }): Obj | null {
+  if (doc.kind === 'List' && Array.isArray(doc.items)) {
+    const out = structuredClone(doc);
+    out.items = (doc.items as unknown[]).map((it) => (isPlainObject(it) ? injectObject(it, settings, warn, count) ?? it : it));
+    return out;
+  }
+  if (!(WORKLOAD_KINDS as readonly string[]).includes(String(doc.kind))) return null;
+  const out = structuredClone(doc);
+  const tpl = podTemplateOf(out);
+  if (!tpl) throw new InjectionError(`${String(doc.kind)} ${String(rec(doc.metadata).name ?? '')}: spec.template is required`);
+  let typeMeta = { apiVersion: String(out.apiVersion ?? ''), kind: String(out.kind ?? '') };
+  let deployMeta = { name: String(rec(out.metadata).name ?? ''), namespace: String(rec(out.metadata).namespace ?? '') };
+  if (out.kind === 'Pod') {
+    const d = deployMetaFromPod(out);
+    typeMeta = { apiVersion: d.apiVersion, kind: d.kind };
+    deployMeta = { name: d.name, namespace: d.namespace };
+  }
+  const name = String(tpl.meta.name ?? '') || deployMeta.name;
+  const namespace = String(tpl.meta.namespace ?? '') || deployMeta.namespace;
+  const fullName = deployMeta.namespace ? `${deployMeta.namespace}/${name}` : name;
+  const what = typeMeta.kind ? `${typeMeta.kind} "${fullName}"` : `"${fullName}"`;
+  if (tpl.spec.hostNetwork === true) {
+    warn(`===> Skipping injection because ${what} has host networking enabled`);
+    roundTripWorkload(out);
+    return out;
+  }
+  if (!injectionRequired({ ...tpl.meta, namespace })) {
+    warn(`===> Skipping injection because ${what} has sidecar injection disabled`);
+    roundTripWorkload(out);
+    return out;
+  }
+  if (rec(tpl.meta.annotations)['sidecar.istio.io/status'] !== undefined) {
+    warn(`===> Skipping injection because ${what} is already injected (it has a sidecar.istio.io/status annotation)`);
+    return doc;
+  }
+  const pod = injectPod({ metadata: tpl.meta, spec: tpl.spec, typeMeta, deployMeta }, settings);
+  count.n++;
+  if (out.kind === 'Pod') {
+    out.metadata = pod.metadata;
+    out.spec = pod.spec;
+  } else if (out.kind === 'CronJob') {
+    tpl.holder.metadata = pod.metadata;
+    rec(rec(tpl.holder.spec).template).spec = pod.spec;
+  } else {
+    tpl.holder.metadata = pod.metadata;
+    tpl.holder.spec = pod.spec;
+  }
+  roundTripWorkload(out);
+  return out;
+}
+
+/** Keys sorted, as sigs.k8s.io/yaml prints (it goes through JSON maps). */
+function toYaml(v: unknown): string {
+  return yamlStringify(v, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false });
+}
+
+export function injectText(text: string, settings: InjectionSettings): InjectResult {
+  const warnings: string[] = [];
+  const count = { n: 0 };
+  let out = '';
+  for (const raw of splitDocuments(text)) {
+    const parsed = parseAllDocuments(raw);
+    const docs = Array.isArray(parsed) ? parsed : [parsed];
+    const errors = docs.flatMap((d) => d.errors);
+    if (errors.length > 0) throw new InjectionError(`invalid YAML: ${errors[0]!.message}`);
+    const value: unknown = docs[0]?.toJS();
+    const injected = isPlainObject(value) ? injectObject(value, settings, (s) => warnings.push(s), count) : null;
+    out += injected ? toYaml(injected) : raw.endsWith('\n') ? raw : `${raw}\n`;
+    out += '---\n';
+  }
+  return { text: out, warnings, injected: count.n };
+}

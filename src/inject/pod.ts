@@ -1,0 +1,373 @@
+/**
+ * Injecting one pod (pkg/kube/inject webhook.go injectPod + RunTemplate + postProcessPod, rewritten):
+ * render each selected template, strategically merge it into the pod, re-apply the user's own
+ * istio-proxy customisations, then the steps templates cannot express — cluster/network env,
+ * Prometheus merge, app probe rewrite, the status annotation and container order.
+ */
+import { isPlainObject, deepMerge } from '../util/objects.js';
+import { compile, markStringMap, type Template } from './template/index.js';
+import { istioFuncs } from './funcs.js';
+import { strategicMerge } from './merge.js';
+import { dumpAppProbers, rewriteAppProbes } from './probes.js';
+import type { InjectionSettings } from './settings.js';
+import { parse as yamlParse } from 'yaml';
+
+type Obj = Record<string, unknown>;
+
+export interface PodInput {
+  metadata: Obj;
+  spec: Obj;
+  typeMeta: { apiVersion: string; kind: string };
+  deployMeta: { name: string; namespace: string };
+}
+
+export class InjectionError extends Error {
+  override name = 'InjectionError';
+}
+
+const PROXY = 'istio-proxy';
+const INIT = 'istio-init';
+const VALIDATION = 'istio-validation';
+const CORE_DUMP = 'enable-core-dump';
+
+const rec = (v: unknown): Obj => (isPlainObject(v) ? v : {});
+const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isPlainObject) : []);
+const strMap = (v: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(rec(v))) out[k] = typeof x === 'string' ? x : String(x);
+  return out;
+};
+
+/** ProxyConfig fields istiod leaves out of PROXY_CONFIG when they equal the defaults (cleanProxyConfig). */
+function proxyConfigJSON(defaults: Obj): (pc: unknown) => string {
+  return (pc) => {
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(rec(pc))) {
+      if (k === 'interceptionMode' && v === 'REDIRECT' && defaults[k] === undefined) continue;
+      if (isPlainObject(v) && Object.keys(v).length === 0) continue;
+      if (JSON.stringify(v) === JSON.stringify(defaults[k])) continue;
+      out[k] = v;
+    }
+    return JSON.stringify(out);
+  };
+}
+
+/** Parses proxy.istio.io/config (YAML or JSON ProxyConfig) and layers it on the mesh default. */
+export function effectiveProxyConfig(mesh: Obj, annotations: Record<string, string>): Obj {
+  const base = rec(mesh.defaultConfig);
+  const raw = annotations['proxy.istio.io/config'];
+  if (raw === undefined) return base;
+  let overlay: unknown;
+  try {
+    overlay = yamlParse(raw);
+  } catch (e) {
+    throw new InjectionError(`invalid proxy.istio.io/config annotation: ${(e as Error).message}`);
+  }
+  if (overlay !== null && !isPlainObject(overlay)) throw new InjectionError('invalid proxy.istio.io/config annotation: expected a ProxyConfig mapping');
+  return deepMerge(base, overlay ?? {}) as Obj;
+}
+
+function proxyImage(values: Obj, annotations: Record<string, string>): string {
+  const global = rec(values.global);
+  const proxy = rec(global.proxy);
+  const image = String(proxy.image || 'proxyv2');
+  if (image.includes('/')) return image;
+  let tag = String(global.tag ?? '');
+  let variant = String(global.variant ?? '');
+  if (annotations['sidecar.istio.io/proxyImageType'] !== undefined) variant = annotations['sidecar.istio.io/proxyImageType'];
+  for (const t of ['distroless', 'debug']) if (variant && tag.endsWith(`-${t}`)) tag = tag.slice(0, -(t.length + 1));
+  if (variant && variant !== 'default') tag = `${tag}-${variant}`;
+  return `${String(global.hub ?? '')}/${image}:${tag}`;
+}
+
+const compiled = new Map<string, Template>();
+
+function templateFor(name: string, text: string, settings: InjectionSettings, pcDefaults: Obj): Template {
+  // Functions close over the settings' env; cache per template text and env identity.
+  const key = `${name}\u0000${text}`;
+  const hit = compiled.get(key);
+  if (hit && (hit as Template & { env?: unknown }).env === settings.env) return hit;
+  const t = compile(name, text, istioFuncs(settings.env, proxyConfigJSON(pcDefaults))) as Template & { env?: unknown };
+  t.env = settings.env;
+  compiled.set(key, t);
+  return t;
+}
+
+function findContainer(list: Obj[], name: string): Obj | undefined {
+  return list.find((c) => c.name === name);
+}
+
+function moveContainer(list: Obj[], name: string, where: 'first' | 'last' | 'remove'): Obj[] {
+  const match = list.find((c) => c.name === name);
+  const rest = list.filter((c) => c.name !== name);
+  if (!match || where === 'remove') return rest;
+  return where === 'first' ? [match, ...rest] : [...rest, match];
+}
+
+/** Go's strutil.SanitizeLabelName: prometheus.io/scrape, prometheus-io/scrape… all mean the same. */
+const sanitize = (k: string): string => k.replace(/[^a-zA-Z0-9_]/g, '_');
+
+function parseBool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  return undefined;
+}
+
+function applyPrometheusMerge(meta: Obj, spec: Obj, mesh: Obj, statusPort: number): void {
+  const ann = rec(meta.annotations) as Record<string, string>;
+  let scrape = true;
+  for (const [k, v] of Object.entries(ann)) {
+    if (sanitize(k) === 'prometheus_io_scrape') {
+      const b = parseBool(v);
+      if (b !== undefined) scrape = b;
+    }
+  }
+  let merge = typeof mesh.enablePrometheusMerge === 'boolean' ? mesh.enablePrometheusMerge : true;
+  const annMerge = parseBool(ann['prometheus.istio.io/merge-metrics']);
+  if (annMerge !== undefined) merge = annMerge;
+  if (!scrape || !merge) return;
+  const target = String(statusPort);
+  const cfg: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ann)) {
+    const s = sanitize(k);
+    if (s === 'prometheus_io_port') cfg.port = v;
+    else if (s === 'prometheus_io_scrape') cfg.scrape = v;
+    else if (s === 'prometheus_io_path') cfg.path = v;
+  }
+  if (cfg.port === target) return; // already pointing at the agent: re-injection or the user's choice
+  const sidecar = findContainer([...arr(spec.containers), ...arr(spec.initContainers)], PROXY);
+  if (sidecar && Object.keys(cfg).length > 0) {
+    const ordered: Record<string, string> = {};
+    for (const k of ['scrape', 'path', 'port']) if (cfg[k] !== undefined) ordered[k] = cfg[k]!;
+    sidecar.env = [...arr(sidecar.env), { name: 'ISTIO_PROMETHEUS_ANNOTATIONS', value: JSON.stringify(ordered) }];
+  }
+  const next: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ann)) if (!['prometheus_io_port', 'prometheus_io_scrape', 'prometheus_io_path'].includes(sanitize(k))) next[k] = v;
+  next['prometheus.io/port'] = target;
+  next['prometheus.io/path'] = '/stats/prometheus';
+  next['prometheus.io/scrape'] = 'true';
+  meta.annotations = next;
+}
+
+function statusAnnotation(templateSpec: Obj, revision: string): string {
+  const names = (v: unknown): string[] | null => {
+    const l = arr(v).map((c) => String(c.name));
+    return l.length ? l : null;
+  };
+  return JSON.stringify({
+    initContainers: names(templateSpec.initContainers),
+    containers: names(templateSpec.containers),
+    volumes: names(templateSpec.volumes),
+    imagePullSecrets: names(templateSpec.imagePullSecrets),
+    revision: revision || 'default',
+  });
+}
+
+/** Returns the injected pod (metadata + spec). Throws InjectionError on a broken template. */
+export function injectPod(input: PodInput, settings: InjectionSettings): { metadata: Obj; spec: Obj } {
+  const original = { metadata: structuredClone(input.metadata), spec: structuredClone(input.spec) };
+  const annotations = strMap(original.metadata.annotations);
+  const labels = strMap(original.metadata.labels);
+  const mesh = settings.mesh as Obj;
+  const proxyConfig = effectiveProxyConfig(mesh, annotations);
+  const values = settings.values;
+  const global = rec(values.global);
+  const statusPort = Number(proxyConfig.statusPort ?? 15020);
+
+  // Previously stored overrides (proxy.istio.io/overrides) make re-injection idempotent.
+  let existingOverrides: { containers?: Obj[]; initContainers?: Obj[] } = {};
+  if (annotations['proxy.istio.io/overrides'] !== undefined) {
+    try {
+      existingOverrides = JSON.parse(annotations['proxy.istio.io/overrides']) as typeof existingOverrides;
+    } catch (e) {
+      throw new InjectionError(`invalid proxy.istio.io/overrides annotation: ${(e as Error).message}`);
+    }
+  }
+  const stripped = structuredClone(original);
+  for (const c of arr(existingOverrides.containers)) if (!findContainer(arr(stripped.spec.containers), String(c.name))) stripped.spec.containers = [...arr(stripped.spec.containers), c];
+  for (const c of arr(existingOverrides.initContainers)) if (!findContainer(arr(stripped.spec.initContainers), String(c.name))) stripped.spec.initContainers = [...arr(stripped.spec.initContainers), c];
+
+  // Cluster and network: values, overridden by the topology.istio.io/network label.
+  const proxyEnvs: Record<string, string> = {};
+  const cluster = String(rec(global.multiCluster).clusterName ?? '');
+  let network = String(global.network ?? '');
+  if (labels['topology.istio.io/network'] !== undefined) network = labels['topology.istio.io/network'];
+  if (cluster) proxyEnvs.ISTIO_META_CLUSTER_ID = cluster;
+  if (network) proxyEnvs.ISTIO_META_NETWORK = network;
+
+  let native = settings.nativeSidecars !== 'false';
+  const spec = stripped.spec;
+  const data = {
+    TypeMeta: { APIVersion: input.typeMeta.apiVersion, Kind: input.typeMeta.kind },
+    DeploymentMeta: { Name: input.deployMeta.name, Namespace: input.deployMeta.namespace },
+    ObjectMeta: { ...stripped.metadata, labels: markStringMap(strMap(stripped.metadata.labels)), annotations: markStringMap(strMap(stripped.metadata.annotations)) },
+    Spec: normalizeSpecForTemplate(spec),
+    ProxyConfig: { ...proxyConfig, proxyMetadata: markStringMap(strMap(proxyConfig.proxyMetadata)), interceptionMode: String(proxyConfig.interceptionMode ?? 'REDIRECT') },
+    MeshConfig: mesh,
+    Values: values,
+    Revision: settings.revision,
+    NativeSidecars: native,
+    ProxyImage: proxyImage(values, annotations),
+    ProxyUID: 1337,
+    ProxyGID: 1337,
+    InboundTrafficPolicyMode: String(rec(mesh.inboundTrafficPolicy).mode ?? 'PASSTHROUGH') === 'LOCALHOST' ? 'localhost' : 'passthrough',
+    CompliancePolicy: settings.env.COMPLIANCE_POLICY ?? '',
+  };
+
+  const pcDefaults = rec((settings.mesh as Obj).defaultConfig);
+  const selected = (annotations['inject.istio.io/templates'] !== undefined ? annotations['inject.istio.io/templates'].split(',').map((s) => s.trim()) : settings.config.defaultTemplates).flatMap(
+    (n) => settings.config.aliases[n] ?? [n],
+  );
+  if (annotations['sidecar.istio.io/nativeSidecar'] === 'true') native = true;
+  else if (annotations['sidecar.istio.io/nativeSidecar'] === 'false') native = false;
+
+  let merged: { metadata: Obj; spec: Obj } = structuredClone(original);
+  let templatePod: { metadata: Obj; spec: Obj } = { metadata: {}, spec: {} };
+  for (const name of selected) {
+    const text = settings.config.templates[name];
+    if (text === undefined) throw new InjectionError(`requested template "${name}" not found; have ${Object.keys(settings.config.templates).sort().join(', ')}`);
+    let rendered: string;
+    try {
+      rendered = templateFor(name, text, settings, pcDefaults).execute(data);
+    } catch (e) {
+      throw new InjectionError(`failed to run injection template "${name}": ${(e as Error).message}`);
+    }
+    let overlay: unknown;
+    try {
+      overlay = yamlParse(rendered);
+    } catch (e) {
+      throw new InjectionError(`injection template "${name}" rendered invalid YAML: ${(e as Error).message}`);
+    }
+    const ov = rec(overlay);
+    templatePod = strategicMerge(templatePod, ov) as typeof templatePod;
+    // Native sidecars: the template puts istio-proxy under initContainers, but the user's own
+    // istio-proxy customisation sits in containers; move it so the two merge.
+    if (native && findContainer(arr(rec(templatePod.spec).initContainers), PROXY) && findContainer(arr(merged.spec.containers), PROXY)) {
+      const c = findContainer(arr(merged.spec.containers), PROXY)!;
+      merged.spec.containers = moveContainer(arr(merged.spec.containers), PROXY, 'remove');
+      merged.spec.initContainers = [...arr(merged.spec.initContainers), c];
+    }
+    merged = strategicMerge(merged, ov) as typeof merged;
+  }
+  merged.metadata = rec(merged.metadata);
+  merged.spec = rec(merged.spec);
+  const tSpec = rec(templatePod.spec);
+
+  // Re-apply the user's own versions of injected containers (e.g. an istio-proxy with custom args).
+  const overrides: { containers: Obj[]; initContainers: Obj[] } = { containers: [], initContainers: [] };
+  const alreadyInjected = annotations['sidecar.istio.io/status'] !== undefined;
+  for (const [kind, list] of [['containers', arr(tSpec.containers)], ['initContainers', arr(tSpec.initContainers)]] as const) {
+    for (const c of list) {
+      const name = String(c.name);
+      let match = findContainer(arr(kind === 'containers' ? existingOverrides.containers : existingOverrides.initContainers), name);
+      if (!match) match = kind === 'containers' ? findContainer(arr(original.spec.containers), name) : findContainer([...arr(original.spec.containers), ...arr(original.spec.initContainers)], name);
+      if (!match) continue;
+      const overlay = structuredClone(match);
+      if (overlay.image === 'auto' || overlay.image === '') delete overlay.image;
+      overrides[kind].push(overlay);
+      merged.spec = strategicMerge(merged.spec, { [kind]: [overlay] }) as Obj;
+    }
+  }
+  if (!alreadyInjected && (overrides.containers.length || overrides.initContainers.length)) {
+    const body: Obj = {};
+    if (overrides.containers.length) body.containers = overrides.containers;
+    if (overrides.initContainers.length) body.initContainers = overrides.initContainers;
+    merged.metadata.annotations = { ...rec(merged.metadata.annotations), 'proxy.istio.io/overrides': JSON.stringify(body) };
+  }
+  adjustInitContainerUser(merged.spec, original.spec, proxyConfig, rec(merged.metadata.annotations) as Record<string, string>);
+
+  // postProcessPod
+  merged.metadata.annotations = strMap(merged.metadata.annotations);
+  merged.metadata.labels = strMap(merged.metadata.labels);
+  const sidecar = findContainer([...arr(merged.spec.containers), ...arr(merged.spec.initContainers)], PROXY);
+  if (sidecar && Object.keys(proxyEnvs).length > 0) {
+    const env = arr(sidecar.env).filter((e) => !(String(e.name) in proxyEnvs));
+    for (const k of Object.keys(proxyEnvs).sort()) env.push({ name: k, value: proxyEnvs[k] });
+    sidecar.env = env;
+  }
+  applyPrometheusMerge(merged.metadata, merged.spec, mesh, statusPort);
+  const mAnn = merged.metadata.annotations as Record<string, string>;
+  const rewriteSetting = rec(values.sidecarInjectorWebhook).rewriteAppHTTPProbe;
+  const rewrite = parseBool(mAnn['sidecar.istio.io/rewriteAppHTTPProbers']) ?? (rewriteSetting === true || rewriteSetting === 'true');
+  if (sidecar && rewrite) {
+    const probers = dumpAppProbers(merged.spec, mAnn);
+    if (probers) sidecar.env = [...arr(sidecar.env).filter((e) => e.name !== 'ISTIO_KUBE_APP_PROBERS'), { name: 'ISTIO_KUBE_APP_PROBERS', value: probers }];
+    const sp = mAnn['status.sidecar.istio.io/port'] !== undefined ? Number(mAnn['status.sidecar.istio.io/port']) : statusPort;
+    rewriteAppProbes(merged.spec, sp);
+  }
+  if (proxyEnvs.ISTIO_META_NETWORK) (merged.metadata.labels as Record<string, string>)['topology.istio.io/network'] = proxyEnvs.ISTIO_META_NETWORK;
+  mAnn['sidecar.istio.io/status'] = statusAnnotation(tSpec, settings.revision);
+  for (const [k, v] of Object.entries(settings.config.injectedAnnotations)) mAnn[k] = v;
+  reorder(merged.spec, proxyConfig, global, mAnn, settings.env);
+  return merged;
+}
+
+/** ISTIO_META_POD_PORTS is built with structToJSON over corev1.ContainerPort, in Go field order. */
+function normalizeSpecForTemplate(spec: Obj): Obj {
+  const order = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'];
+  const fix = (c: Obj): Obj => {
+    if (!Array.isArray(c.ports)) return c;
+    const ports = arr(c.ports).map((p) => {
+      const o: Obj = {};
+      for (const k of order) if (p[k] !== undefined && p[k] !== '' && p[k] !== 0) o[k] = p[k];
+      for (const [k, v] of Object.entries(p)) if (!(k in o) && !order.includes(k)) o[k] = v;
+      return o;
+    });
+    return { ...c, ports };
+  };
+  return { ...spec, containers: arr(spec.containers).map(fix), initContainers: arr(spec.initContainers).map(fix) };
+}
+
+/** The user's istio-proxy runAsUser/runAsGroup also drives iptables' -u and the validation container. */
+function adjustInitContainerUser(spec: Obj, originalSpec: Obj, proxyConfig: Obj, annotations: Record<string, string>): void {
+  const user = findContainer([...arr(originalSpec.containers), ...arr(originalSpec.initContainers)], PROXY);
+  const sc = rec(user?.securityContext);
+  if (!user || (sc.runAsUser === undefined && sc.runAsGroup === undefined)) return;
+  const init = findContainer(arr(spec.initContainers), INIT) ?? findContainer(arr(spec.initContainers), VALIDATION);
+  if (!init) return;
+  const tproxy = proxyConfig.interceptionMode === 'TPROXY' || annotations['sidecar.istio.io/interceptionMode'] === 'TPROXY';
+  if (tproxy && sc.runAsUser !== undefined) {
+    const side = findContainer([...arr(spec.containers), ...arr(spec.initContainers)], PROXY);
+    if (side) side.securityContext = { ...rec(side.securityContext), runAsUser: 0 };
+  }
+  if (!tproxy && init.name === VALIDATION) {
+    const isc = { ...rec(init.securityContext) };
+    if (sc.runAsUser !== undefined) isc.runAsUser = sc.runAsUser;
+    if (sc.runAsGroup !== undefined) isc.runAsGroup = sc.runAsGroup;
+    init.securityContext = isc;
+  }
+  if (sc.runAsUser === undefined || sc.runAsUser === 0) return;
+  const args = Array.isArray(init.args) ? [...(init.args as unknown[])] : [];
+  const i = args.indexOf('-u');
+  if (i !== -1 && i + 1 < args.length) {
+    args[i + 1] = String(sc.runAsUser);
+    init.args = args;
+  }
+}
+
+function reorder(spec: Obj, proxyConfig: Obj, global: Obj, annotations: Record<string, string>, env: Readonly<Record<string, string | undefined>>): void {
+  const hold = proxyConfig.holdApplicationUntilProxyStarts === true || rec(global.proxy).holdApplicationUntilProxyStarts === true;
+  // The proxy goes last so `kubectl exec`/logs default to the app, unless it must start first.
+  if (Array.isArray(spec.containers)) spec.containers = moveContainer(arr(spec.containers), PROXY, hold ? 'first' : 'last');
+  let init = arr(spec.initContainers);
+  if (init.length === 0) return;
+  if (findContainer(init, PROXY)) {
+    // Native sidecar: {istio-init | istio-validation} => [init-containers-before-proxy] => proxy => the rest.
+    const before: string[] = [];
+    for (const n of [...(env.INIT_CONTAINER_BEFORE_PROXY ?? '').split(','), ...(annotations['sidecar.istio.io/init-containers-before-proxy'] ?? '').split(',')]) {
+      if (n && !before.includes(n)) before.push(n);
+    }
+    init = moveContainer(init, CORE_DUMP, 'first');
+    init = moveContainer(init, PROXY, 'first');
+    for (let i = before.length - 1; i >= 0; i--) init = moveContainer(init, before[i]!, 'first');
+    init = moveContainer(init, VALIDATION, 'first');
+    init = moveContainer(init, INIT, 'first');
+  } else {
+    // iptables goes last so earlier init containers still have network; validation blocks first.
+    init = moveContainer(init, VALIDATION, 'first');
+    init = moveContainer(init, INIT, 'last');
+    init = moveContainer(init, CORE_DUMP, 'last');
+  }
+  spec.initContainers = init;
+}

@@ -1,0 +1,128 @@
+/**
+ * App probe rewrite (pkg/kube/inject/app_probe.go): with mTLS the kubelet cannot reach the app's
+ * HTTP/TCP/gRPC probes through the sidecar, so they are pointed at the agent's status port
+ * (/app-health/<container>/<kind>) and the original probes travel to the agent in
+ * ISTIO_KUBE_APP_PROBERS.
+ */
+import { isPlainObject } from '../util/objects.js';
+import { splitPorts } from './funcs.js';
+
+type Obj = Record<string, unknown>;
+
+export function proberURLs(container: string): { readyz: string; livez: string; startupz: string; prestopz: string; poststartz: string } {
+  return {
+    readyz: `/app-health/${container}/readyz`,
+    livez: `/app-health/${container}/livez`,
+    startupz: `/app-health/${container}/startupz`,
+    prestopz: `/app-lifecycle/${container}/prestopz`,
+    poststartz: `/app-lifecycle/${container}/poststartz`,
+  };
+}
+
+function allContainers(spec: Obj): Obj[] {
+  const init = Array.isArray(spec.initContainers) ? spec.initContainers : [];
+  const cs = Array.isArray(spec.containers) ? spec.containers : [];
+  return [...init, ...cs].filter(isPlainObject);
+}
+
+/** Ports whose probes are rewritten: traffic.sidecar.istio.io/includeInboundPorts, when set to a list. */
+function includedPorts(annotations: Record<string, string>): Set<number> {
+  const inc = annotations['traffic.sidecar.istio.io/includeInboundPorts'];
+  const out = new Set<number>();
+  if (inc && inc !== '*') for (const p of splitPorts(inc)) if (/^\d+$/.test(p)) out.add(Number(p));
+  return out;
+}
+
+function resolvePort(port: unknown, container: Obj): number | null {
+  if (typeof port === 'number') return port;
+  if (typeof port === 'string') {
+    if (/^\d+$/.test(port)) return Number(port);
+    for (const p of Array.isArray(container.ports) ? container.ports : []) {
+      if (isPlainObject(p) && p.name === port && typeof p.containerPort === 'number') return p.containerPort;
+    }
+  }
+  return null;
+}
+
+function toProber(handler: unknown, container: Obj, ports: Set<number>, withTimeout: boolean): Obj | null {
+  if (!isPlainObject(handler)) return null;
+  const inPorts = (p: number): boolean => ports.size === 0 || ports.has(p);
+  const out: Obj = {};
+  if (isPlainObject(handler.grpc)) {
+    const p = Number(handler.grpc.port);
+    if (!inPorts(p)) return null;
+    out.grpc = handler.grpc;
+  } else if (isPlainObject(handler.httpGet) || isPlainObject(handler.tcpSocket)) {
+    const kind = isPlainObject(handler.httpGet) ? 'httpGet' : 'tcpSocket';
+    const action = { ...(handler[kind] as Obj) };
+    const p = resolvePort(action.port, container);
+    if (p === null || !inPorts(p)) return null;
+    action.port = p;
+    out[kind] = action;
+  } else return null;
+  if (withTimeout && typeof handler.timeoutSeconds === 'number' && handler.timeoutSeconds !== 0) out.timeoutSeconds = handler.timeoutSeconds;
+  return out;
+}
+
+/** The ISTIO_KUBE_APP_PROBERS value for a pod spec, or "" when no probe needs the agent. */
+export function dumpAppProbers(spec: Obj, annotations: Record<string, string>): string {
+  const ports = includedPorts(annotations);
+  const out: Obj = {};
+  for (const c of allContainers(spec)) {
+    if (c.name === 'istio-proxy') continue;
+    const u = proberURLs(String(c.name));
+    const add = (key: string, h: unknown, withTimeout: boolean): void => {
+      const p = toProber(h, c, ports, withTimeout);
+      if (p) out[key] = p;
+    };
+    add(u.readyz, c.readinessProbe, true);
+    add(u.livez, c.livenessProbe, true);
+    add(u.startupz, c.startupProbe, true);
+    if (isPlainObject(c.lifecycle)) {
+      add(u.prestopz, c.lifecycle.preStop, false);
+      add(u.poststartz, c.lifecycle.postStart, false);
+    }
+  }
+  return Object.keys(out).length === 0 ? '' : JSON.stringify(out);
+}
+
+function rewriteHandler(h: unknown, url: string, statusPort: number, isProbe: boolean): Obj | null {
+  if (!isPlainObject(h)) return null;
+  const out: Obj = { ...h };
+  if (isPlainObject(h.httpGet)) {
+    const g: Obj = { ...h.httpGet, path: url, port: statusPort };
+    // kubelet -> HTTP -> agent -> HTTPS -> app
+    if (g.scheme === 'HTTPS') g.scheme = 'HTTP';
+    out.httpGet = g;
+    return out;
+  }
+  if (isPlainObject(h.tcpSocket) || (isProbe && isPlainObject(h.grpc))) {
+    delete out.tcpSocket;
+    delete out.grpc;
+    out.httpGet = { path: url, port: statusPort };
+    return out;
+  }
+  return null;
+}
+
+/** Points every app probe and lifecycle hook at the agent (in place on the given spec). */
+export function rewriteAppProbes(spec: Obj, statusPort: number): void {
+  for (const c of allContainers(spec)) {
+    if (c.name === 'istio-proxy') continue;
+    const u = proberURLs(String(c.name));
+    const r = rewriteHandler(c.readinessProbe, u.readyz, statusPort, true);
+    if (r) c.readinessProbe = r;
+    const l = rewriteHandler(c.livenessProbe, u.livez, statusPort, true);
+    if (l) c.livenessProbe = l;
+    const s = rewriteHandler(c.startupProbe, u.startupz, statusPort, true);
+    if (s) c.startupProbe = s;
+    if (isPlainObject(c.lifecycle)) {
+      const lc: Obj = { ...c.lifecycle };
+      const pre = rewriteHandler(lc.preStop, u.prestopz, statusPort, false);
+      if (pre) lc.preStop = pre;
+      const post = rewriteHandler(lc.postStart, u.poststartz, statusPort, false);
+      if (post) lc.postStart = post;
+      c.lifecycle = lc;
+    }
+  }
+}
