@@ -4,6 +4,8 @@ import { asArray, asRecord, asStringMap, get } from '../../util/objects.js';
 import { matchesLabels, selectorString } from '../util/selector.js';
 import { podsMatching, selectorLabelPath } from '../util/workload.js';
 
+const DEFAULT_INGRESS_TARGET_PORTS = [8080, 8443];
+
 interface ServicePort {
   port?: unknown;
   targetPort?: unknown;
@@ -19,6 +21,10 @@ interface ServicePort {
 function reachablePorts(pod: Resource, services: readonly Resource[]): Set<number> {
   const out = new Set<number>();
   for (const svc of services) {
+    // The stand-in for the cluster's istio-ingressgateway Service lists port = targetPort, but
+    // the real chart has sent 80 and 443 to the unprivileged 8080 and 8443 since Istio 1.7, and
+    // Gateways written for it (Bookinfo's among them) listen there.
+    if (svc.synthetic?.reason === 'default') for (const p of DEFAULT_INGRESS_TARGET_PORTS) out.add(p);
     for (const p of asArray<ServicePort>(get(svc.object, 'spec', 'ports'))) {
       // The API server defaults an omitted protocol to TCP; gateways only serve TCP ports.
       if ((p.protocol ?? 'TCP') !== 'TCP') continue;
