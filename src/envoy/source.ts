@@ -52,7 +52,9 @@ export async function openSources(o: SourceOptions): Promise<EnvoyAdmin[]> {
     for (const f of files) {
       let text: string;
       try {
-        text = f === '-' ? await o.readStdin() : await readFile(f, 'utf8');
+        // Read as one Buffer and decode once: readFile(f, 'utf8') decodes chunk by chunk into a
+        // rope string that costs a second copy of a 50 MB dump when it is flattened.
+        text = f === '-' ? await o.readStdin() : (await readFile(f)).toString('utf8');
       } catch (e) {
         throw new SourceError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'noinput');
       }
