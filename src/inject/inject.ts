@@ -139,6 +139,9 @@ function roundTripWorkload(doc: Obj): void {
       if (isPlainObject(spec.strategy)) (spec.strategy as Obj).resources ??= {};
       spec.triggers ??= null;
       spec.test ??= false;
+      // omitempty fields Go drops when zero
+      if (spec.minReadySeconds === 0) delete spec.minReadySeconds;
+      if (spec.paused === false) delete spec.paused;
       doc.status ??= { latestVersion: 0, observedGeneration: 0, replicas: 0, updatedReplicas: 0, availableReplicas: 0, unavailableReplicas: 0 };
       break;
     case 'CronJob':
@@ -158,6 +161,7 @@ function roundTripWorkload(doc: Obj): void {
 function injectObject(doc: Obj, settings: InjectionSettings, warn: (s: string) => void, count: { n: number }): Obj | null {
   if (doc.kind === 'List' && Array.isArray(doc.items)) {
     const out = structuredClone(doc);
+    out.metadata ??= {}; // metav1.ListMeta always prints
     out.items = (doc.items as unknown[]).map((it) => (isPlainObject(it) ? injectObject(it, settings, warn, count) ?? it : it));
     return out;
   }

@@ -172,6 +172,11 @@ export const sprigFuncs: FuncMap = {
   toYaml: (v) => toYamlText(v).replace(/\n$/, ''),
   indent: (n, s) => indentAll(num(n), str(s)),
   nindent: (n, s) => '\n' + indentAll(num(n), str(s)),
+  trunc: (n, s) => {
+    const c = num(n);
+    const t = str(s);
+    return c >= 0 ? t.slice(0, c) : t.slice(Math.max(0, t.length + c));
+  },
   trim: (s) => str(s).trim(),
   trimAll: (cut, s) => {
     const c = str(cut);
