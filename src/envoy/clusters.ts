@@ -1,5 +1,5 @@
 /** Clusters from a config dump (`proxy-config cluster`). */
-import { type ConfigDump, type Obj, arr, field, obj, requireSection, str } from './configdump.js';
+import { type ConfigDump, type Obj, arr, field, obj, requireSection, str, MissingSectionError } from './configdump.js';
 import { compareClusterNames, describeManagement, parseSubsetKey } from './names.js';
 
 export interface ClusterFilter {
@@ -31,7 +31,7 @@ export function listClusters(dump: ConfigDump): Obj[] {
     const cl = field(obj(c), 'cluster');
     if (cl) out.push(obj(cl));
   }
-  if (out.length === 0) throw new Error('no clusters found');
+  if (out.length === 0) throw new MissingSectionError('no clusters found');
   return stableSort(out, (a, b) => compareClusterNames(str(a.name), str(b.name)));
 }
 

@@ -29,6 +29,17 @@ export class ConfigDumpError extends Error {
   }
 }
 
+/** The dump lacks what a command needs (masked out, not taken with include_eds, or empty). */
+export class MissingSectionError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'MissingSectionError';
+  }
+}
+
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -91,7 +102,7 @@ export function section(dump: ConfigDump, name: SectionName): Obj | undefined {
 
 export function requireSection(dump: ConfigDump, name: SectionName): Obj {
   const s = section(dump, name);
-  if (!s) throw new ConfigDumpError(`config dump has no ${SECTION[name]}`);
+  if (!s) throw new MissingSectionError(`config dump has no ${SECTION[name]}`, `Take a full dump: kubectl exec POD -c istio-proxy -- curl -s 'localhost:15000/config_dump?include_eds'`);
   return s;
 }
 

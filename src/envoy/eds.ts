@@ -1,5 +1,5 @@
 /** EDS (ClusterLoadAssignment) entries from a config dump taken with include_eds. */
-import { type ConfigDump, type Obj, arr, field, isObj, num, obj, section, str } from './configdump.js';
+import { type ConfigDump, type Obj, arr, field, isObj, num, obj, section, str, MissingSectionError } from './configdump.js';
 import { compareClusterNames } from './names.js';
 import { stableSort } from './clusters.js';
 
@@ -66,7 +66,7 @@ export function endpointMatches(ep: Obj, cluster: string, f: EndpointFilter): bo
 export function listEds(dump: ConfigDump, f: EndpointFilter = {}): Obj[] {
   const s = section(dump, 'endpoints');
   if (!s) {
-    throw new Error('config dump has no endpoints (EDS); take it with /config_dump?include_eds=true');
+    throw new MissingSectionError('config dump has no endpoints (EDS)', `Envoy leaves EDS out of /config_dump unless asked: curl -s 'localhost:15000/config_dump?include_eds'`);
   }
   const out: Obj[] = [];
   const take = (cfg: unknown) => {

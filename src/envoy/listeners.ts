@@ -1,6 +1,6 @@
 /** Listeners from a config dump (`proxy-config listener`). */
 import { stableSort } from './clusters.js';
-import { type ConfigDump, type Obj, arr, field, isObj, num, obj, requireSection, str } from './configdump.js';
+import { type ConfigDump, type Obj, arr, field, isObj, num, obj, requireSection, str, MissingSectionError } from './configdump.js';
 import { cmp } from './names.js';
 
 const HCM = 'envoy.filters.network.http_connection_manager';
@@ -36,7 +36,7 @@ export function listListeners(dump: ConfigDump): Obj[] {
     const listener = field(obj(l), 'listener');
     if (listener) out.push(obj(listener));
   }
-  if (out.length === 0) throw new Error('no listeners found');
+  if (out.length === 0) throw new MissingSectionError('no listeners found');
   return out;
 }
 

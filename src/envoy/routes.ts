@@ -1,5 +1,5 @@
 /** Route configurations from a config dump (`proxy-config route`). */
-import { type ConfigDump, type Obj, arr, field, isObj, obj, requireSection, str } from './configdump.js';
+import { type ConfigDump, type Obj, arr, field, isObj, obj, requireSection, str, MissingSectionError } from './configdump.js';
 import { describeRouteMatch } from './listeners.js';
 import { describeManagement } from './names.js';
 
@@ -28,7 +28,7 @@ export function listRoutes(dump: ConfigDump): Obj[] {
     const rc = field(obj(r), 'route_config');
     if (rc) out.push(obj(rc));
   }
-  if (out.length === 0) throw new Error('no routes found');
+  if (out.length === 0) throw new MissingSectionError('no routes found');
   return sortRoutes(out);
 }
 

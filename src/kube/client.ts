@@ -7,6 +7,7 @@
  * -n, then the context's namespace, then "default". TLS verification stays as the kubeconfig
  * says (the library verifies by default).
  */
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { KubeError, type KubeClient, type KubeConnectOptions, type KubeObject, type ListOptions, type PortForwardSession } from './types.js';
 
@@ -18,13 +19,26 @@ export async function connect(opts: KubeConnectOptions): Promise<KubeClient> {
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else if (opts.env.KUBECONFIG) {
-      const files = opts.env.KUBECONFIG.split(':').filter(Boolean);
-      kc.loadFromFile(files[0]!);
-      for (const f of files.slice(1)) {
-        const more = new k8s.KubeConfig();
-        more.loadFromFile(f);
-        kc.mergeConfig(more, true);
-      }
+      // kubectl merges a KUBECONFIG path list: the first file that defines a name (cluster, user,
+      // context) or current-context wins; missing files are skipped.
+      const loaded = opts.env.KUBECONFIG.split(':')
+        .filter((f) => f !== '' && existsSync(f))
+        .map((f) => {
+          const one = new k8s.KubeConfig();
+          one.loadFromFile(f);
+          return one;
+        });
+      if (loaded.length === 0) throw new Error(`no file in KUBECONFIG exists (${opts.env.KUBECONFIG})`);
+      const firstByName = <T extends { name: string }>(lists: T[][]): T[] => {
+        const seen = new Set<string>();
+        return lists.flat().filter((x) => !seen.has(x.name) && seen.add(x.name));
+      };
+      kc.loadFromOptions({
+        clusters: firstByName(loaded.map((c) => c.clusters)),
+        users: firstByName(loaded.map((c) => c.users)),
+        contexts: firstByName(loaded.map((c) => c.contexts)),
+        currentContext: loaded.map((c) => c.currentContext).find((c) => c) ?? '',
+      });
     } else kc.loadFromDefault();
   } catch (e) {
     throw new KubeError(`cannot load kubeconfig: ${(e as Error).message}`);

@@ -5,7 +5,7 @@ import type { Bind, CommandModule } from '../../cli/program.js';
 import { type EnvoyAdmin } from '../../envoy/admin.js';
 import { bootstrapSection, bootstrapSummary } from '../../envoy/bootstrap.js';
 import { clusterRows, filterClusters, listClusters } from '../../envoy/clusters.js';
-import { MASK, parseConfigDump, requireSection, type ConfigDump, type SectionName } from '../../envoy/configdump.js';
+import { MASK, MissingSectionError, parseConfigDump, requireSection, type ConfigDump, type SectionName } from '../../envoy/configdump.js';
 import { ecdsRows, ecdsSection } from '../../envoy/ecds.js';
 import { edsForOutput, edsRows, listEds, type EndpointFilter } from '../../envoy/eds.js';
 import { filterClustersJson, hostRows, parseClustersJson } from '../../envoy/host-status.js';
@@ -229,15 +229,27 @@ async function runAll(ctx: CommandContext, cmd: Command): Promise<number> {
     }
     const s = { withType: true };
     const h = (t: string) => (o.withHeaders ? R.sectionHeader(t) : '');
+    // Unlike istioctl, a section the dump lacks (EDS without include_eds, a gateway without
+    // secrets…) is reported on stderr and skipped instead of failing the whole summary.
+    const section = (title: string, render: () => string): string | undefined => {
+      try {
+        return h(title) + render();
+      } catch (e) {
+        if (!(e instanceof MissingSectionError)) throw e;
+        ctx.err(`Warning: ${title.toLowerCase()}: ${e.message}\n`);
+        return undefined;
+      }
+    };
     const parts = [
-      h('BOOTSTRAP INFO') + R.renderBootstrapSummary(bootstrapSummary(dump)),
-      h('CLUSTER INFO') +
+      section('BOOTSTRAP INFO', () => R.renderBootstrapSummary(bootstrapSummary(dump))),
+      section('CLUSTER INFO', () =>
         R.renderClusters(clusterRows(filterClusters(listClusters(dump), { ...(o.fqdn ? { fqdn: o.fqdn } : {}), ...(o.subset ? { subset: o.subset } : {}), ...(o.direction ? { direction: o.direction } : {}), port })), s),
-      h('LISTENER INFO') + R.renderListeners(listenerRows(filterListeners(listListeners(dump), { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port }), o.verbose), o.verbose, s),
-      h('ROUTE INFO') + R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), o.name ? { name: o.name } : {}), o.verbose), o.verbose, s),
-      h('SECRET INFO') + R.renderSecrets(listSecrets(dump, now(ctx)), s),
-      h('ENDPOINTS INFO') + R.renderEds(edsRows(listEds(dump, endpointFilter(o as { address?: string; port?: string; cluster?: string; status?: string }))), s),
-    ];
+      ),
+      section('LISTENER INFO', () => R.renderListeners(listenerRows(filterListeners(listListeners(dump), { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port }), o.verbose), o.verbose, s)),
+      section('ROUTE INFO', () => R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), o.name ? { name: o.name } : {}), o.verbose), o.verbose, s)),
+      section('SECRET INFO', () => R.renderSecrets(listSecrets(dump, now(ctx)), s)),
+      section('ENDPOINTS INFO', () => R.renderEds(edsRows(listEds(dump, endpointFilter(o as { address?: string; port?: string; cluster?: string; status?: string }))), s)),
+    ].filter((p): p is string => p !== undefined);
     ctx.out(parts.join('\n'));
     return 0;
   });

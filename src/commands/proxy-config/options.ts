@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError, UserError, ExitCode } from '../../cli/errors.js';
 import type { CommandContext } from '../../cli/context.js';
 import { AdminError, parseDuration, type EnvoyAdmin } from '../../envoy/admin.js';
-import { ConfigDumpError } from '../../envoy/configdump.js';
+import { ConfigDumpError, MissingSectionError } from '../../envoy/configdump.js';
 import { LogLevelError } from '../../envoy/logging.js';
 import { openSources, SourceError, validateSource } from '../../envoy/source.js';
 import { PodRefError } from '../../kube/podref.js';
@@ -77,6 +77,7 @@ export function asUserError(e: unknown): unknown {
   if (e instanceof PodRefError) return new UsageError(e.message);
   if (e instanceof LogLevelError) return new UserError(e.message, ExitCode.Error);
   if (e instanceof AdminError) return new UserError(e.message, ExitCode.Error, e.hint);
+  if (e instanceof MissingSectionError) return new UserError(e.message, ExitCode.Error, e.hint);
   if (e instanceof ConfigDumpError) return new UserError(e.message, ExitCode.DataErr);
   if (e instanceof KubeError) return new UserError(e.message, ExitCode.Error, e.status === 401 || e.status === 403 ? 'Check your kubeconfig credentials and RBAC (pods/portforward).' : undefined);
   return e;

@@ -23,6 +23,8 @@ const goldens: { name: string; args: string[]; golden: string }[] = [
   { name: 'secret table', args: ['pc', 'secret', '-f', dump], golden: 'secret.golden.txt' },
   { name: 'bootstrap short', args: ['pc', 'bootstrap', '-f', dump, '-o', 'short'], golden: 'bootstrap.golden.txt' },
   { name: 'all with headers', args: ['pc', 'all', '-f', dump, '--with-headers'], golden: 'all.golden.txt' },
+  { name: 'gateway routes (exact path, regex, empty vhost)', args: ['pc', 'route', '-f', 'fixtures/envoy/gateway/config_dump.json'], golden: '../gateway/route.golden.txt' },
+  { name: 'gateway listeners (SNI)', args: ['pc', 'listener', '-f', 'fixtures/envoy/gateway/config_dump.json'], golden: '../gateway/listener.golden.txt' },
   { name: 'log levels from a saved /logging', args: ['pc', 'log', '-f', path.join(dir, 'logging.txt')], golden: 'log.golden.txt' },
 ];
 
@@ -44,6 +46,20 @@ describe('proxy-config goldens', () => {
   }
 });
 
+describe('proxy-config all on a dump without EDS', () => {
+  it('prints the other sections and warns about the missing one', async () => {
+    const r = await runCli(['pc', 'all', '-f', 'fixtures/envoy/gateway/config_dump.json'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('Warning: endpoints info: config dump has no endpoints (EDS)\n');
+    expect(r.stdout).toContain('listener/0.0.0.0_8443');
+    expect(r.stdout).not.toContain('NAME     STATUS');
+  });
+  it('-o json prints the dump itself', async () => {
+    const r = await runCli(['pc', 'all', '-f', 'fixtures/envoy/gateway/config_dump.json', '-o', 'json'], { env });
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync('fixtures/envoy/gateway/config_dump.json', 'utf8')));
+  });
+});
+
 describe('proxy-config errors', () => {
   const cases: { name: string; args: string[]; code: number; stderr: RegExp }[] = [
     { name: 'no pod and no file', args: ['pc', 'cluster'], code: 64, stderr: /requires pod name or --file parameter/ },
@@ -52,7 +68,8 @@ describe('proxy-config errors', () => {
     { name: 'bad port', args: ['pc', 'cluster', '-f', dump, '--port', 'http'], code: 64, stderr: /not a port number/ },
     { name: 'bad output', args: ['pc', 'cluster', '-f', dump, '-o', 'wide'], code: 64, stderr: /invalid output format/ },
     { name: 'wrong kind of file', args: ['pc', 'cluster', '-f', path.join(dir, 'stats-default.txt')], code: 1, stderr: /holds an Envoy \/stats response, but this needs an Envoy \/config_dump/ },
-    { name: 'dump without EDS', args: ['pc', 'route', '-f', path.join(dir, 'clusters.json')], code: 1, stderr: /needs an Envoy \/config_dump/ },
+    { name: 'clusters json where a dump is needed', args: ['pc', 'route', '-f', path.join(dir, 'clusters.json')], code: 1, stderr: /needs an Envoy \/config_dump/ },
+    { name: 'endpoint on a dump without EDS', args: ['pc', 'endpoint', '-f', 'fixtures/envoy/gateway/config_dump.json'], code: 1, stderr: /no endpoints \(EDS\)\n.*include_eds/ },
     { name: 'log level change on a file', args: ['pc', 'log', '-f', path.join(dir, 'logging.txt'), '--level', 'debug'], code: 1, stderr: /cannot change log levels in a saved file/ },
     { name: 'unknown log level', args: ['pc', 'log', '-f', path.join(dir, 'logging.txt'), '--level', 'xxx'], code: 64, stderr: /unrecognized logging level: xxx/ },
     { name: 'bad pod reference', args: ['pc', 'cluster', 'job/foo'], code: 64, stderr: /unsupported resource type "job"/ },
