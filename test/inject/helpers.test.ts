@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parse as yamlParse } from 'yaml';
+import { DEFAULT_INJECTION_VALUES, injectorConfigMapData } from '../../src/inject/configmap.js';
+import { appendMultusNetwork, excludeInboundPort } from '../../src/inject/funcs.js';
+import { strategicMerge } from '../../src/inject/merge.js';
+import { canonicalQuantity } from '../../src/inject/quantity.js';
+import { applySets, buildSettings, parseInjectorConfig } from '../../src/inject/settings.js';
+
+describe('canonicalQuantity (Go resource.Quantity round trip)', () => {
+  const rows: Array<[string, string]> = [
+    ['2000m', '2'],
+    ['100m', '100m'],
+    ['1500m', '1500m'],
+    ['0.5', '500m'],
+    ['1024Mi', '1Gi'],
+    ['128Mi', '128Mi'],
+    ['1536Mi', '1536Mi'],
+    ['1000', '1k'],
+    ['1Gi', '1Gi'],
+    ['0', '0'],
+  ];
+  for (const [input, want] of rows) it(`${input} -> ${want}`, () => expect(canonicalQuantity(input)).toBe(want));
+  it('leaves non-quantities alone', () => expect(canonicalQuantity('lots')).toBe('lots'));
+});
+
+describe('strategicMerge (Pod patch metadata)', () => {
+  it('merges containers by name and appends new ones', () => {
+    const out = strategicMerge(
+      { containers: [{ name: 'app', image: 'a', env: [{ name: 'A', value: '1' }] }] },
+      { containers: [{ name: 'app', env: [{ name: 'B', value: '2' }] }, { name: 'istio-proxy', image: 'p' }] },
+    );
+    expect(out).toEqual({
+      containers: [
+        { name: 'app', image: 'a', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
+        { name: 'istio-proxy', image: 'p' },
+      ],
+    });
+  });
+  it('replaces lists without a merge key (args) and keeps fields a null would delete', () => {
+    expect(strategicMerge({ args: ['a'], initContainers: [{ name: 'x' }] }, { args: ['b'], initContainers: null })).toEqual({ args: ['b'], initContainers: [{ name: 'x' }] });
+  });
+});
+
+describe('Istio template functions', () => {
+  it('excludeInboundPort adds the status port once', () => {
+    expect(excludeInboundPort('15020', '')).toBe('15020');
+    expect(excludeInboundPort('15020', '4, 5')).toBe('4,5,15020');
+    expect(excludeInboundPort('15020', '15020')).toBe('15020');
+    expect(excludeInboundPort('0', '4,5,6')).toBe('4,5,6');
+  });
+  it('appendMultusNetwork handles the comma and JSON forms', () => {
+    expect(appendMultusNetwork('', 'istio-cni')).toBe('istio-cni');
+    expect(appendMultusNetwork('macvlan', 'istio-cni')).toBe('macvlan, istio-cni');
+    expect(appendMultusNetwork('[{"name":"macvlan"}]', 'istio-cni')).toBe('[{"name":"macvlan"}, {"name": "istio-cni"}]');
+    expect(appendMultusNetwork('istio-cni', 'istio-cni')).toBe('istio-cni');
+  });
+});
+
+describe('injector ConfigMap and settings', () => {
+  it('injectorConfigMapData ships the sidecar template and the values istiod reads', () => {
+    const d = injectorConfigMapData({ global: { proxy: { logLevel: 'debug' } } });
+    const cfg = yamlParse(d.config) as Record<string, unknown>;
+    expect(cfg.policy).toBe('enabled');
+    expect(cfg.defaultTemplates).toEqual(['sidecar']);
+    expect(Object.keys(cfg.templates as object)).toContain('sidecar');
+    expect((cfg.templates as Record<string, string>).sidecar).toContain('name: istio-proxy');
+    const values = JSON.parse(d.values) as { global: { hub: string; tag: string; proxy: { logLevel: string } } };
+    expect(values.global.proxy.logLevel).toBe('debug');
+    expect(`${values.global.hub}:${values.global.tag}`).toBe(`${String((DEFAULT_INJECTION_VALUES.global as { hub: string }).hub)}:1.28.0`);
+  });
+  it('parseInjectorConfig reads a whole ConfigMap too', () => {
+    const cm = `kind: ConfigMap\napiVersion: v1\ndata:\n  config: |\n    policy: disabled\n    templates:\n      sidecar: "x"\n`;
+    expect(parseInjectorConfig(cm, 'cm.yaml')).toMatchObject({ policy: 'disabled', templates: { sidecar: 'x' }, defaultTemplates: ['sidecar'] });
+  });
+  it('applySets maps IstioOperator paths onto values and mesh config', () => {
+    const r = applySets({}, {}, ['values.global.proxy.statusPort=0', 'components.cni.enabled=true', 'values.cni.provider=multus', 'meshConfig.trustDomain=example.org', 'values.global.proxy.excludeInboundPorts=4,5,6']);
+    expect(r.values).toEqual({ global: { proxy: { statusPort: 0, excludeInboundPorts: '4,5,6' } }, pilot: { cni: { enabled: true, provider: 'multus' } }, cni: { provider: 'multus' } });
+    expect(r.mesh).toEqual({ trustDomain: 'example.org' });
+  });
+  it('buildSettings rejects a --set without =', () => {
+    expect(() => buildSettings({ sets: ['values.global.x'] })).toThrow(/expected path=value/);
+  });
+});
