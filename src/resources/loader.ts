@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 
 export const RECOGNIZED_EXTENSIONS = ['.json', '.yaml', '.yml'];
@@ -148,14 +148,7 @@ export function parseText(text: string, file: string, objects: LoadedObject[], p
       continue;
     }
     if (value === null || value === undefined) continue;
-    const locate = (p: FieldPath) => {
-      try {
-        const node = doc.getIn(p as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-        return lineOf(node?.range?.[0]);
-      } catch {
-        return undefined;
-      }
-    };
+    const locate = (p: FieldPath) => lineOf(fieldOffset(doc, p));
     addObject(value, { file, line: start }, locate, [], objects, problems);
   }
 }
@@ -218,4 +211,28 @@ function addObject(
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
+}
+
+/**
+ * Offset of a field for messages: for a mapping key, where the key starts (the value of a nested
+ * mapping or list starts on the next line, which is not where the user looks); for a list item,
+ * where the item starts.
+ */
+function fieldOffset(doc: Document.Parsed, path: FieldPath): number | undefined {
+  try {
+    if (path.length === 0) return doc.contents?.range?.[0];
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as (string | number)[], true);
+    const last = path[path.length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) == last);
+      const key = pair?.key as { range?: [number, number, number] } | undefined;
+      return key?.range?.[0];
+    }
+    if (isSeq(parent) && typeof last === 'number') {
+      return (parent.items[last] as { range?: [number, number, number] } | undefined)?.range?.[0];
+    }
+  } catch {
+    // A path through a scalar: no position.
+  }
+  return undefined;
 }

@@ -38,3 +38,8 @@ export function asStringMap(v: unknown): Record<string, string> {
 export function asString(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 }
+
+/** The mapping items of a list; anything else (null, scalars, lists) is dropped. */
+export function asObjects<T = Record<string, unknown>>(v: unknown): T[] {
+  return Array.isArray(v) ? (v.filter(isPlainObject) as T[]) : [];
+}

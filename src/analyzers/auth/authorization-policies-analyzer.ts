@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../analysis/types.js';
 import type { Labels } from '../../resources/types.js';
-import { asArray, asStringMap, get } from '../../util/objects.js';
+import { asArray, asObjects, asStringMap, get } from '../../util/objects.js';
 import { podInAmbientMode, podInMesh } from '../util/injection.js';
 import { matchesLabels, selectorString } from '../util/selector.js';
 
@@ -58,8 +58,8 @@ export default defineAnalyzer({
       }
 
       if (!checkNamespaces) continue;
-      asArray<Record<string, unknown>>(get(ap.object, 'spec', 'rules')).forEach((rule, i) => {
-        asArray<Record<string, unknown>>(rule.from).forEach((from, j) => {
+      asObjects(get(ap.object, 'spec', 'rules')).forEach((rule, i) => {
+        asObjects(rule.from).forEach((from, j) => {
           for (const field of ['namespaces', 'notNamespaces'] as const) {
             asArray(get(from, 'source', field)).forEach((ns, k) => {
               const exp = String(ns);

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from '../../analysis/types.js';
-import { asArray, get } from '../../util/objects.js';
+import { asArray, asObjects, get } from '../../util/objects.js';
 
 /** How many RequestAuthentication names the message lists before "and N more". */
 const MAX_LISTED = 5;
@@ -20,9 +20,9 @@ export default defineAnalyzer({
     const listed = names.length <= MAX_LISTED ? names.join(', ') : `${names.slice(0, MAX_LISTED).join(', ')}, and ${names.length - MAX_LISTED} more`;
     for (const d of ctx.snapshot.list('Deployment')) {
       if (d.labels.app !== 'istiod') continue;
-      const containers = asArray<Record<string, unknown>>(get(d.object, 'spec', 'template', 'spec', 'containers'));
+      const containers = asObjects(get(d.object, 'spec', 'template', 'spec', 'containers'));
       const configured = containers.some((c) =>
-        asArray<Record<string, unknown>>(c.env).some((e) => e.name === 'BLOCKED_CIDRS_IN_JWKS_URIS' && typeof e.value === 'string' && e.value !== ''),
+        asObjects(c.env).some((e) => e.name === 'BLOCKED_CIDRS_IN_JWKS_URIS' && typeof e.value === 'string' && e.value !== ''),
       );
       if (!configured) ctx.report({ resource: d, message: 'JwksUriFetchUnrestricted', args: [names.length, listed] });
     }

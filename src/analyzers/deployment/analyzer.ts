@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../analysis/types.js';
 import type { FieldPath, Resource } from '../../resources/types.js';
-import { asArray, get } from '../../util/objects.js';
+import { asArray, asObjects, get } from '../../util/objects.js';
 import { isControlPlane } from '../util/mesh.js';
 
 /** The sidecar runs as UID 1337; iptables exempts that UID's traffic from capture. */
@@ -37,7 +37,7 @@ export default defineAnalyzer({
 /** The first runAsUser that is 1337 (pod level, then each non-exempt container), or undefined. */
 function offendingField(spec: unknown, specPath: FieldPath): FieldPath | undefined {
   if (get(spec, 'securityContext', 'runAsUser') === PROXY_UID) return [...specPath, 'securityContext', 'runAsUser'];
-  const containers = asArray<Record<string, unknown>>(get(spec, 'containers'));
+  const containers = asObjects(get(spec, 'containers'));
   for (let i = 0; i < containers.length; i++) {
     const c = containers[i]!;
     if (EXEMPT_CONTAINERS.has(String(c.name))) continue;

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../analysis/types.js';
 import type { Resource } from '../../resources/types.js';
-import { asArray, asStringMap, get } from '../../util/objects.js';
+import { asArray, asObjects, asStringMap, get } from '../../util/objects.js';
 import { deploymentInMesh } from '../util/injection.js';
 import { matchesLabels } from '../util/selector.js';
 
@@ -83,7 +83,7 @@ export default defineAnalyzer({
 });
 
 function ports(s: Resource): ServicePort[] {
-  return asArray<ServicePort>(get(s.object, 'spec', 'ports'));
+  return asObjects<ServicePort>(get(s.object, 'spec', 'ports'));
 }
 
 function fullName(r: Resource): string {

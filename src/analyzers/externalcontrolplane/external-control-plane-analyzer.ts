@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { AnalysisContext } from '../../analysis/types.js';
 import { defineAnalyzer } from '../../analysis/types.js';
 import type { Resource } from '../../resources/types.js';
-import { asArray, get } from '../../util/objects.js';
+import { asArray, asObjects, get } from '../../util/objects.js';
 
 interface Webhook {
   name?: unknown;
@@ -39,7 +39,7 @@ export default defineAnalyzer({
 });
 
 function checkHooks(ctx: AnalysisContext, config: Resource) {
-  asArray<Webhook>(get(config.object, 'webhooks')).forEach((hook, i) => {
+  asObjects<Webhook>(get(config.object, 'webhooks')).forEach((hook, i) => {
     const name = String(hook.name ?? '');
     const url = hook.clientConfig?.url;
     const path = ['webhooks', i, 'clientConfig'];

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../analysis/types.js';
 import type { Resource } from '../../resources/types.js';
-import { asArray, asRecord, asStringMap, get } from '../../util/objects.js';
+import { asArray, asObjects, asRecord, asStringMap, get } from '../../util/objects.js';
 import { matchesLabels, selectorString } from '../util/selector.js';
 import { podsMatching, selectorLabelPath } from '../util/workload.js';
 
@@ -25,7 +25,7 @@ function reachablePorts(pod: Resource, services: readonly Resource[]): Set<numbe
     // the real chart has sent 80 and 443 to the unprivileged 8080 and 8443 since Istio 1.7, and
     // Gateways written for it (Bookinfo's among them) listen there.
     if (svc.synthetic?.reason === 'default') for (const p of DEFAULT_INGRESS_TARGET_PORTS) out.add(p);
-    for (const p of asArray<ServicePort>(get(svc.object, 'spec', 'ports'))) {
+    for (const p of asObjects<ServicePort>(get(svc.object, 'spec', 'ports'))) {
       // The API server defaults an omitted protocol to TCP; gateways only serve TCP ports.
       if ((p.protocol ?? 'TCP') !== 'TCP') continue;
       const port = Number(p.port);
@@ -51,8 +51,8 @@ function resolveTargetPort(targetPort: unknown, pod: Resource): number | undefin
   if (typeof targetPort === 'number') return targetPort > 0 ? targetPort : undefined;
   if (typeof targetPort !== 'string' || targetPort === '') return undefined;
   if (/^\d+$/.test(targetPort)) return Number(targetPort);
-  for (const c of asArray<Record<string, unknown>>(get(pod.object, 'spec', 'containers'))) {
-    for (const cp of asArray<Record<string, unknown>>(c.ports)) {
+  for (const c of asObjects(get(pod.object, 'spec', 'containers'))) {
+    for (const cp of asObjects(c.ports)) {
       if (cp.name === targetPort && typeof cp.containerPort === 'number') return cp.containerPort;
     }
   }

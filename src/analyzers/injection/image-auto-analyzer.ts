@@ -1,5 +1,5 @@
 import { defineAnalyzer } from '../../analysis/types.js';
-import { asArray, asRecord, asStringMap, get } from '../../util/objects.js';
+import { asObjects, asRecord, asStringMap, get } from '../../util/objects.js';
 import { ISTIO_PROXY, webhookSelectorMatches } from '../util/injection.js';
 
 interface Webhook {
@@ -32,7 +32,7 @@ export default defineAnalyzer({
     if (!snapshot.isAvailable('MutatingWebhookConfiguration')) return;
     const webhooks: Webhook[] = [];
     for (const mwc of snapshot.list('MutatingWebhookConfiguration')) {
-      for (const wh of asArray<Webhook>(get(mwc.object, 'webhooks'))) {
+      for (const wh of asObjects<Webhook>(get(mwc.object, 'webhooks'))) {
         if (String(wh.name ?? '').endsWith('istio.io')) webhooks.push(wh);
       }
     }
@@ -51,5 +51,5 @@ export default defineAnalyzer({
 });
 
 function hasAutoImage(spec: unknown): boolean {
-  return asArray<{ name?: unknown; image?: unknown }>(get(spec, 'containers')).some((c) => c.name === ISTIO_PROXY && c.image === 'auto');
+  return asObjects<{ name?: unknown; image?: unknown }>(get(spec, 'containers')).some((c) => c.name === ISTIO_PROXY && c.image === 'auto');
 }

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from '../../analysis/types.js';
-import { asArray, get, isPlainObject } from '../../util/objects.js';
+import { asArray, asObjects, get, isPlainObject } from '../../util/objects.js';
 
 /** Registries istiod always knows (pilot/pkg/serviceregistry/provider). */
 const BUILTIN_REGISTRIES = ['Mock', 'Kubernetes', 'External'];
@@ -31,7 +31,7 @@ export default defineAnalyzer({
       const networks = get(mn.object, ...base);
       if (!isPlainObject(networks)) continue;
       for (const [network, def] of Object.entries(networks)) {
-        asArray<Record<string, unknown>>(get(def, 'endpoints')).forEach((e, j) => {
+        asObjects(get(def, 'endpoints')).forEach((e, j) => {
           if (typeof e.fromRegistry !== 'string' || known.has(e.fromRegistry)) return;
           ctx.report({
             resource: mn,

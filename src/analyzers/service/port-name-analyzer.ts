@@ -1,5 +1,5 @@
 import { defineAnalyzer } from '../../analysis/types.js';
-import { asArray, get } from '../../util/objects.js';
+import { asArray, asObjects, get } from '../../util/objects.js';
 import { isControlPlane, SYSTEM_NAMESPACES } from '../util/mesh.js';
 import { serviceProtocol } from '../util/protocol.js';
 
@@ -22,7 +22,7 @@ export default defineAnalyzer({
       if (SYSTEM_NAMESPACES.has(svc.namespace) || isControlPlane(svc)) continue;
       if (MANAGED_GATEWAY_CONTROLLERS.has(svc.labels['gateway.istio.io/managed'] ?? '')) continue;
       const externalName = get(svc.object, 'spec', 'type') === 'ExternalName';
-      asArray<Record<string, unknown>>(get(svc.object, 'spec', 'ports')).forEach((p, i) => {
+      asObjects(get(svc.object, 'spec', 'ports')).forEach((p, i) => {
         const name = typeof p.name === 'string' ? p.name : '';
         const port = Number(p.port ?? 0);
         const appProtocol = typeof p.appProtocol === 'string' ? p.appProtocol : undefined;

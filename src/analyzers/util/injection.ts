@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../analysis/snapshot.js';
 import type { Labels, Resource } from '../../resources/types.js';
-import { asArray, asRecord, asStringMap, get, isPlainObject } from '../../util/objects.js';
+import { asArray, asObjects, asRecord, asStringMap, get, isPlainObject } from '../../util/objects.js';
 import { matchesLabelSelector } from './selector.js';
 
 /** Namespace label that turns on sidecar injection (`istio-injection=enabled`). */
@@ -59,7 +59,7 @@ interface Container {
 
 /** Containers then init containers of a pod spec (native sidecars live in initContainers). */
 export function allContainers(spec: unknown): Container[] {
-  return [...asArray<Container>(get(spec, 'containers')), ...asArray<Container>(get(spec, 'initContainers'))];
+  return [...asObjects<Container>(get(spec, 'containers')), ...asObjects<Container>(get(spec, 'initContainers'))];
 }
 
 /** The image of the first container named istio-proxy ("" when none, or when it has no image). */
@@ -104,7 +104,7 @@ export function deploymentInMesh(snapshot: Snapshot, d: Resource): boolean {
     snapshot,
     { labels: asStringMap(meta.labels), annotations: asStringMap(meta.annotations) },
     d.namespace,
-    asArray<Container>(get(tpl, 'spec', 'containers')),
+    asObjects<Container>(get(tpl, 'spec', 'containers')),
   );
 }
 
@@ -126,7 +126,7 @@ export function isTemplatePod(r: Resource): boolean {
 export function webhookSelectorMatches(selector: unknown, labels: Labels): boolean {
   if (selector === undefined || selector === null) return true;
   if (!isPlainObject(selector)) return false;
-  for (const e of asArray<Record<string, unknown>>(selector.matchExpressions)) {
+  for (const e of asObjects(selector.matchExpressions)) {
     const values = asArray(e.values);
     switch (e.operator) {
       case 'In':

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../analysis/snapshot.js';
 import type { Resource } from '../../resources/types.js';
-import { asArray, get } from '../../util/objects.js';
+import { asArray, asObjects, get } from '../../util/objects.js';
 
 /** upstream util.IsSystemNamespace and the namespaces injection always ignores. */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
@@ -12,7 +12,7 @@ interface Container {
 
 /** The pod's containers and init containers. */
 export function containersOf(pod: Resource): Container[] {
-  return [...asArray<Container>(get(pod.object, 'spec', 'containers')), ...asArray<Container>(get(pod.object, 'spec', 'initContainers'))];
+  return [...asObjects<Container>(get(pod.object, 'spec', 'containers')), ...asObjects<Container>(get(pod.object, 'spec', 'initContainers'))];
 }
 
 /** A pod that already carries the sidecar: a container (or native sidecar) named istio-proxy with an image. */

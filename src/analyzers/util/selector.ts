@@ -1,5 +1,5 @@
 import type { Labels } from '../../resources/types.js';
-import { asArray, asStringMap, isPlainObject } from '../../util/objects.js';
+import { asArray, asObjects, asStringMap, isPlainObject } from '../../util/objects.js';
 
 /** A plain map selector (Istio workloadSelector.labels, Service.spec.selector): every pair must match. */
 export function matchesLabels(selector: Labels, labels: Labels): boolean {
@@ -11,7 +11,7 @@ export function matchesLabels(selector: Labels, labels: Labels): boolean {
 export function matchesLabelSelector(selector: unknown, labels: Labels): boolean {
   if (!isPlainObject(selector)) return true;
   if (!matchesLabels(asStringMap(selector.matchLabels), labels)) return false;
-  for (const e of asArray<Record<string, unknown>>(selector.matchExpressions)) {
+  for (const e of asObjects(selector.matchExpressions)) {
     const key = String(e.key ?? '');
     const values = asArray(e.values).map(String);
     const has = Object.prototype.hasOwnProperty.call(labels, key);

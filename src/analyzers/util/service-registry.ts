@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../analysis/snapshot.js';
 import type { Labels, Resource } from '../../resources/types.js';
-import { asArray, asRecord, asString, asStringMap, get } from '../../util/objects.js';
+import { asArray, asObjects, asRecord, asString, asStringMap, get } from '../../util/objects.js';
 import { CLUSTER_LOCAL } from './host.js';
 
 /** exportTo value meaning "every namespace". */
@@ -85,7 +85,7 @@ export function buildServiceRegistry(snapshot: Snapshot): ServiceRegistry {
     const spec = asRecord(r.object.spec);
     const svc: RegistryService = {
       resource: r,
-      ports: asArray<Record<string, unknown>>(spec.ports).map((p) => ({
+      ports: asObjects(spec.ports).map((p) => ({
         number: Number(p.number ?? 0),
         name: asString(p.name),
         protocol: asString(p.protocol),
@@ -100,7 +100,7 @@ export function buildServiceRegistry(snapshot: Snapshot): ServiceRegistry {
   for (const r of snapshot.list('Service')) {
     const svc: RegistryService = {
       resource: r,
-      ports: asArray<Record<string, unknown>>(get(r.object, 'spec', 'ports')).map((p) => ({
+      ports: asObjects(get(r.object, 'spec', 'ports')).map((p) => ({
         number: Number(p.port ?? 0),
         name: asString(p.name),
         protocol: asString(p.protocol),

@@ -1,6 +1,6 @@
 import { defineAnalyzer } from '../../analysis/types.js';
 import type { Labels, Resource } from '../../resources/types.js';
-import { asArray, asRecord, asStringMap, get } from '../../util/objects.js';
+import { asArray, asObjects, asRecord, asStringMap, get } from '../../util/objects.js';
 import { REVISION_LABEL, webhookSelectorMatches } from '../util/injection.js';
 
 interface Webhook {
@@ -25,7 +25,7 @@ export default defineAnalyzer({
     const hooks: { key: string; config: Resource; index: number; hook: Webhook }[] = [];
     const revisions = new Set<string>();
     for (const mwc of ctx.snapshot.list('MutatingWebhookConfiguration')) {
-      const list = asArray<Webhook>(get(mwc.object, 'webhooks'));
+      const list = asObjects<Webhook>(get(mwc.object, 'webhooks'));
       const revs = revisionsOf(mwc, list);
       if (!revs.size && !list.some((w) => String(w.name ?? '').endsWith('istio.io'))) continue;
       for (const r of revs) revisions.add(r);
@@ -79,7 +79,7 @@ function revisionsOf(mwc: Resource, hooks: readonly Webhook[]): Set<string> {
       const s = asRecord(sel);
       const ml = asStringMap(s.matchLabels);
       if (REVISION_LABEL in ml) revs.add(ml[REVISION_LABEL]!);
-      for (const e of asArray<Record<string, unknown>>(s.matchExpressions)) {
+      for (const e of asObjects(s.matchExpressions)) {
         if (e.key === REVISION_LABEL) for (const v of asArray(e.values)) revs.add(String(v));
       }
     }

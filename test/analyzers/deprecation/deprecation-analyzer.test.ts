@@ -10,7 +10,7 @@ describe('deprecation.DeprecationAnalyzer', () => {
       files: ['deprecated.yaml'],
       expected: [
         { code: 'IST0002', origin: 'VirtualService shop/cart-chaos', line: 13 },
-        { code: 'IST0002', origin: 'Sidecar shop/default', line: 47 },
+        { code: 'IST0002', origin: 'Sidecar shop/default', line: 46 },
         { code: 'IST0002', origin: 'CustomResourceDefinition serviceroles.rbac.istio.io' },
       ],
     },

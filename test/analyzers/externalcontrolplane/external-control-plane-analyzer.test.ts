@@ -10,7 +10,7 @@ describe('externalcontrolplane.ExternalControlPlaneAnalyzer', () => {
       files: ['remote-cluster.yaml'],
       expected: [
         { code: 'IST0164', origin: 'ValidatingWebhookConfiguration istio-validator-external-istiod', line: 11 },
-        { code: 'IST0163', origin: 'MutatingWebhookConfiguration istio-sidecar-injector-external-istiod', line: 33 },
+        { code: 'IST0163', origin: 'MutatingWebhookConfiguration istio-sidecar-injector-external-istiod', line: 32 },
         { code: 'IST0163', origin: 'MutatingWebhookConfiguration istio-sidecar-injector-external-istiod', line: 43 },
       ],
     },
