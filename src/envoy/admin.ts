@@ -11,6 +11,8 @@ import type { KubeClient, PortForwardSession } from '../kube/types.js';
 export interface EnvoyAdmin {
   /** "pod.namespace" or the file path, for messages and multi-pod output. */
   readonly target: string;
+  /** For a saved file, what it holds; undefined for a live proxy, which answers every path. */
+  readonly savedKind?: AdminTextKind;
   /** GET an admin path such as "config_dump?mask=bootstrap" (no leading slash); the body as text. */
   get(path: string): Promise<string>;
   /** POST (Envoy's /logging only changes levels on POST). */
@@ -29,7 +31,7 @@ export class AdminError extends Error {
 }
 
 /** What a saved admin response holds, guessed from its first bytes. */
-export type AdminTextKind = 'config_dump' | 'clusters_json' | 'clusters_text' | 'stats_json' | 'stats_text' | 'logging' | 'unknown';
+export type AdminTextKind = 'config_dump' | 'clusters_json' | 'clusters_text' | 'stats_json' | 'stats_text' | 'prometheus' | 'logging' | 'unknown';
 
 export function classifyAdminText(text: string): AdminTextKind {
   const head = text.slice(0, 8192);
@@ -42,6 +44,7 @@ export function classifyAdminText(text: string): AdminTextKind {
   }
   if (/^configs\s*:/m.test(head)) return 'config_dump';
   if (t.startsWith('active loggers:')) return 'logging';
+  if (t.startsWith('# TYPE ') || t.startsWith('# HELP ')) return 'prometheus';
   const first = t.split('\n', 1)[0] ?? '';
   // /clusters text: "<cluster>::<host>::<stat>::<value>" (and "<cluster>::default_priority::…").
   if (first.includes('::')) return 'clusters_text';
@@ -59,6 +62,8 @@ export function kindsForPath(path: string): AdminTextKind[] {
       return q.includes('format=json') ? ['clusters_json'] : ['clusters_text', 'clusters_json'];
     case 'stats':
       return q.includes('format=json') ? ['stats_json'] : ['stats_text', 'stats_json'];
+    case 'stats/prometheus':
+      return ['prometheus'];
     case 'logging':
       return ['logging'];
     default:
@@ -72,23 +77,24 @@ const DESCRIBE: Record<AdminTextKind, string> = {
   clusters_text: 'an Envoy /clusters response',
   stats_json: 'an Envoy /stats?format=json response',
   stats_text: 'an Envoy /stats response',
+  prometheus: 'an Envoy /stats/prometheus response',
   logging: 'an Envoy /logging response',
   unknown: 'no Envoy admin response istio-ts recognizes',
 };
 
 export class FileAdmin implements EnvoyAdmin {
-  readonly kind: AdminTextKind;
+  readonly savedKind: AdminTextKind;
   constructor(
     readonly target: string,
     readonly text: string,
   ) {
-    this.kind = classifyAdminText(text);
+    this.savedKind = classifyAdminText(text);
   }
 
   async get(path: string): Promise<string> {
     const ok = kindsForPath(path);
-    if (!ok.includes(this.kind)) {
-      throw new AdminError(`${this.target} holds ${DESCRIBE[this.kind]}, but this needs ${DESCRIBE[ok[0] ?? 'unknown']}`, `Save it with: kubectl exec POD -c istio-proxy -- curl -s localhost:15000/${path}`);
+    if (!ok.includes(this.savedKind)) {
+      throw new AdminError(`${this.target} holds ${DESCRIBE[this.savedKind]}, but this needs ${DESCRIBE[ok[0] ?? 'unknown']}`, `Save it with: kubectl exec POD -c istio-proxy -- curl -s 'localhost:15000/${path}'`);
     }
     return this.text;
   }

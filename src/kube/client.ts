@@ -90,16 +90,30 @@ class LiveKubeClient implements KubeClient {
     }
   }
 
-  /** A local TCP server on 127.0.0.1:<random>; each accepted connection gets its own stream to the pod port. */
+  /**
+   * A local TCP server on 127.0.0.1:<random>; each accepted connection gets its own port-forward
+   * stream (a WebSocket to the API server) to the pod port. close() ends the sockets and the
+   * WebSockets too: an open WebSocket would keep the process alive after the command is done.
+   */
   async portForward(namespace: string, pod: string, port: number): Promise<PortForwardSession> {
     const pf = new this.k8s.PortForward(this.kc, true);
     const sockets = new Set<net.Socket>();
+    const sockets2ws = new Map<net.Socket, { close(): void }>();
     const server = net.createServer((socket) => {
       sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      pf.portForward(namespace, pod, [port], socket, null, socket).catch((e: unknown) => {
-        socket.destroy(e instanceof Error ? e : new Error(String(e)));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        sockets2ws.get(socket)?.close();
+        sockets2ws.delete(socket);
       });
+      pf.portForward(namespace, pod, [port], socket, null, socket)
+        .then((ws) => {
+          const w = typeof ws === 'function' ? ws() : ws;
+          if (!w) return;
+          if (socket.destroyed) w.close();
+          else sockets2ws.set(socket, w);
+        })
+        .catch((e: unknown) => socket.destroy(e instanceof Error ? e : new Error(String(e))));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -112,6 +126,7 @@ class LiveKubeClient implements KubeClient {
       close: () =>
         new Promise<void>((resolve) => {
           for (const s of sockets) s.destroy();
+          for (const w of sockets2ws.values()) w.close();
           server.close(() => resolve());
         }),
     };

@@ -19,6 +19,7 @@ describe('classifyAdminText', () => {
     ['outbound|9080||reviews.bookinfo.svc.cluster.local::10.244.1.22:9080::cx_active::1\n', 'clusters_text'],
     ['{"stats":[{"name":"server.live","value":1}]}', 'stats_json'],
     ['configs:\n- "@type": x\n', 'config_dump'],
+    ['# TYPE envoy_server_live gauge\nenvoy_server_live{} 1\n', 'prometheus'],
     ['<html>', 'unknown'],
   ] as const)('%j is %s', (t, kind) => expect(classifyAdminText(t)).toBe(kind));
   it('maps admin paths to the kinds that answer them', () => {

@@ -170,7 +170,7 @@ async function runEndpoint(ctx: CommandContext, cmd: Command): Promise<number> {
   return withAdmins(admins, async () => {
     const a = admins[0]!;
     // A saved config_dump (taken with include_eds) gives the EDS view istioctl prints for files.
-    if ('kind' in a && (a as { kind: string }).kind === 'config_dump') {
+    if (a.savedKind === 'config_dump') {
       const eds = listEds(parseConfigDump(await a.get(MASK.endpoints), a.target), filter);
       ctx.out(format === 'short' ? R.renderEds(edsRows(eds), { withType: false }) : R.renderStructured(edsForOutput(eds), format));
       return 0;

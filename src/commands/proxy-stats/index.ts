@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../cli/errors.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
-import { AdminError, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
+import { AdminError, kindsForPath, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
 import { parseClustersJson } from '../../envoy/host-status.js';
 import { filterPrometheus, filterStats, parseStats, summarizeStats } from '../../envoy/stats.js';
 import { openAdmins, withAdmins } from '../proxy-config/options.js';
@@ -85,11 +85,14 @@ async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<number>
       const a = group[0]!;
       if (o.type === 'clusters') {
         if (format === 'json') return JSON.parse(await a.get('clusters?format=json')) as unknown;
+        // A saved JSON /clusters answers the text form too: show it as JSON.
+        if (a.savedKind === 'clusters_json') return `${JSON.stringify(JSON.parse(await a.get('clusters')), null, 2)}\n`;
         const text = await a.get('clusters');
         return prefix + text.split('\n').filter((l) => l && (!re || re.test(l))).map((l) => `${l}\n`).join('');
       }
       if (format === 'prom') return prefix + filterPrometheus(await a.get('stats/prometheus'), re);
-      const stats = filterStats(parseStats(await a.get(format === 'json' ? 'stats?format=json' : 'stats')), re);
+      // Text /stats parses into the same list as ?format=json, so either kind of saved file works.
+      const stats = filterStats(parseStats(await a.get('stats')), re);
       if (format === 'json') return targets.length > 1 ? { target: name, stats } : stats;
       return prefix + renderStatLines(stats);
     });
@@ -101,18 +104,14 @@ async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<number>
   });
 }
 
-/** The first source that can answer a path (with files, the one holding that kind of response). */
+/**
+ * The first source that can answer a path. A live proxy must answer; among saved files, a missing
+ * kind (no /clusters file, say) only narrows the summary.
+ */
 async function firstAnswer(group: readonly EnvoyAdmin[], path: string): Promise<string | undefined> {
-  let lastError: unknown;
   for (const a of group) {
-    try {
-      return await a.get(path);
-    } catch (e) {
-      lastError = e;
-      // A live proxy must answer; a missing file kind only narrows the summary.
-      if (!(a.target && 'kind' in a)) throw e;
-    }
+    if (a.savedKind === undefined) return a.get(path);
+    if (kindsForPath(path).includes(a.savedKind)) return a.get(path);
   }
-  if (group.length === 1 && !('kind' in group[0]!)) throw lastError;
   return undefined;
 }

@@ -27,6 +27,28 @@ describe('proxy-stats goldens', () => {
   }
 });
 
+describe('proxy-stats formats from saved files', () => {
+  it('-o json from a text /stats', async () => {
+    const r = await runCli(['proxy-stats', '-f', f('stats-default.txt'), '--filter', '^server\\.(live|state)$', '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { name: 'server.live', value: 1 },
+      { name: 'server.state', value: 0 },
+    ]);
+  });
+  it('-o prom from a saved /stats/prometheus on stdin', async () => {
+    const prom = '# TYPE envoy_server_live gauge\nenvoy_server_live{} 1\n# TYPE envoy_server_uptime gauge\nenvoy_server_uptime{} 86113\n';
+    const r = await runCli(['proxy-stats', '-f', '-', '-o', 'prom', '--filter', 'uptime'], { stdin: prom });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('# TYPE envoy_server_uptime gauge\nenvoy_server_uptime{} 86113\n');
+  });
+  it('--type clusters keeps only matching /clusters lines', async () => {
+    const text = 'outbound|9080||reviews.bookinfo.svc.cluster.local::10.244.2.40:9080::cx_connect_fail::17\noutbound|9080||reviews.bookinfo.svc.cluster.local::10.244.2.40:9080::rq_success::88\n';
+    const r = await runCli(['proxy-stats', '-f', '-', '--type', 'clusters', '--filter', 'connect_fail'], { stdin: text });
+    expect(r.stdout).toBe('outbound|9080||reviews.bookinfo.svc.cluster.local::10.244.2.40:9080::cx_connect_fail::17\n');
+  });
+});
+
 describe('proxy-stats errors', () => {
   it.each([
     [['proxy-stats'], 64, /requires pod name or --file/],
