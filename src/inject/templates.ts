@@ -1,6 +1,6 @@
 /**
  * The injection templates istio-ts ships: Go text/template text, read from
- * src/inject/templates/*.tmpl. The same text goes into the istio-sidecar-injector ConfigMap
+ * data/inject/templates/*.tmpl (data/ ships with the package). The same text goes into the istio-sidecar-injector ConfigMap
  * (`istio-ts install` / `manifest generate`) and is rendered by `kube-inject`, so the webhook and
  * offline injection cannot drift.
  */
@@ -12,9 +12,8 @@ export const BUILTIN_TEMPLATE_FILES: Readonly<Record<string, string>> = {
 };
 
 function templateDirs(): URL[] {
-  // From src/inject/ (vitest, ts sources) the folder is ./templates; from the built dist/inject/
-  // it is ../../src/inject/templates unless a build step copied the files next to the JS.
-  return [new URL('./templates/', import.meta.url), new URL('../../src/inject/templates/', import.meta.url)];
+  // src/inject/ (vitest) and dist/inject/ (the built CLI) are both two levels below the root.
+  return [new URL('../../data/inject/templates/', import.meta.url)];
 }
 
 let cache: Record<string, string> | null = null;

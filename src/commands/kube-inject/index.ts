@@ -1,78 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import type { CommandContext } from '../../cli/context.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
-import { injectText, InjectionError } from '../../inject/inject.js';
-import { buildSettings, SettingsError, type NativeSidecarMode } from '../../inject/settings.js';
-import { TemplateSyntaxError } from '../../inject/template/index.js';
 
-interface KubeInjectOptions {
-  filename?: string;
-  set: string[];
-  meshConfigFile?: string;
-  injectConfigFile?: string;
-  valuesFile?: string;
-  revision?: string;
-  nativeSidecars: NativeSidecarMode;
-}
-
-async function readInput(ctx: CommandContext, file: string, what: string): Promise<string> {
-  if (file === '-') return ctx.io.readStdin();
-  const path = isAbsolute(file) ? file : resolve(ctx.io.cwd, file);
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`open ${file}: no such file or directory`, ExitCode.NoInput, `check the ${what} path`);
-    throw new UserError(`cannot read ${what} ${file}: ${(e as Error).message}`, ExitCode.NoInput);
-  }
-}
-
-async function run(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts<KubeInjectOptions>();
-  // Validate everything before reading anything.
-  if (!o.filename) throw new UsageError('filename not specified (see --filename or -f)');
-  const output = ctx.globals.output; // istioctl's -o/--output is the output FILE for kube-inject
-  const [input, injectConfig, values, meshConfig] = await Promise.all([
-    readInput(ctx, o.filename, 'input'),
-    o.injectConfigFile ? readInput(ctx, o.injectConfigFile, '--injectConfigFile') : undefined,
-    o.valuesFile ? readInput(ctx, o.valuesFile, '--valuesFile') : undefined,
-    o.meshConfigFile ? readInput(ctx, o.meshConfigFile, '--meshConfigFile') : undefined,
-  ]);
-  let result;
-  try {
-    const settings = buildSettings({
-      sets: o.set,
-      ...(injectConfig !== undefined ? { injectConfigText: { text: injectConfig, source: o.injectConfigFile! } } : {}),
-      ...(values !== undefined ? { valuesText: { text: values, source: o.valuesFile! } } : {}),
-      ...(meshConfig !== undefined ? { meshConfigText: { text: meshConfig, source: o.meshConfigFile! } } : {}),
-      ...(o.revision !== undefined ? { revision: o.revision } : {}),
-      nativeSidecars: o.nativeSidecars,
-      istioNamespace: ctx.globals.istioNamespace,
-      env: ctx.io.env,
-    });
-    result = injectText(input, settings);
-  } catch (e) {
-    if (e instanceof SettingsError || e instanceof TemplateSyntaxError) throw new UserError(e.message, ExitCode.DataErr);
-    if (e instanceof InjectionError) throw new UserError(e.message, ExitCode.DataErr, 'check the workload and the injection template');
-    throw e;
-  }
-  for (const w of result.warnings) ctx.err(`${w}\n`);
-  if (output && output !== '-') {
-    const path = isAbsolute(output) ? output : resolve(ctx.io.cwd, output);
-    try {
-      await writeFile(path, result.text, 'utf8');
-    } catch (e) {
-      throw new UserError(`cannot write ${output}: ${(e as Error).message}`, ExitCode.Error);
-    }
-  } else {
-    ctx.out(result.text);
-  }
-  return ExitCode.OK;
-}
-
+// Flags and help only; the injector is imported when the command runs (start-up time).
 export const kubeInjectCommand: CommandModule = {
   register(program: Command, bind: Bind) {
     program
@@ -96,6 +25,6 @@ Examples:
   istio-ts kube-inject -f - --set values.global.proxy.logLevel=debug < app.yaml
   istio-ts kube-inject -f app.yaml --injectConfigFile inject-config.yaml --valuesFile inject-values.yaml --meshConfigFile mesh.yaml`,
       )
-      .action(bind(run));
+      .action(bind(async (ctx, cmd) => (await import('./action.js')).run(ctx, cmd)));
   },
 };

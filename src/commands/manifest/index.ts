@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
-import { injectorConfigMapData } from '../../inject/configmap.js';
 import { PROFILE_NAMES } from '../../install/profiles/index.js';
 import { ISTIO_RELEASE, DEFAULT_HUB } from '../../install/version.js';
-import { renderJsonManifest, renderYamlManifest } from './print.js';
-import { generate, parseSets } from './run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -35,20 +31,7 @@ Examples:
   istio-ts manifest generate -f my-iop.yaml -r 1-27-1
   istio-ts manifest generate --set values.istiodRemote.injectionURL=https://localhost:15017/inject`,
       )
-      .action(bind(runGenerate));
+      .action(bind(async (ctx, cmd) => (await import('./action.js')).runGenerate(ctx, cmd)));
   },
 };
 
-async function runGenerate(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { filename: string[]; set: string[]; revision?: string; manifests?: string };
-  const format = ctx.outputFormat(['yaml', 'json'] as const, 'yaml');
-  parseSets(o.set);
-  if (o.manifests) ctx.err(`Warning: --manifests ${o.manifests} ignored; istio-ts renders from its built-in charts and profiles\n`);
-  const result = await generate(
-    { files: o.filename, sets: o.set, ...(o.revision !== undefined ? { revision: o.revision } : {}), cwd: ctx.io.cwd, readStdin: ctx.io.readStdin },
-    injectorConfigMapData,
-  );
-  for (const w of result.warnings) ctx.err(`Warning: ${w}\n`);
-  ctx.out(format === 'json' ? renderJsonManifest(result.objects) : renderYamlManifest(result.objects));
-  return 0;
-}
