@@ -1,9 +1,8 @@
 import type { MessageName } from '../messages/catalog.js';
 import { groupOf, versionOf } from '../resources/kinds.js';
 import type { FieldPath, K8sObject } from '../resources/types.js';
-import { findCrd, servedVersions } from './crds.js';
 import { semanticChecks } from './semantic.js';
-import { formatPath, validateStructural } from './validator.js';
+import { formatPath, servedVersionsOf, validateStructural } from './validator.js';
 
 /** A validation finding, ready for ctx.report: catalog message, template args, field path. */
 export interface SchemaFinding {
@@ -23,15 +22,14 @@ export interface SchemaFinding {
  */
 export function validateIstioObject(object: K8sObject): SchemaFinding[] {
   const group = groupOf(object.apiVersion);
-  const crd = findCrd(group, object.kind);
-  if (!crd) return [];
-  const version = versionOf(object.apiVersion);
-  const v = crd.versions.find((x) => x.name === version && x.served);
+  const served = servedVersionsOf(group, object.kind);
+  if (!served) return [];
+  const v = Object.hasOwn(served, versionOf(object.apiVersion)) ? served[versionOf(object.apiVersion)] : undefined;
   if (!v) {
-    return [{ message: 'UnsupportedApiVersion', args: [object.apiVersion, object.kind, servedVersions(crd).map((s) => `${group}/${s}`).join(', ')], path: ['apiVersion'] }];
+    return [{ message: 'UnsupportedApiVersion', args: [object.apiVersion, object.kind, Object.keys(served).map((s) => `${group}/${s}`).join(', ')], path: ['apiVersion'] }];
   }
   const out: SchemaFinding[] = [];
-  const violations = validateStructural(`${group}/${object.kind}/${version}`, v, object);
+  const violations = validateStructural(v, object);
   for (const x of violations) {
     out.push({ message: 'SchemaValidationError', args: [`${formatPath(x.at) || '<root>'}: ${x.detail}`], path: x.path });
   }

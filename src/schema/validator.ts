@@ -1,9 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import type { DataValidateFunction } from 'ajv/dist/types/index.js';
-import { celCheck } from './cel.js';
-import type { CelRule, CrdVersion } from './crds.js';
-import { toAjvSchema, type AjvSchema } from './structural.js';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject } from 'ajv';
+import { celCheck, type CelCheck } from './cel.js';
 
 /** A structural-schema violation: where (field path inside the object) and what. */
 export interface SchemaViolation {
@@ -15,88 +14,101 @@ export interface SchemaViolation {
   readonly detail: string;
 }
 
-
-let ajv: Ajv | undefined;
-const cache = new Map<string, { validate: ValidateFunction; schema: AjvSchema }>();
-
-/**
- * ajv is loaded on first use with a synchronous require (it is CommonJS), so commands that never
- * validate an Istio object never pay for it, and analyzers can stay synchronous.
- */
-function instance(): Ajv {
-  if (ajv) return ajv;
-  const require = createRequire(import.meta.url);
-  const { Ajv: AjvCtor } = require('ajv') as { Ajv: typeof Ajv };
-  const a = new AjvCtor({
-    strict: false,
-    allErrors: true,
-    validateFormats: false,
-    validateSchema: false,
-    addUsedSchema: false,
-    messages: true,
-    code: { optimize: false },
-  });
-  a.addKeyword({
-    keyword: 'x-kubernetes-validations',
-    errors: true,
-    compile(rules: CelRule[]) {
-      const checks = rules.flatMap((r) => {
-        const check = celCheck(r.rule);
-        return check ? [{ check, message: r.message ?? `failed rule: ${r.rule}` }] : [];
-      });
-      const fn: DataValidateFunction = (data: unknown) => {
-        const failed = checks.filter((c) => !c.check(data));
-        fn.errors = failed.length ? failed.map((c) => ({ keyword: 'x-kubernetes-validations', message: c.message, params: {} })) : [];
-        return failed.length === 0;
-      };
-      return fn;
-    },
-  });
-  a.addKeyword({
-    keyword: 'x-kubernetes-list-map-keys',
-    errors: true,
-    compile(keys: string[]) {
-      const fn: DataValidateFunction = (data: unknown) => {
-        fn.errors = [];
-        if (!Array.isArray(data)) return true;
-        const seen = new Map<string, number>();
-        const errs: Partial<ErrorObject>[] = [];
-        data.forEach((item, i) => {
-          if (typeof item !== 'object' || item === null) return;
-          const key = JSON.stringify(keys.map((k) => (item as Record<string, unknown>)[k] ?? null));
-          const first = seen.get(key);
-          if (first === undefined) seen.set(key, i);
-          else {
-            const what = keys.map((k) => `${k}=${JSON.stringify((item as Record<string, unknown>)[k] ?? null)}`).join(', ');
-            errs.push({ keyword: 'x-kubernetes-list-map-keys', message: `duplicate entry [${i}] with ${what} (first at [${first}])`, params: { index: i } });
-          }
-        });
-        fn.errors = errs;
-        return errs.length === 0;
-      };
-      return fn;
-    },
-  });
-  ajv = a;
-  return a;
+/** One served version of an Istio CRD, as listed in data/validators/index.json. */
+export interface ServedVersion {
+  /** The precompiled validator module under data/validators/ (shared by versions with one schema). */
+  readonly module: string;
+  /** sha256 of the JSON schema the module was compiled from (toAjvSchema of the CRD version). */
+  readonly schemaSha256: string;
+  readonly deprecated?: boolean;
+  readonly deprecationWarning?: string;
 }
 
-/** The compiled validator for one CRD version, compiled on first use and cached per kind+version. */
-function validatorFor(key: string, version: CrdVersion): { validate: ValidateFunction; schema: AjvSchema } {
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const schema = toAjvSchema(version.schema);
-  const v = { validate: instance().compile(schema), schema };
-  cache.set(key, v);
+/** data/validators/index.json, written by scripts/gen-validators.mjs from data/istio-crds.json. */
+export interface ValidatorIndex {
+  readonly source: { readonly file: string; readonly sha256: string };
+  readonly ajv: string;
+  /** "group/Kind" → served version name → validator, in the CRD's version order. */
+  readonly kinds: Readonly<Record<string, Readonly<Record<string, ServedVersion>>>>;
+}
+
+/** What the generated code needs from istio-ts: the keywords ajv does not know. */
+interface KeywordRuntime {
+  cel(rule: string): CelCheck | undefined;
+  listMapDuplicates(items: unknown, keys: readonly string[]): { index: number; message: string }[];
+}
+
+type StandaloneValidate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+interface GeneratedModule {
+  /** ajv schemaPath of each oneOf → the fields its branches require. */
+  readonly oneOf: Readonly<Record<string, readonly string[]>>;
+  create(rt: KeywordRuntime): StandaloneValidate;
+}
+
+/** src/schema and dist/schema are both two levels below the package root. */
+export const VALIDATORS_URL = new URL('../../data/validators/', import.meta.url);
+
+let index: ValidatorIndex | undefined;
+const loaded = new Map<string, { validate: StandaloneValidate; oneOf: GeneratedModule['oneOf'] }>();
+
+/** The validator index, read on first use (a few KB; the 0.5 MB CRD bundle is not needed to validate). */
+export function validatorIndex(): ValidatorIndex {
+  index ??= JSON.parse(readFileSync(new URL('index.json', VALIDATORS_URL), 'utf8')) as ValidatorIndex;
+  return index;
+}
+
+/** The served versions of an Istio kind ("networking.istio.io", "VirtualService"), or undefined for other kinds. */
+export function servedVersionsOf(group: string, kind: string): Readonly<Record<string, ServedVersion>> | undefined {
+  return validatorIndex().kinds[`${group}/${kind}`];
+}
+
+const runtime: KeywordRuntime = { cel: celCheck, listMapDuplicates };
+
+/**
+ * The precompiled validator of one CRD schema (ajv standalone code generated by
+ * scripts/gen-validators.mjs). Loaded with a synchronous require on first use so the analyzers
+ * stay synchronous and a run pays only for the kinds it meets; the generated code needs no ajv
+ * instance and no schema compilation.
+ */
+function validatorFor(version: ServedVersion): { validate: StandaloneValidate; oneOf: GeneratedModule['oneOf'] } {
+  let v = loaded.get(version.module);
+  if (!v) {
+    const mod = createRequire(import.meta.url)(fileURLToPath(new URL(version.module, VALIDATORS_URL))) as GeneratedModule;
+    v = { validate: mod.create(runtime), oneOf: mod.oneOf };
+    loaded.set(version.module, v);
+  }
   return v;
 }
 
-/** Validates an object against one CRD version; violations come in document order of ajv's walk. */
-export function validateStructural(key: string, version: CrdVersion, object: unknown): SchemaViolation[] {
-  const { validate, schema } = validatorFor(key, version);
+/** Validates an object against one served CRD version; violations come in document order of ajv's walk. */
+export function validateStructural(version: ServedVersion, object: unknown): SchemaViolation[] {
+  const { validate, oneOf } = validatorFor(version);
   const data = withoutNulls(object);
   if (validate(data)) return [];
-  return toViolations(validate.errors ?? [], data, schema);
+  return toViolations(validate.errors ?? [], data, oneOf);
+}
+
+/**
+ * `x-kubernetes-list-type: map`: the API server identifies list items by their key fields and
+ * rejects two items with the same keys (a missing key counts as null).
+ */
+export function listMapDuplicates(items: unknown, keys: readonly string[]): { index: number; message: string }[] {
+  if (!Array.isArray(items)) return [];
+  const seen = new Map<string, number>();
+  const out: { index: number; message: string }[] = [];
+  items.forEach((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null) return;
+    const o = item as Record<string, unknown>;
+    const key = JSON.stringify(keys.map((k) => o[k] ?? null));
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else {
+      const what = keys.map((k) => `${k}=${JSON.stringify(o[k] ?? null)}`).join(', ');
+      out.push({ index: i, message: `duplicate entry [${i}] with ${what} (first at [${first}])` });
+    }
+  });
+  return out;
 }
 
 /**
@@ -141,7 +153,7 @@ function insideCombinator(schemaPath: string): boolean {
   return /\/(oneOf|anyOf|not)\//.test(schemaPath);
 }
 
-function toViolations(errors: readonly ErrorObject[], data: unknown, schema: AjvSchema): SchemaViolation[] {
+function toViolations(errors: readonly ErrorObject[], data: unknown, oneOf: GeneratedModule['oneOf']): SchemaViolation[] {
   const out: SchemaViolation[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -170,7 +182,7 @@ function toViolations(errors: readonly ErrorObject[], data: unknown, schema: Ajv
         break;
       }
       case 'oneOf':
-        detail = oneOfDetail(e, schemaAt(schema, e.schemaPath));
+        detail = oneOfDetail(e, oneOf[e.schemaPath]);
         break;
       case 'pattern':
         detail = `${JSON.stringify(valueAt(data, at))} must match ${(e.params as { pattern: string }).pattern}`;
@@ -187,16 +199,8 @@ function toViolations(errors: readonly ErrorObject[], data: unknown, schema: Ajv
 }
 
 /** Istio encodes protobuf oneofs as `oneOf: [not anyOf(required a, required b…), required a, required b…]`. */
-function oneOfDetail(e: ErrorObject, branches: unknown): string {
-  const names = Array.isArray(branches)
-    ? branches.flatMap((b) => (b && Array.isArray((b as { required?: string[] }).required) ? (b as { required: string[] }).required : []))
-    : [];
-  return names.length ? `only one of ${names.join(', ')} may be set` : (e.message ?? 'must match exactly one schema in oneOf');
-}
-
-/** The schema node an error's schemaPath ("#/properties/spec/oneOf") names. */
-function schemaAt(schema: AjvSchema, schemaPath: string): unknown {
-  return valueAt(schema, pointerToPath(schemaPath.replace(/^#/, '')));
+function oneOfDetail(e: ErrorObject, names: readonly string[] | undefined): string {
+  return names?.length ? `only one of ${names.join(', ')} may be set` : (e.message ?? 'must match exactly one schema in oneOf');
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
