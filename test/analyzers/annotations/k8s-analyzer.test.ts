@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import k8sAnalyzer, { isIstioAnnotation } from '../../../src/analyzers/annotations/k8s-analyzer.js';
 import { ANNOTATION_VALIDATORS } from '../../../src/analyzers/annotations/validators.js';
-import { analyzeFiles, analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzeFiles, analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 const folder = path.join(FIXTURES, 'annotations/k8s-analyzer');
 

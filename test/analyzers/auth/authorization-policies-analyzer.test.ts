@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import analyzer, { namespaceMatches } from '../../../src/analyzers/auth/authorization-policies-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 import { buildFileSnapshot } from '../../../src/analysis/build.js';
 import { runAnalyzers } from '../../../src/analysis/engine.js';
 import { defaultMeshConfig } from '../../../src/analysis/mesh-config.js';

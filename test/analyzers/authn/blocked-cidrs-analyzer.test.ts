@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import analyzer from '../../../src/analyzers/authn/blocked-cidrs-analyzer.js';
-import { analyzeFiles, analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzeFiles, analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 const folder = path.join(FIXTURES, 'authn/blocked-cidrs-analyzer');
 

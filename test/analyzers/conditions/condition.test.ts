@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import condition from '../../../src/analyzers/conditions/condition.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('conditions.ConditionAnalyzer', () => {
   analyzerTable(condition, path.join(FIXTURES, 'conditions/condition'), [

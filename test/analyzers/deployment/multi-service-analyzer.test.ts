@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import multiServiceAnalyzer from '../../../src/analyzers/deployment/multi-service-analyzer.js';
-import { analyzeFiles, analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzeFiles, analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 const folder = path.join(FIXTURES, 'deployment/multi-service-analyzer');
 

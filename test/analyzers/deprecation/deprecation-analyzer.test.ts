@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { deprecationAnalyzer } from '../../../src/analyzers/deprecation/deprecation-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('deprecation.DeprecationAnalyzer', () => {
   analyzerTable(deprecationAnalyzer, path.join(FIXTURES, 'deprecation/deprecation-analyzer'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { caCertificateAnalyzer } from '../../../src/analyzers/destinationrule/ca-certificate-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('destinationrule.CaCertificateAnalyzer', () => {
   analyzerTable(caCertificateAnalyzer, path.join(FIXTURES, 'destinationrule/ca-certificate-analyzer'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { subsetSelectPodAnalyzer } from '../../../src/analyzers/destinationrule/subset-select-pod-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('destinationrule.SubsetSelectPodAnalyzer', () => {
   analyzerTable(subsetSelectPodAnalyzer, path.join(FIXTURES, 'destinationrule/subset-select-pod-analyzer'), [

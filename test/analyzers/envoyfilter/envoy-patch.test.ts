@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import envoyPatch from '../../../src/analyzers/envoyfilter/envoy-patch.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('envoyfilter.EnvoyPatchAnalyzer', () => {
   analyzerTable(envoyPatch, path.join(FIXTURES, 'envoyfilter/envoy-patch'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import analyzer, { goUrlHostname, lintWebhookUrl } from '../../../src/analyzers/externalcontrolplane/external-control-plane-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('externalcontrolplane.ExternalControlPlaneAnalyzer', () => {
   analyzerTable(analyzer, path.join(FIXTURES, 'externalcontrolplane/external-control-plane-analyzer'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import certificate from '../../../src/analyzers/gateway/certificate.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('gateway.CertificateAnalyzer', () => {
   analyzerTable(certificate, path.join(FIXTURES, 'gateway/certificate'), [

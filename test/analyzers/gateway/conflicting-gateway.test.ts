@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import conflictingGateway from '../../../src/analyzers/gateway/conflicting-gateway.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('gateway.ConflictingGatewayAnalyzer', () => {
   analyzerTable(conflictingGateway, path.join(FIXTURES, 'gateway/conflicting-gateway'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import ingressGatewayPort from '../../../src/analyzers/gateway/ingress-gateway-port.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('gateway.IngressGatewayPortAnalyzer', () => {
   analyzerTable(ingressGatewayPort, path.join(FIXTURES, 'gateway/ingress-gateway-port'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import secret from '../../../src/analyzers/gateway/secret.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('gateway.SecretAnalyzer', () => {
   analyzerTable(secret, path.join(FIXTURES, 'gateway/secret'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import crdVersion, { formatVersion, parseVersion } from '../../../src/analyzers/k8sgateway/crd-version.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('k8sgateway.CRDVersionAnalyzer', () => {
   analyzerTable(crdVersion, path.join(FIXTURES, 'k8sgateway/crd-version'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import selector from '../../../src/analyzers/k8sgateway/selector.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('k8sgateway.SelectorAnalyzer', () => {
   analyzerTable(selector, path.join(FIXTURES, 'k8sgateway/selector'), [

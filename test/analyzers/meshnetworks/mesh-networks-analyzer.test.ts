@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import analyzer from '../../../src/analyzers/meshnetworks/mesh-networks-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('meshnetworks.MeshNetworksAnalyzer', () => {
   analyzerTable(analyzer, path.join(FIXTURES, 'meshnetworks/mesh-networks-analyzer'), [

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import portNameAnalyzer from '../../../src/analyzers/service/port-name-analyzer.js';
 import { serviceProtocol } from '../../../src/analyzers/util/protocol.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('service.PortNameAnalyzer', () => {
   analyzerTable(portNameAnalyzer, path.join(FIXTURES, 'service/port-name-analyzer'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { analyzer } from '../../../src/analyzers/serviceentry/analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 const dir = path.join(FIXTURES, 'serviceentry/analyzer');
 

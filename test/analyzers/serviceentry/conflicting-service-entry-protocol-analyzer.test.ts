@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { conflictingServiceEntryProtocolAnalyzer } from '../../../src/analyzers/serviceentry/conflicting-service-entry-protocol-analyzer.js';
-import { analyzerTable, FIXTURES } from '../virtualservice/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('serviceentry.ConflictingServiceEntryProtocolAnalyzer', () => {
   analyzerTable(conflictingServiceEntryProtocolAnalyzer, path.join(FIXTURES, 'serviceentry/conflicting-service-entry-protocol-analyzer'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import defaultSelector from '../../../src/analyzers/telemetry/default-selector.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('telemetry.DefaultSelectorAnalyzer', () => {
   analyzerTable(defaultSelector, path.join(FIXTURES, 'telemetry/default-selector'), [

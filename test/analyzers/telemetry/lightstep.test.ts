@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import lightstep from '../../../src/analyzers/telemetry/lightstep.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 const providers = [
   { name: 'lightstep', lightstep: { service: 'lightstep-satellite.tracing.svc.cluster.local', port: 8184, accessToken: 'REDACTED' } },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import provider from '../../../src/analyzers/telemetry/provider.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('telemetry.ProviderAnalyzer', () => {
   analyzerTable(provider, path.join(FIXTURES, 'telemetry/provider'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import selector from '../../../src/analyzers/telemetry/selector.js';
-import { analyzerTable, FIXTURES } from '../gateway/analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('telemetry.SelectorAnalyzer', () => {
   analyzerTable(selector, path.join(FIXTURES, 'telemetry/selector'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { conflictingMeshGatewayHostsAnalyzer } from '../../../src/analyzers/virtualservice/conflicting-mesh-gateway-hosts-analyzer.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('virtualservice.ConflictingMeshGatewayHostsAnalyzer', () => {
   analyzerTable(conflictingMeshGatewayHostsAnalyzer, path.join(FIXTURES, 'virtualservice/conflicting-mesh-gateway-hosts-analyzer'), [

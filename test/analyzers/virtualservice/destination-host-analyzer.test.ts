@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { destinationHostAnalyzer } from '../../../src/analyzers/virtualservice/destination-host-analyzer.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('virtualservice.DestinationHostAnalyzer', () => {
   analyzerTable(destinationHostAnalyzer, path.join(FIXTURES, 'virtualservice/destination-host-analyzer'), [

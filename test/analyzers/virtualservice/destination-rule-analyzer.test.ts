@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { destinationRuleAnalyzer } from '../../../src/analyzers/virtualservice/destination-rule-analyzer.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('virtualservice.DestinationRuleAnalyzer', () => {
   analyzerTable(destinationRuleAnalyzer, path.join(FIXTURES, 'virtualservice/destination-rule-analyzer'), [

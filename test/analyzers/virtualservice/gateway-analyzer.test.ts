@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { gatewayAnalyzer } from '../../../src/analyzers/virtualservice/gateway-analyzer.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('virtualservice.GatewayAnalyzer', () => {
   analyzerTable(gatewayAnalyzer, path.join(FIXTURES, 'virtualservice/gateway-analyzer'), [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe } from 'vitest';
 import { jwtClaimRouteAnalyzer } from '../../../src/analyzers/virtualservice/jwt-claim-route-analyzer.js';
-import { analyzerTable, FIXTURES } from './analyzer-table.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('virtualservice.JWTClaimRouteAnalyzer', () => {
   analyzerTable(jwtClaimRouteAnalyzer, path.join(FIXTURES, 'virtualservice/jwt-claim-route-analyzer'), [

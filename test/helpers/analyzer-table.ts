@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { buildFileSnapshot } from '../../../src/analysis/build.js';
-import { runAnalyzers, type EngineResult } from '../../../src/analysis/engine.js';
-import { applyMeshConfig, defaultMeshConfig } from '../../../src/analysis/mesh-config.js';
-import type { Analyzer } from '../../../src/analysis/types.js';
-import { catalog } from '../../../src/messages/catalog.js';
-import { parseText, type LoadedObject, type LoadProblem } from '../../../src/resources/loader.js';
+import { buildFileSnapshot } from '../../src/analysis/build.js';
+import { runAnalyzers, type Diagnostic, type EngineResult } from '../../src/analysis/engine.js';
+import { applyMeshConfig, defaultMeshConfig } from '../../src/analysis/mesh-config.js';
+import type { Analyzer } from '../../src/analysis/types.js';
+import { catalog } from '../../src/messages/catalog.js';
+import { parseText, type LoadedObject, type LoadProblem } from '../../src/resources/loader.js';
 
 /** One expected finding; `line` pins where file:line must point when the case cares. */
 export interface Row {
@@ -26,7 +26,7 @@ export interface TableCase {
   readonly skipped?: boolean;
 }
 
-export const FIXTURES = path.join(import.meta.dirname, '../../../fixtures/analyzers');
+export const FIXTURES = path.join(import.meta.dirname, '../../fixtures/analyzers');
 
 /** Runs one analyzer the way `analyze --use-kube=false -A` does over fixture files. */
 export function runOn(analyzer: Analyzer, files: readonly string[], mesh?: Record<string, unknown>): EngineResult {
@@ -43,6 +43,13 @@ export function runOn(analyzer: Analyzer, files: readonly string[], mesh?: Recor
     addDefaults: true,
   });
   return runAnalyzers([analyzer], { snapshot, mesh: meshConfig, istioNamespace: 'istio-system' });
+}
+
+/** The findings of one analyzer that must run over the fixture files. */
+export function analyzeFiles(analyzer: Analyzer, files: readonly string[], mesh?: Record<string, unknown>): Diagnostic[] {
+  const result = runOn(analyzer, files, mesh);
+  expect(result.skipped, `${analyzer.name} must not be skipped`).toEqual([]);
+  return result.diagnostics;
 }
 
 /**
