@@ -16,8 +16,6 @@
 //   create(rt)  → the ajv validate function; rt supplies the two Kubernetes keywords ajv does not
 //                 know: rt.cel(rule) → JS predicate or undefined (src/schema/cel.ts), and
 //                 rt.listMapDuplicates(items, keys) → [{index, message}] for x-kubernetes-list-map-keys;
-//   oneOf       → for each oneOf keyword (by ajv schemaPath), the field names its branches require,
-//                 so that a oneOf error can name the fields without shipping the schema.
 // The generated code requires ajv/dist/runtime/* (equal, ucs2length) only when a schema uses
 // uniqueItems or string lengths.
 import { createHash } from 'node:crypto';
@@ -33,7 +31,7 @@ const outDir = path.resolve(process.argv[3] ?? path.join(root, 'data/validators'
 const require = createRequire(import.meta.url);
 const { Ajv, _, stringify } = require('ajv');
 const standaloneCode = require('ajv/dist/standalone').default;
-const { escapeFragment } = require('ajv/dist/compile/util');
+const oneOfKeyword = require('ajv/dist/vocabularies/applicator/oneOf').default;
 const ajvVersion = require('ajv/package.json').version;
 
 const { toAjvSchema } = await importTs(path.join(root, 'src/schema/structural.ts'));
@@ -50,7 +48,24 @@ function newAjv() {
     validateSchema: false,
     addUsedSchema: false,
     messages: true,
+    // Subschemas shared through `definitions` (see shareRepeated) stay one function each.
+    inlineRefs: false,
     code: { source: true, optimize: true, lines: false },
+  });
+  // Istio encodes each protobuf oneof as `oneOf: [not anyOf(required a, required b…), required a,
+  // required b…]`, so a failing oneOf means two of those fields are set. ajv's own oneOf keyword,
+  // with a message naming the fields (fixed at generation time, so no schema is needed at run
+  // time). Re-added before the x-kubernetes-* keywords to keep ajv's keyword order on a node.
+  ajv.removeKeyword('oneOf');
+  ajv.addKeyword({
+    ...oneOfKeyword,
+    error: {
+      ...oneOfKeyword.error,
+      message: ({ schema }) => {
+        const fields = schema.flatMap((b) => (b && Array.isArray(b.required) ? b.required : []));
+        return fields.length ? `only one of ${fields.join(', ')} may be set` : oneOfKeyword.error.message;
+      },
+    },
   });
   ajv.addKeyword({
     // CEL rules the API server evaluates. Each rule becomes a call to its JS translation; a rule
@@ -84,21 +99,55 @@ function newAjv() {
   return ajv;
 }
 
-/** ajv schemaPath of every oneOf → the fields its branches require (Istio's protobuf oneofs). */
-function oneOfFields(node, at, out) {
-  if (Array.isArray(node)) {
-    node.forEach((x, i) => oneOfFields(x, `${at}/${i}`, out));
-  } else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      const here = `${at}/${escapeFragment(k)}`;
-      if (k === 'oneOf' && Array.isArray(v)) {
-        out[`#${here}`] = v.flatMap((b) => (b && Array.isArray(b.required) ? b.required : []));
-      }
-      if (k === 'enum' || k === 'required' || k === 'x-kubernetes-validations' || k === 'x-kubernetes-list-map-keys') continue;
-      oneOfFields(v, here, out);
+/**
+ * Moves subschemas that occur more than once (DestinationRule's traffic policy appears at the top,
+ * in every subset and, minus portLevelSettings, in every port-level setting) into `definitions`
+ * and replaces each occurrence by a $ref, largest saving first. ajv compiles a $ref'd schema to
+ * one function (inlineRefs: false), which keeps the generated code about as small as the schema.
+ * Errors keep their instancePath; their schemaPath becomes relative to the shared schema, which
+ * only matters for oneOf/anyOf/not branch errors — and nothing inside those is ever shared.
+ */
+function shareRepeated(root, minBytes) {
+  const definitions = {};
+  const SCHEMA_MAP = ['properties'];
+  const SCHEMA_ONE = ['items', 'additionalProperties'];
+  // Every shareable node: reached from the root through properties/items/additionalProperties only.
+  const forEachShareable = (node, visit) => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+    const children = [
+      ...SCHEMA_MAP.flatMap((k) => (node[k] && typeof node[k] === 'object' ? Object.keys(node[k]).map((p) => [node[k], p]) : [])),
+      ...SCHEMA_ONE.filter((k) => node[k] && typeof node[k] === 'object').map((k) => [node, k]),
+    ];
+    for (const [parent, key] of children) {
+      visit(parent, key);
+      forEachShareable(parent[key], visit);
+    }
+  };
+  const bodies = () => [root, ...Object.values(definitions)];
+  for (let n = 0; ; n++) {
+    const counts = new Map();
+    for (const body of bodies()) {
+      forEachShareable(body, (parent, key) => {
+        if (parent[key].$ref) return;
+        const json = JSON.stringify(parent[key]);
+        counts.set(json, (counts.get(json) ?? 0) + 1);
+      });
+    }
+    let best;
+    for (const [json, count] of counts) {
+      const saving = (count - 1) * json.length;
+      if (count > 1 && json.length >= minBytes && (!best || saving > best.saving)) best = { json, saving };
+    }
+    if (!best) break;
+    const name = `shared${n}`;
+    definitions[name] = JSON.parse(best.json);
+    for (const body of bodies()) {
+      forEachShareable(body, (parent, key) => {
+        if (parent[key] !== definitions[name] && JSON.stringify(parent[key]) === best.json) parent[key] = { $ref: `#/definitions/${name}` };
+      });
     }
   }
-  return out;
+  return Object.keys(definitions).length ? { ...root, definitions } : root;
 }
 
 const HEADER = '// Generated by scripts/gen-validators.mjs from data/istio-crds.json with ajv';
@@ -106,7 +155,7 @@ const PREFIX = /^"use strict";\n?module\.exports = (\w+);\n?module\.exports\.def
 
 function moduleSource(schema, hash, kinds) {
   const ajv = newAjv();
-  const validate = ajv.compile(schema);
+  const validate = ajv.compile(shareRepeated(structuredClone(schema), 256));
   const code = standaloneCode(ajv, validate);
   const m = PREFIX.exec(code);
   if (!m) throw new Error(`unexpected ajv standalone output (ajv ${ajvVersion}): ${code.slice(0, 120)}`);
@@ -114,7 +163,6 @@ function moduleSource(schema, hash, kinds) {
     `${HEADER} ${ajvVersion}; do not edit.`,
     `// Schema ${hash} (${kinds}).`,
     '"use strict";',
-    `exports.oneOf = ${JSON.stringify(oneOfFields(schema, '', {}))};`,
     'exports.create = function create(rt) {',
     code.slice(m[0].length),
     `return ${m[1]};`,

@@ -41,8 +41,6 @@ interface KeywordRuntime {
 type StandaloneValidate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 interface GeneratedModule {
-  /** ajv schemaPath of each oneOf → the fields its branches require. */
-  readonly oneOf: Readonly<Record<string, readonly string[]>>;
   create(rt: KeywordRuntime): StandaloneValidate;
 }
 
@@ -50,7 +48,7 @@ interface GeneratedModule {
 export const VALIDATORS_URL = new URL('../../data/validators/', import.meta.url);
 
 let index: ValidatorIndex | undefined;
-const loaded = new Map<string, { validate: StandaloneValidate; oneOf: GeneratedModule['oneOf'] }>();
+const loaded = new Map<string, StandaloneValidate>();
 
 /** The validator index, read on first use (a few KB; the 0.5 MB CRD bundle is not needed to validate). */
 export function validatorIndex(): ValidatorIndex {
@@ -71,11 +69,11 @@ const runtime: KeywordRuntime = { cel: celCheck, listMapDuplicates };
  * stay synchronous and a run pays only for the kinds it meets; the generated code needs no ajv
  * instance and no schema compilation.
  */
-function validatorFor(version: ServedVersion): { validate: StandaloneValidate; oneOf: GeneratedModule['oneOf'] } {
+function validatorFor(version: ServedVersion): StandaloneValidate {
   let v = loaded.get(version.module);
   if (!v) {
     const mod = createRequire(import.meta.url)(fileURLToPath(new URL(version.module, VALIDATORS_URL))) as GeneratedModule;
-    v = { validate: mod.create(runtime), oneOf: mod.oneOf };
+    v = mod.create(runtime);
     loaded.set(version.module, v);
   }
   return v;
@@ -83,10 +81,10 @@ function validatorFor(version: ServedVersion): { validate: StandaloneValidate; o
 
 /** Validates an object against one served CRD version; violations come in document order of ajv's walk. */
 export function validateStructural(version: ServedVersion, object: unknown): SchemaViolation[] {
-  const { validate, oneOf } = validatorFor(version);
+  const validate = validatorFor(version);
   const data = withoutNulls(object);
   if (validate(data)) return [];
-  return toViolations(validate.errors ?? [], data, oneOf);
+  return toViolations(validate.errors ?? [], data);
 }
 
 /**
@@ -153,7 +151,7 @@ function insideCombinator(schemaPath: string): boolean {
   return /\/(oneOf|anyOf|not)\//.test(schemaPath);
 }
 
-function toViolations(errors: readonly ErrorObject[], data: unknown, oneOf: GeneratedModule['oneOf']): SchemaViolation[] {
+function toViolations(errors: readonly ErrorObject[], data: unknown): SchemaViolation[] {
   const out: SchemaViolation[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -181,12 +179,10 @@ function toViolations(errors: readonly ErrorObject[], data: unknown, oneOf: Gene
         detail = `unsupported value ${JSON.stringify(valueAt(data, at))} (supported: ${allowed.map(String).join(', ')})`;
         break;
       }
-      case 'oneOf':
-        detail = oneOfDetail(e, oneOf[e.schemaPath]);
-        break;
       case 'pattern':
         detail = `${JSON.stringify(valueAt(data, at))} must match ${(e.params as { pattern: string }).pattern}`;
         break;
+      // oneOf: the generated message already names the fields (scripts/gen-validators.mjs).
       default:
         detail = e.message ?? e.keyword;
     }
@@ -196,11 +192,6 @@ function toViolations(errors: readonly ErrorObject[], data: unknown, oneOf: Gene
     out.push({ path, at: e.keyword === 'additionalProperties' || e.keyword === 'required' ? at : path, detail });
   }
   return out;
-}
-
-/** Istio encodes protobuf oneofs as `oneOf: [not anyOf(required a, required b…), required a, required b…]`. */
-function oneOfDetail(e: ErrorObject, names: readonly string[] | undefined): string {
-  return names?.length ? `only one of ${names.join(', ')} may be set` : (e.message ?? 'must match exactly one schema in oneOf');
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
