@@ -8,6 +8,9 @@
 // (metadata name/labels/annotations, spec.group, spec.names, spec.scope, and per version:
 // served, storage, deprecated, deprecationWarning, subresources, additionalPrinterColumns).
 // Keys are written in a stable order so that regenerating from the same input is byte-identical.
+// Writing the default output also regenerates the precompiled validators (scripts/gen-validators.mjs),
+// which test/schema/validators.test.ts checks against this file.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +19,8 @@ import { parseAllDocuments } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const input = path.resolve(process.argv[2] ?? path.join(root, '../shared/conformance/crds/crd-all.gen.yaml'));
-const output = path.resolve(process.argv[3] ?? path.join(root, 'data/istio-crds.json'));
+const defaultOutput = path.join(root, 'data/istio-crds.json');
+const output = path.resolve(process.argv[3] ?? defaultOutput);
 
 const text = readFileSync(input, 'utf8');
 const docs = parseAllDocuments(text);
@@ -68,6 +72,10 @@ const out = {
 mkdirSync(path.dirname(output), { recursive: true });
 writeFileSync(output, JSON.stringify(out) + '\n');
 process.stdout.write(`${path.relative(process.cwd(), output)}: ${crds.length} CRDs, ${crds.reduce((n, c) => n + c.versions.length, 0)} versions\n`);
+if (output === defaultOutput) {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/gen-validators.mjs'), output], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
 
 function pick(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
