@@ -1,0 +1,84 @@
+/**
+ * Attribution: evidence → status per segment → verdict with confidence. Pure.
+ *
+ * A segment is "fault" when any evidence on it is a fault, "ok" when it has ok evidence and no
+ * fault, and "unknown" otherwise: no evidence is never "ok". The verdict names the segment of the
+ * heaviest fault (weight 3 decides by itself, 2 points at a segment, 1 is a symptom seen there);
+ * ties go to the segment that causes the others (control plane first, then along the path from
+ * the client). Confidence: weight 3 is high; weight 2 is high when another fault corroborates it,
+ * else medium; weight 1 alone is low.
+ */
+import type { Confidence, Diagnosis, Evidence, SegmentName, SegmentResult, Verdict, VerdictSegment } from './model.js';
+import type { RequestPath } from './path.js';
+
+const CAUSAL_ORDER: readonly SegmentName[] = ['control-plane', 'client-sidecar', 'gateway', 'server-sidecar', 'network', 'server-app', 'client-app'];
+
+/** The segments a request walks through, in order, with the control plane beside them. */
+export function pathSegments(path: Pick<RequestPath, 'ingress' | 'gateways'> & { via?: string | undefined }): SegmentName[] {
+  const out: SegmentName[] = [];
+  if (!path.ingress) out.push('client-app', 'client-sidecar');
+  out.push('network');
+  if (path.ingress || path.gateways.length > 0 || path.via) out.push('gateway');
+  out.push('server-sidecar', 'server-app', 'control-plane');
+  return out;
+}
+
+export function segmentStatus(evidence: readonly Evidence[]): SegmentResult['status'] {
+  if (evidence.some((e) => e.status === 'fault')) return 'fault';
+  if (evidence.some((e) => e.status === 'ok')) return 'ok';
+  return 'unknown';
+}
+
+function verdictSegment(s: SegmentName): VerdictSegment {
+  return s === 'server-app' || s === 'client-app' ? 'app' : s;
+}
+
+export interface AttributionInput {
+  readonly from: string;
+  readonly to: string;
+  readonly via?: string;
+  readonly segments: readonly SegmentName[];
+  readonly evidence: readonly Evidence[];
+}
+
+export function attribute(input: AttributionInput): Diagnosis {
+  const segments: SegmentResult[] = input.segments.map((name) => {
+    const evidence = input.evidence.filter((e) => e.segment === name);
+    return { name, status: segmentStatus(evidence), evidence };
+  });
+  const faults = input.evidence.filter((e) => e.status === 'fault' && input.segments.includes(e.segment));
+  let verdict: Verdict;
+  if (faults.length > 0) {
+    // On a tie, a cause (a socket table, an analyzer finding, a NACK) names the fault better than
+    // the access-log symptom it explains.
+    const symptom = (e: Evidence) => Number(e.probe === 'access-log');
+    const top = [...faults].sort((a, b) => b.weight - a.weight || CAUSAL_ORDER.indexOf(a.segment) - CAUSAL_ORDER.indexOf(b.segment) || symptom(a) - symptom(b))[0]!;
+    const corroborated = faults.some((f) => f !== top && (f.segment === top.segment || f.probe === 'access-log' || top.probe === 'access-log'));
+    const confidence: Confidence = top.weight === 3 ? 'high' : top.weight === 2 ? (corroborated ? 'high' : 'medium') : 'low';
+    verdict = { segment: verdictSegment(top.segment), confidence, summary: top.summary };
+  } else {
+    const onPath = segments.filter((s) => s.name !== 'client-app' && s.name !== 'control-plane');
+    const unknown = onPath.filter((s) => s.status === 'unknown').map((s) => s.name);
+    if (unknown.length === 0) {
+      const cp = segments.find((s) => s.name === 'control-plane')?.status === 'ok';
+      verdict = { segment: 'none', confidence: cp ? 'high' : 'medium', summary: `no fault found: ${onPath.map((s) => s.name).join(', ')} ok on evidence${cp ? '; control plane in sync' : ''}` };
+    } else {
+      verdict = { segment: 'unknown', confidence: 'low', summary: `no fault found, but no evidence for ${unknown.join(', ')}` };
+    }
+  }
+  return {
+    from: input.from,
+    to: input.to,
+    ...(input.via ? { via: input.via } : {}),
+    verdict,
+    segments,
+    nextSteps: nextSteps(faults, verdict),
+  };
+}
+
+function nextSteps(faults: readonly Evidence[], verdict: Verdict): string[] {
+  const ordered = [...faults].sort((a, b) => Number(b.summary === verdict.summary) - Number(a.summary === verdict.summary) || b.weight - a.weight);
+  const out: string[] = [];
+  for (const f of ordered) if (f.nextStep && !out.includes(f.nextStep)) out.push(f.nextStep);
+  return out.slice(0, 5);
+}
