@@ -65,22 +65,12 @@ export interface CelRule {
 export const CRD_DATA_URL = new URL('../../data/istio-crds.json', import.meta.url);
 
 let bundle: CrdBundle | undefined;
-const byGroupKind = new Map<string, Crd>();
 
-/** The shipped CRDs, read on first use (about 0.5 MB of JSON; never read when no Istio object is analyzed). */
+/**
+ * The shipped CRDs (about 0.5 MB of JSON). Validation does not read them: it uses the precompiled
+ * validators and their index in data/validators (scripts/gen-validators.mjs), generated from them.
+ */
 export function crdBundle(): CrdBundle {
-  if (!bundle) {
-    bundle = JSON.parse(readFileSync(CRD_DATA_URL, 'utf8')) as CrdBundle;
-    for (const c of bundle.crds) byGroupKind.set(`${c.group}/${c.kind}`, c);
-  }
+  bundle ??= JSON.parse(readFileSync(CRD_DATA_URL, 'utf8')) as CrdBundle;
   return bundle;
-}
-
-export function findCrd(group: string, kind: string): Crd | undefined {
-  crdBundle();
-  return byGroupKind.get(`${group}/${kind}`);
-}
-
-export function servedVersions(crd: Crd): string[] {
-  return crd.versions.filter((v) => v.served).map((v) => v.name);
 }

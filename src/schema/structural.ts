@@ -11,8 +11,8 @@ export type AjvSchema = Record<string, unknown>;
  *   unless they say `x-kubernetes-preserve-unknown-fields` (EnvoyFilter patches, Struct fields).
  * - `x-kubernetes-int-or-string`: the node has no `type`; it accepts an integer or a string.
  * - `nullable`: handled before validation (null values are pruned as the API server does).
- * - `x-kubernetes-validations` and `x-kubernetes-list-map-keys` stay as keywords that validator.ts
- *   implements.
+ * - `x-kubernetes-validations` and `x-kubernetes-list-map-keys` stay as keywords; scripts/gen-validators.mjs
+ *   compiles them (with this conversion) into the precompiled validators under data/validators.
  * - `description` is dropped (it does not validate and makes compiled code bigger).
  */
 export function toAjvSchema(root: StructuralSchema): AjvSchema {
