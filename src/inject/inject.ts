@@ -109,6 +109,8 @@ function roundTripPodSpec(spec: Obj): void {
         for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) if (probe[f] === 0) delete probe[f];
       }
       if (Array.isArray(c.volumeMounts)) for (const m of c.volumeMounts) if (isPlainObject(m) && m.readOnly === false) delete m.readOnly;
+      // EnvVar.value is omitempty: an empty value (e.g. ISTIO_META_APP_CONTAINERS of a gateway) is not printed.
+      if (Array.isArray(c.env)) for (const e of c.env) if (isPlainObject(e) && e.value === '') delete e.value;
     }
   }
 }

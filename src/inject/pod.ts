@@ -104,6 +104,20 @@ function moveContainer(list: Obj[], name: string, where: 'first' | 'last' | 'rem
   return where === 'first' ? [match, ...rest] : [...rest, match];
 }
 
+/** corev1.Container's JSON field order; encoding/json prints the struct-valued `resources` even when empty. */
+const CONTAINER_FIELDS = ['name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty'];
+
+/** A container as Go's json.Marshal of corev1.Container prints it (the proxy.istio.io/overrides annotation). */
+function goContainerJSON(c: Obj): Obj {
+  const out: Obj = {};
+  for (const k of CONTAINER_FIELDS) {
+    if (c[k] !== undefined) out[k] = c[k];
+    else if (k === 'resources') out[k] = {};
+  }
+  for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
 /** Go's strutil.SanitizeLabelName: prometheus.io/scrape, prometheus-io/scrape… all mean the same. */
 const sanitize = (k: string): string => k.replace(/[^a-zA-Z0-9_]/g, '_');
 
@@ -273,7 +287,7 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     const body: Obj = {};
     if (overrides.containers.length) body.containers = overrides.containers;
     if (overrides.initContainers.length) body.initContainers = overrides.initContainers;
-    merged.metadata.annotations = { ...rec(merged.metadata.annotations), 'proxy.istio.io/overrides': JSON.stringify(body) };
+    merged.metadata.annotations = { ...rec(merged.metadata.annotations), 'proxy.istio.io/overrides': JSON.stringify(body, (k, v: unknown) => ((k === 'containers' || k === 'initContainers') && Array.isArray(v) ? v.map((c) => (isPlainObject(c) ? goContainerJSON(c) : c)) : v)) };
   }
   adjustInitContainerUser(merged.spec, original.spec, proxyConfig, rec(merged.metadata.annotations) as Record<string, string>);
 

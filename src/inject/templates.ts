@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /** Template names in the injector config, and the file each one lives in. */
 export const BUILTIN_TEMPLATE_FILES: Readonly<Record<string, string>> = {
+  gateway: 'gateway.tmpl',
+  'grpc-agent': 'grpc-agent.tmpl',
+  'grpc-simple': 'grpc-simple.tmpl',
   sidecar: 'sidecar.tmpl',
 };
 

@@ -42,6 +42,9 @@ const cases: Case[] = [
     ],
   },
   { name: 'probe rewrite and Prometheus merge', input: 'probes-prometheus.yaml', injected: 1 },
+  { name: 'gateway template (istio-proxy as the router, user resources kept)', input: 'gateway.yaml', injected: 1 },
+  { name: 'grpc-agent template (agent without Envoy, app containers get the bootstrap)', input: 'grpc-agent.yaml', injected: 1 },
+  { name: 'grpc-simple template (bootstrap init container, probes left alone)', input: 'grpc-simple.yaml', injected: 1 },
   {
     name: 'CNI, network, revision and log level from --set',
     input: 'deployment.yaml',
