@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,6 +7,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { injectText, InjectionError } from '../../inject/inject.js';
 import { buildSettings, SettingsError, type NativeSidecarMode } from '../../inject/settings.js';
 import { TemplateSyntaxError } from '../../inject/template/index.js';
+import { resolveSources } from './sources.js';
 
 interface KubeInjectOptions {
   filename?: string;
@@ -15,6 +17,7 @@ interface KubeInjectOptions {
   valuesFile?: string;
   revision?: string;
   nativeSidecars: NativeSidecarMode;
+  offline?: boolean;
 }
 
 async function readInput(ctx: CommandContext, file: string, what: string): Promise<string> {
@@ -40,13 +43,38 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
     o.valuesFile ? readInput(ctx, o.valuesFile, '--valuesFile') : undefined,
     o.meshConfigFile ? readInput(ctx, o.meshConfigFile, '--meshConfigFile') : undefined,
   ]);
+  const sources = await resolveSources(
+    {
+      offline: o.offline === true,
+      istioNamespace: ctx.globals.istioNamespace,
+      ...(o.revision !== undefined ? { revision: o.revision } : {}),
+      ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
+      ...(injectConfig !== undefined ? { injectConfig: { text: injectConfig, source: o.injectConfigFile! } } : {}),
+      ...(values !== undefined ? { values: { text: values, source: o.valuesFile! } } : {}),
+      ...(meshConfig !== undefined ? { meshConfig: { text: meshConfig, source: o.meshConfigFile! } } : {}),
+    },
+    {
+      env: ctx.io.env,
+      exists: existsSync,
+      connect: async () => {
+        const { connect } = await import('../../kube/client.js');
+        return connect({
+          env: ctx.io.env,
+          ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
+          ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+          ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+        });
+      },
+    },
+  );
+  for (const n of sources.notes) ctx.err(`${n}\n`);
   let result;
   try {
     const settings = buildSettings({
       sets: o.set,
-      ...(injectConfig !== undefined ? { injectConfigText: { text: injectConfig, source: o.injectConfigFile! } } : {}),
-      ...(values !== undefined ? { valuesText: { text: values, source: o.valuesFile! } } : {}),
-      ...(meshConfig !== undefined ? { meshConfigText: { text: meshConfig, source: o.meshConfigFile! } } : {}),
+      ...(sources.injectConfig ? { injectConfigText: sources.injectConfig } : {}),
+      ...(sources.values ? { valuesText: sources.values } : {}),
+      ...(sources.meshConfig ? { meshConfigText: sources.meshConfig } : {}),
       ...(o.revision !== undefined ? { revision: o.revision } : {}),
       nativeSidecars: o.nativeSidecars,
       istioNamespace: ctx.globals.istioNamespace,

@@ -1,0 +1,78 @@
+/**
+ * Where kube-inject's settings come from, decided before anything is injected:
+ *   --injectConfigFile / --valuesFile   the files (istioctl's offline mode); the cluster is not asked
+ *   --offline                           the built-in settings, silently
+ *   no kubeconfig found                 the built-in settings, with a note on stderr
+ *   otherwise                           the cluster's ConfigMaps (istio-sidecar-injector[-rev], istio[-rev])
+ * A cluster that has no injector ConfigMap (Istio not installed) falls back to the built-in
+ * settings with a warning, unless a revision was asked for: a mistyped -r must not silently
+ * inject the default revision's sidecar. An unreachable or forbidden cluster is an error, since
+ * the output would otherwise differ from what the cluster's webhook injects.
+ */
+import { ClusterSettingsError, readClusterInjectionSources, type SourceText } from '../../inject/cluster.js';
+import { DEFAULT_ISTIO_TAG } from '../../inject/configmap.js';
+import { KubeError, type KubeClient } from '../../kube/types.js';
+import { ExitCode, UserError } from '../../cli/errors.js';
+import { findKubeconfig } from './kubeconfig.js';
+
+export interface SourceFlags {
+  offline: boolean;
+  revision?: string;
+  kubeconfig?: string;
+  istioNamespace: string;
+  injectConfig?: SourceText;
+  values?: SourceText;
+  meshConfig?: SourceText;
+}
+
+export interface ResolvedSources {
+  origin: 'files' | 'built-in' | 'cluster';
+  injectConfig?: SourceText;
+  values?: SourceText;
+  meshConfig?: SourceText;
+  /** Lines for stderr. */
+  notes: string[];
+}
+
+export interface SourceDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  exists: (path: string) => boolean;
+  connect: () => Promise<KubeClient>;
+}
+
+const BUILT_IN = `using built-in injection settings (Istio ${DEFAULT_ISTIO_TAG})`;
+
+export async function resolveSources(flags: SourceFlags, deps: SourceDeps): Promise<ResolvedSources> {
+  const fromFlags = {
+    ...(flags.injectConfig ? { injectConfig: flags.injectConfig } : {}),
+    ...(flags.values ? { values: flags.values } : {}),
+    ...(flags.meshConfig ? { meshConfig: flags.meshConfig } : {}),
+  };
+  if (flags.injectConfig || flags.values) return { origin: 'files', ...fromFlags, notes: [] };
+  if (flags.offline) return { origin: 'built-in', ...fromFlags, notes: [] };
+  const found = findKubeconfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), env: deps.env, exists: deps.exists });
+  if (!found) {
+    return { origin: 'built-in', ...fromFlags, notes: [`${BUILT_IN}; no kubeconfig found. Pass --injectConfigFile/--valuesFile, or a kubeconfig to use the cluster's (--offline silences this)`] };
+  }
+  let kube: KubeClient;
+  try {
+    kube = await deps.connect();
+  } catch (e) {
+    throw new UserError(`cannot use the cluster for injection settings: ${(e as Error).message}`, ExitCode.Error, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
+  }
+  try {
+    const cluster = await readClusterInjectionSources(kube, { istioNamespace: flags.istioNamespace, ...(flags.revision ? { revision: flags.revision } : {}) });
+    const notes = [...cluster.notes];
+    const meshConfig = flags.meshConfig ?? cluster.meshConfig;
+    notes.unshift(`using injection settings from ${cluster.injectConfig.source.replace(/ data\.config$/, '')}${meshConfig && !flags.meshConfig ? ` and ${meshConfig.source.replace(/ data\.mesh$/, '')}` : ''}`);
+    return { origin: 'cluster', injectConfig: cluster.injectConfig, ...(cluster.values ? { values: cluster.values } : {}), ...(meshConfig ? { meshConfig } : {}), notes };
+  } catch (e) {
+    if (e instanceof ClusterSettingsError && e.reason === 'missing' && !flags.revision) {
+      return { origin: 'built-in', ...fromFlags, notes: [`Warning: ${e.message}; ${BUILT_IN}`] };
+    }
+    if (e instanceof ClusterSettingsError || e instanceof KubeError) {
+      throw new UserError(e.message, ExitCode.Error, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
+    }
+    throw e;
+  }
+}
