@@ -6,7 +6,7 @@
  *   65 some input could not be parsed (EX_DATAERR)
  *   66 an input file does not exist or cannot be read (EX_NOINPUT)
  *   79 analyze found issues at or above --failure-threshold
- * diagnose adds its own (see src/commands/diagnose).
+ *   80 diagnose attributed a fault to a segment of the request path (0 when it found none)
  */
 export const ExitCode = {
   OK: 0,
@@ -15,6 +15,8 @@ export const ExitCode = {
   DataErr: 65,
   NoInput: 66,
   AnalyzerFoundIssues: 79,
+  /** diagnose attributed a fault to a segment (app, sidecar, network, gateway, control plane). */
+  DiagnoseFoundFault: 80,
 } as const;
 
 /** An error the user can fix; printed without a stack trace. */

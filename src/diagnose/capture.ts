@@ -104,7 +104,11 @@ export function parseSyncz(text: string): SyncEntry[] {
   });
 }
 
-export async function readCapture(dir: string): Promise<CaptureData> {
+/** The files of a capture, by path relative to its directory ("cluster/pods.yaml"…). */
+export type CaptureFiles = ReadonlyMap<string, string>;
+
+/** Reads every file of a capture directory (capture.json, cluster/, istiod/, proxies/<ns>/<pod>/). */
+export async function readCaptureFiles(dir: string): Promise<CaptureFiles> {
   let st;
   try {
     st = await stat(dir);
@@ -112,23 +116,51 @@ export async function readCapture(dir: string): Promise<CaptureData> {
     throw new CaptureError(`capture directory ${dir} does not exist`, 'noinput');
   }
   if (!st.isDirectory()) throw new CaptureError(`${dir} is not a directory (pass the directory \`istio-ts capture -d\` wrote)`, 'noinput');
-  const metaText = await readOptional(path.join(dir, 'capture.json'));
-  if (metaText === undefined) throw new CaptureError(`${dir} has no capture.json; is it a capture directory?`, 'noinput');
+  const files = new Map<string, string>();
+  const add = async (rel: string) => {
+    const text = await readOptional(path.join(dir, rel));
+    if (text !== undefined) files.set(rel, text);
+  };
+  await add('capture.json');
+  for (const f of await listDir(path.join(dir, 'cluster'))) if (/\.(ya?ml|json)$/.test(f)) await add(`cluster/${f}`);
+  await add('istiod/syncz.json');
+  for (const ns of await listDir(path.join(dir, 'proxies'))) {
+    for (const pod of await listDir(path.join(dir, 'proxies', ns))) {
+      for (const name of Object.values(PROXY_FILES)) await add(`proxies/${ns}/${pod}/${name}`);
+    }
+  }
+  if (!files.has('capture.json')) throw new CaptureError(`${dir} has no capture.json; is it a capture directory?`, 'noinput');
+  return files;
+}
+
+export async function readCapture(dir: string): Promise<CaptureData> {
+  return captureFromFiles(await readCaptureFiles(dir));
+}
+
+/**
+ * Parses the files of a capture, from a directory or straight from the live collector. A file
+ * that does not parse becomes a problem (its evidence "unknown"), never a crash: a postmortem
+ * capture is often incomplete.
+ */
+export function captureFromFiles(files: CaptureFiles): CaptureData {
+  const metaText = files.get('capture.json');
+  if (metaText === undefined) throw new CaptureError('the capture has no capture.json', 'noinput');
   const meta = parseMeta(metaText);
   const problems: { file: string; message: string }[] = [];
-
   const objects: LoadedObject[] = [];
-  for (const f of await listDir(path.join(dir, 'cluster'))) {
-    if (!/\.(ya?ml|json)$/.test(f)) continue;
-    const rel = `cluster/${f}`;
-    const text = await readFile(path.join(dir, rel), 'utf8');
-    const loadProblems: LoadProblem[] = [];
-    parseText(text, rel, objects, loadProblems);
-    for (const p of loadProblems) problems.push({ file: p.line ? `${p.file}:${p.line}` : p.file, message: p.message });
+  const proxyDirs = new Set<string>();
+  for (const [rel, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (rel.startsWith('cluster/')) {
+      const loadProblems: LoadProblem[] = [];
+      parseText(text, rel, objects, loadProblems);
+      for (const p of loadProblems) problems.push({ file: p.line ? `${p.file}:${p.line}` : p.file, message: p.message });
+    } else if (rel.startsWith('proxies/')) {
+      const parts = rel.split('/');
+      if (parts.length === 4) proxyDirs.add(`${parts[1]}/${parts[2]}`);
+    }
   }
-
   let syncz: SyncEntry[] | undefined;
-  const synczText = await readOptional(path.join(dir, 'istiod', 'syncz.json'));
+  const synczText = files.get('istiod/syncz.json');
   if (synczText !== undefined) {
     try {
       syncz = parseSyncz(synczText);
@@ -136,22 +168,19 @@ export async function readCapture(dir: string): Promise<CaptureData> {
       problems.push({ file: 'istiod/syncz.json', message: (e as Error).message });
     }
   }
-
-  const proxies: ProxyCapture[] = [];
-  for (const ns of await listDir(path.join(dir, 'proxies'))) {
-    for (const pod of await listDir(path.join(dir, 'proxies', ns))) {
-      proxies.push(await readProxy(dir, ns, pod, problems));
-    }
-  }
+  const proxies = [...proxyDirs].map((d) => {
+    const [namespace = '', pod = ''] = d.split('/');
+    return parseProxy(files, namespace, pod, problems);
+  });
   return { meta, objects, ...(syncz ? { syncz } : {}), proxies, problems };
 }
 
-async function readProxy(dir: string, namespace: string, pod: string, problems: { file: string; message: string }[]): Promise<ProxyCapture> {
+function parseProxy(all: CaptureFiles, namespace: string, pod: string, problems: { file: string; message: string }[]): ProxyCapture {
   const files: Partial<Record<ProxyFileKind, string>> = {};
   const out: { -readonly [K in keyof ProxyCapture]?: ProxyCapture[K] } = {};
   for (const [kind, name] of Object.entries(PROXY_FILES) as [ProxyFileKind, string][]) {
     const rel = `proxies/${namespace}/${pod}/${name}`;
-    const text = await readOptional(path.join(dir, rel));
+    const text = all.get(rel);
     if (text === undefined) continue;
     try {
       if (kind === 'configDump') out.configDump = parseConfigDump(text, rel);

@@ -136,7 +136,7 @@ export const accessLogProbe = defineProbe({
       }
     }
     if (failed.length === 0) return;
-    explainFailures(ctx, dominant(failed), server.lines, clientSeg);
+    explainFailures(ctx, dominant(failed), server.lines, clientSeg, client.lines.length);
   },
 });
 
@@ -145,7 +145,7 @@ function reporter(p: PodView): string {
   return `${what} ${proxyLabel(p)}`;
 }
 
-function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Line[], clientSeg: SegmentName): void {
+function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Line[], clientSeg: SegmentName, total: number): void {
   const c = lines[0]!;
   const e = c.e;
   const f = flags(e);
@@ -212,7 +212,7 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
       passedOn('the request reached the server sidecar');
       ctx.report('log.passed', 'server-sidecar', { reporter: reporter(srv.pod), detail: 'it passed the app\'s answer back (via_upstream)' }, src(matched));
       const match = srv.e.requestId ? `, x-request-id ${srv.e.requestId} on both sides` : ', matched by time';
-      return ctx.report('log.app-error', 'server-app', { ...base, total: lines.length, match }, both);
+      return ctx.report('log.app-error', 'server-app', { ...base, total, match }, both);
     }
     return ctx.report('log.other', 'server-sidecar', { ...sargs, reporter: reporter(srv.pod) }, both);
   }

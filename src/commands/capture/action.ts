@@ -1,0 +1,40 @@
+/** capture: validate, collect from the cluster, write the capture directory. */
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { collectLive, validateTarget } from './live.js';
+
+interface Opts {
+  dir: string;
+  via?: string;
+  tail: string;
+  timeout: string;
+}
+
+export async function runCapture(ctx: CommandContext, cmd: Command): Promise<number> {
+  const o = cmd.opts() as Opts;
+  const [from, to] = cmd.args as [string, string];
+  validateTarget(from, to, o.via);
+  const dir = path.resolve(ctx.io.cwd, o.dir);
+  const existing = await readdir(dir).catch(() => undefined);
+  if (existing && existing.length > 0) throw new UsageError(`--dir ${o.dir} exists and is not empty; pick a new directory`);
+  const { files, warnings } = await collectLive(ctx, { from, to, ...(o.via ? { via: o.via } : {}) }, { tail: o.tail, timeout: o.timeout });
+  for (const w of warnings) ctx.err(`warning: ${w}\n`);
+  await writeCapture(dir, files);
+  ctx.err(`wrote ${files.size} files to ${o.dir}; diagnose with: istio-ts diagnose --capture ${o.dir}\n`);
+  return ExitCode.OK;
+}
+
+export async function writeCapture(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+  try {
+    for (const [rel, text] of files) {
+      const file = path.join(dir, rel);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+    }
+  } catch (e) {
+    throw new UserError(`cannot write the capture to ${dir}: ${(e as Error).message}`, ExitCode.Error);
+  }
+}

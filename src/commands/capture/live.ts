@@ -1,0 +1,58 @@
+/** Shared by capture and live diagnose: validate the target before any cluster call, then collect. */
+import type { CommandContext } from '../../cli/context.js';
+import { UsageError } from '../../cli/errors.js';
+import { VERSION } from '../../cli/version.js';
+import { PortForwardAdmin, parseDuration } from '../../envoy/admin.js';
+import { collect, type CollectRequest, type Collected } from '../../diagnose/collect.js';
+import { parsePodRef, PodRefError } from '../../kube/podref.js';
+import { asUserError } from '../proxy-config/options.js';
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Usage errors in FROM, TO or --via, found without touching the cluster. */
+export function validateTarget(from: string, to: string, via: string | undefined): void {
+  if (from !== 'ingress') {
+    try {
+      parsePodRef(from, 'default');
+    } catch (e) {
+      if (e instanceof PodRefError) throw new UsageError(`FROM: ${e.message}`);
+      throw e;
+    }
+  }
+  const m = /^(.*?)(?::(\d+))?$/.exec(to)!;
+  const host = m[1]!.replace(/^pod\//, '');
+  if (!NAME.test(host)) throw new UsageError(`TO: "${to}" is not a host[:port] or pod name`);
+  if (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535)) throw new UsageError(`TO: port ${m[2]} is out of range`);
+  if (via !== undefined && !NAME.test(via)) throw new UsageError(`--via: "${via}" is not a gateway pod or Service name[.namespace]`);
+}
+
+export interface LiveOptions {
+  tail: string;
+  timeout: string;
+}
+
+export async function collectLive(ctx: CommandContext, req: CollectRequest, o: LiveOptions): Promise<Collected> {
+  const tailLines = Number(o.tail);
+  if (!Number.isInteger(tailLines) || tailLines < 1) throw new UsageError(`--tail: "${o.tail}" is not a positive integer`);
+  const timeoutMs = parseDuration(o.timeout);
+  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s)`);
+  try {
+    const { connect } = await import('../../kube/client.js');
+    const kube = await connect({
+      ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
+      ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+      ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+      env: ctx.io.env,
+    });
+    return await collect(req, {
+      kube,
+      admin: (pod, port) => new PortForwardAdmin(kube, pod, { port, timeoutMs }),
+      istioNamespace: ctx.globals.istioNamespace,
+      now: new Date(),
+      version: VERSION,
+      tailLines,
+    });
+  } catch (e) {
+    throw asUserError(e);
+  }
+}

@@ -1,0 +1,69 @@
+/** diagnose: parse and validate flags, read a capture (or collect one live), diagnose, render. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { VERSION } from '../../cli/version.js';
+import { parseDuration } from '../../envoy/admin.js';
+import { CaptureError, captureFromFiles, readCaptureFiles, type CaptureFiles } from '../../diagnose/capture.js';
+import { diagnose } from '../../diagnose/run.js';
+import { renderDiagnoseJson, renderDiagnoseTable } from '../../output/diagnose.js';
+import { painter } from '../../output/paint.js';
+import { collectLive, validateTarget } from '../capture/live.js';
+
+interface Opts {
+  via?: string;
+  path?: string;
+  since: string;
+  capture?: string;
+  tail: string;
+  timeout: string;
+  verbose: boolean;
+}
+
+export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<number> {
+  const o = cmd.opts() as Opts;
+  const [from, to] = cmd.args as [string | undefined, string | undefined];
+  const format = ctx.outputFormat(['table', 'json'] as const, 'table');
+  const sinceMs = parseDuration(o.since);
+  if (sinceMs === undefined || sinceMs <= 0) throw new UsageError(`--since: "${o.since}" is not a duration (e.g. 10m, 1h)`);
+  if (o.path !== undefined && !o.path.startsWith('/')) throw new UsageError(`--path: "${o.path}" must start with "/"`);
+  let files: CaptureFiles;
+  if (o.capture) {
+    if ((from === undefined) !== (to === undefined)) throw new UsageError('with --capture, give both FROM and TO (to override capture.json) or neither');
+    files = await readOrThrow(o.capture);
+    if (from && to) files = withMeta(files, { from, to, via: o.via });
+  } else {
+    if (!from || !to) throw new UsageError('diagnose needs FROM and TO (or --capture DIR)', 'Example: istio-ts diagnose frontend-6c9f7b5d4-x2kqp.shop cart.shop:8080');
+    validateTarget(from, to, o.via);
+    const collected = await collectLive(ctx, { from, to, ...(o.via ? { via: o.via } : {}) }, { tail: o.tail, timeout: o.timeout });
+    for (const w of collected.warnings) ctx.err(`warning: ${w}\n`);
+    files = collected.files;
+  }
+  let capture;
+  try {
+    capture = captureFromFiles(files);
+  } catch (e) {
+    if (e instanceof CaptureError) throw new UserError(e.message, e.kind === 'noinput' ? ExitCode.NoInput : ExitCode.DataErr);
+    throw e;
+  }
+  const { diagnosis } = diagnose(capture, { sinceMs, ...(o.path ? { httpPath: o.path } : {}) });
+  ctx.out(format === 'json' ? renderDiagnoseJson(diagnosis) : renderDiagnoseTable(diagnosis, painter(ctx.color), { verbose: o.verbose }));
+  return diagnosis.verdict.segment === 'none' || diagnosis.verdict.segment === 'unknown' ? ExitCode.OK : ExitCode.DiagnoseFoundFault;
+}
+
+async function readOrThrow(dir: string): Promise<CaptureFiles> {
+  try {
+    return await readCaptureFiles(dir);
+  } catch (e) {
+    if (e instanceof CaptureError) throw new UserError(e.message, e.kind === 'noinput' ? ExitCode.NoInput : ExitCode.DataErr);
+    throw e;
+  }
+}
+
+/** The capture with FROM/TO/--via from the command line instead of capture.json. */
+function withMeta(files: CaptureFiles, m: { from: string; to: string; via?: string | undefined }): CaptureFiles {
+  const meta = JSON.parse(files.get('capture.json') ?? '{}') as Record<string, unknown>;
+  const next = new Map(files);
+  next.set('capture.json', JSON.stringify({ ...meta, from: m.from, to: m.to, ...(m.via ? { via: m.via } : {}), istioTsVersion: meta.istioTsVersion ?? VERSION }));
+  return next;
+}

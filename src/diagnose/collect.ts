@@ -1,0 +1,202 @@
+/**
+ * The live collector: reads from the cluster, istiod and the proxies everything diagnose reads,
+ * as capture files (path → text). `istio-ts capture` writes them to a directory; live
+ * `istio-ts diagnose` parses them in memory (captureFromFiles), so both see the same data.
+ *
+ * Through interfaces only (KubeClient, EnvoyAdmin), so it is tested against fakes. Every step that
+ * fails becomes a warning and the capture goes on: a partial capture still diagnoses, with the
+ * missing parts "unknown". Secret data and key material never reach the files: Secrets are not
+ * collected, and private keys in config dumps are replaced with "[redacted]" (Envoy already does,
+ * this does not rely on it).
+ *
+ * Not collected: sockets.txt (needs exec into the pod, which KubeClient does not offer yet).
+ */
+import { stringify } from 'yaml';
+import type { EnvoyAdmin } from '../envoy/admin.js';
+import { redactSecrets } from '../envoy/secrets.js';
+import { parsePodRef, resolvePod } from '../kube/podref.js';
+import type { KubeClient, KubeObject } from '../kube/types.js';
+import { parseHostPort, parsePodName } from './path.js';
+
+export interface CollectRequest {
+  readonly from: string;
+  readonly to: string;
+  readonly via?: string;
+}
+
+export interface CollectDeps {
+  readonly kube: KubeClient;
+  /** The Envoy admin API of a pod (port 15000), or istiod's debug port (15014). */
+  readonly admin: (pod: { name: string; namespace: string }, port: number) => EnvoyAdmin;
+  readonly istioNamespace: string;
+  readonly now: Date;
+  readonly version: string;
+  /** Lines of the istio-proxy log to keep. */
+  readonly tailLines: number;
+}
+
+export interface Collected {
+  readonly files: Map<string, string>;
+  readonly warnings: string[];
+}
+
+/** Istio config kinds that change what the involved proxies do, with the API version to list. */
+export const ISTIO_KINDS: readonly [string, string][] = [
+  ['networking.istio.io/v1', 'VirtualService'],
+  ['networking.istio.io/v1', 'DestinationRule'],
+  ['networking.istio.io/v1', 'Gateway'],
+  ['networking.istio.io/v1', 'ServiceEntry'],
+  ['networking.istio.io/v1', 'Sidecar'],
+  ['networking.istio.io/v1alpha3', 'EnvoyFilter'],
+  ['security.istio.io/v1', 'PeerAuthentication'],
+  ['security.istio.io/v1', 'AuthorizationPolicy'],
+  ['security.istio.io/v1', 'RequestAuthentication'],
+];
+
+/** Drops what is noise in a capture (managedFields) and any Secret payload. */
+export function scrub(o: KubeObject): KubeObject {
+  const { managedFields: _m, ...metadata } = (o.metadata ?? {}) as Record<string, unknown>;
+  const out: KubeObject = { ...o, metadata: metadata as KubeObject['metadata'] };
+  if (o.kind === 'Secret') {
+    for (const k of ['data', 'stringData'] as const) {
+      const d = o[k] as Record<string, unknown> | undefined;
+      if (d) out[k] = Object.fromEntries(Object.keys(d).map((key) => [key, '[redacted]']));
+    }
+  }
+  return out;
+}
+
+/** A config dump with the secrets section's key material redacted. */
+export function redactConfigDump(text: string): string {
+  const data = JSON.parse(text) as { configs?: Record<string, unknown>[] };
+  if (Array.isArray(data.configs)) {
+    data.configs = data.configs.map((c) => (String(c['@type'] ?? '').endsWith('SecretsConfigDump') ? redactSecrets(c) : c));
+  }
+  return `${JSON.stringify(data, null, 1)}\n`;
+}
+
+const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+function hasSidecar(p: KubeObject): boolean {
+  const spec = (p.spec ?? {}) as { containers?: { name?: string }[]; initContainers?: { name?: string; restartPolicy?: string }[] };
+  return (spec.containers ?? []).some((c) => c.name === 'istio-proxy') || (spec.initContainers ?? []).some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always');
+}
+
+function selectorString(sel: Record<string, string> | undefined): string {
+  return Object.entries(sel ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export async function collect(req: CollectRequest, deps: CollectDeps): Promise<Collected> {
+  const { kube } = deps;
+  const files = new Map<string, string>();
+  const warnings: string[] = [];
+  const objects = new Map<string, KubeObject>();
+  const add = (o: KubeObject) => objects.set(key(o), scrub(o));
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (e) {
+      warnings.push(`${what}: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
+
+  const pods: KubeObject[] = [];
+  const addPod = (p: KubeObject) => {
+    if (!pods.some((x) => key(x) === key(p))) pods.push(p);
+    add(p);
+  };
+  // FROM: a pod reference (pod, deploy/NAME…), or "ingress" for the default ingress gateway.
+  if (req.from === 'ingress' && !req.via) {
+    const gws = await attempt('list ingress gateway pods', () => kube.list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
+    for (const g of gws ?? []) addPod(g);
+  } else if (req.from !== 'ingress') {
+    const ref = parsePodRef(req.from, kube.defaultNamespace);
+    const resolved = await attempt(`resolve ${req.from}`, () => resolvePod(kube, ref));
+    const p = resolved && (await attempt(`get pod ${resolved.namespace}/${resolved.name}`, () => kube.get('v1', 'Pod', resolved.namespace, resolved.name)));
+    if (p) addPod(p);
+  }
+  const clientNs = pods[0]?.metadata?.namespace ?? kube.defaultNamespace;
+
+  if (req.via) {
+    const r = parsePodName(req.via, deps.istioNamespace);
+    const pod = await attempt(`get gateway ${req.via}`, async () => {
+      try {
+        return [await kube.get('v1', 'Pod', r.namespace, r.name)];
+      } catch {
+        const svc = await kube.get('v1', 'Service', r.namespace, r.name);
+        add(svc);
+        return kube.list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
+      }
+    });
+    for (const g of pod ?? []) addPod(g);
+  }
+
+  // TO: a Service host[:port] (its selected pods are the servers), or a pod.
+  const { host } = parseHostPort(req.to);
+  const labels = host.split('.');
+  const svcNs = labels.length > 1 && labels[1] !== 'svc' ? labels[1]! : clientNs;
+  const svc = await attempt(`get Service ${svcNs}/${labels[0]}`, () => kube.get('v1', 'Service', svcNs, labels[0]!));
+  if (svc) {
+    add(svc);
+    const selector = selectorString(svc.spec?.selector as Record<string, string>);
+    const servers = selector ? await attempt(`list pods of Service ${svcNs}/${labels[0]}`, () => kube.list('v1', 'Pod', svcNs, { labelSelector: selector })) : [];
+    for (const p of servers ?? []) addPod(p);
+  } else {
+    const r = parsePodName(host, clientNs);
+    const p = await attempt(`get pod ${r.namespace}/${r.name}`, () => kube.get('v1', 'Pod', r.namespace, r.name));
+    if (p) addPod(p);
+  }
+
+  const namespaces = [...new Set([...pods.map((p) => p.metadata?.namespace ?? ''), svcNs, deps.istioNamespace].filter(Boolean))].sort();
+  for (const ns of namespaces) {
+    const o = await attempt(`get Namespace ${ns}`, () => kube.get('v1', 'Namespace', undefined, ns));
+    if (o) add(o);
+    for (const [apiVersion, kind] of ISTIO_KINDS) {
+      const list = await attempt(`list ${kind} in ${ns}`, () => kube.list(apiVersion, kind, ns));
+      for (const x of list ?? []) add({ apiVersion, kind, ...x });
+    }
+  }
+
+  const groups: Record<string, KubeObject[]> = { 'namespaces.yaml': [], 'pods.yaml': [], 'services.yaml': [], 'istio.yaml': [] };
+  for (const o of [...objects.values()].sort((a, b) => (key(a) < key(b) ? -1 : 1))) {
+    const file = o.kind === 'Namespace' ? 'namespaces.yaml' : o.kind === 'Pod' ? 'pods.yaml' : o.kind === 'Service' ? 'services.yaml' : 'istio.yaml';
+    groups[file]!.push(o);
+  }
+  for (const [file, docs] of Object.entries(groups)) if (docs.length) files.set(`cluster/${file}`, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+
+  // istiod's view of every proxy (/debug/syncz on the monitoring port).
+  const istiods = await attempt('list istiod pods', () => kube.list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
+  const istiod = (istiods ?? []).find((p) => p.status?.phase === 'Running');
+  if (istiod) {
+    const admin = deps.admin({ name: istiod.metadata?.name ?? '', namespace: deps.istioNamespace }, 15014);
+    const text = await attempt('istiod /debug/syncz', () => admin.get('debug/syncz'));
+    await admin.close().catch(() => undefined);
+    if (text !== undefined) files.set('istiod/syncz.json', text);
+  } else warnings.push(`no running istiod pod in ${deps.istioNamespace}: sync state not captured`);
+
+  for (const p of pods.filter(hasSidecar)) {
+    const name = p.metadata?.name ?? '';
+    const namespace = p.metadata?.namespace ?? '';
+    const dir = `proxies/${namespace}/${name}`;
+    const admin = deps.admin({ name, namespace }, 15000);
+    try {
+      const dump = await attempt(`${name}.${namespace} /config_dump`, () => admin.get('config_dump?include_eds'));
+      if (dump !== undefined) {
+        const redacted = await attempt(`${name}.${namespace} /config_dump is not JSON`, async () => redactConfigDump(dump));
+        if (redacted !== undefined) files.set(`${dir}/config_dump.json`, redacted);
+      }
+      const clusters = await attempt(`${name}.${namespace} /clusters`, () => admin.get('clusters?format=json'));
+      if (clusters !== undefined) files.set(`${dir}/clusters.json`, clusters);
+      const stats = await attempt(`${name}.${namespace} /stats`, () => admin.get('stats'));
+      if (stats !== undefined) files.set(`${dir}/stats.txt`, stats);
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+    const log = await attempt(`${name}.${namespace} istio-proxy log`, () => kube.logs(namespace, name, 'istio-proxy', { tailLines: deps.tailLines }));
+    if (log !== undefined) files.set(`${dir}/istio-proxy.log`, log);
+  }
+
+  files.set('capture.json', `${JSON.stringify({ from: req.from, to: req.to, ...(req.via ? { via: req.via } : {}), time: deps.now.toISOString(), istioTsVersion: deps.version }, null, 2)}\n`);
+  return { files, warnings };
+}
