@@ -8,14 +8,16 @@
 // object of each kind in every `istio-ts analyze`; the generated modules load in a few ms.
 //
 // The schema fed to ajv is src/schema/structural.ts's toAjvSchema (transpiled here with the
-// TypeScript compiler, a devDependency, so that run time and generation share one definition).
+// TypeScript compiler, a devDependency, so that there is one definition; test/schema/validators.test.ts
+// fails when the CRD data or that conversion changed without regenerating).
 // Versions of a kind whose converted schemas are identical (Istio serves v1alpha3, v1beta1 and v1
 // from one schema) share a module, named after the schema's hash.
 //
 // Each module is CommonJS (so the synchronous analyzers can `require` it lazily) and exports
 //   create(rt)  → the ajv validate function; rt supplies the two Kubernetes keywords ajv does not
 //                 know: rt.cel(rule) → JS predicate or undefined (src/schema/cel.ts), and
-//                 rt.listMapDuplicates(items, keys) → [{index, message}] for x-kubernetes-list-map-keys;
+//                 rt.listMapDuplicates(items, keys) → [{index, message}] for x-kubernetes-list-map-keys
+//                 (both in src/schema/validator.ts).
 // The generated code requires ajv/dist/runtime/* (equal, ucs2length) only when a schema uses
 // uniqueItems or string lengths.
 import { createHash } from 'node:crypto';
@@ -38,6 +40,7 @@ const { toAjvSchema } = await importTs(path.join(root, 'src/schema/structural.ts
 
 const text = readFileSync(input, 'utf8');
 const bundle = JSON.parse(text);
+// Scope values need a `ref` for in-process use; standalone code only uses their `code`.
 const placeholder = () => true;
 
 function newAjv() {

@@ -24,7 +24,8 @@ export function validateIstioObject(object: K8sObject): SchemaFinding[] {
   const group = groupOf(object.apiVersion);
   const served = servedVersionsOf(group, object.kind);
   if (!served) return [];
-  const v = Object.hasOwn(served, versionOf(object.apiVersion)) ? served[versionOf(object.apiVersion)] : undefined;
+  const version = versionOf(object.apiVersion);
+  const v = Object.hasOwn(served, version) ? served[version] : undefined;
   if (!v) {
     return [{ message: 'UnsupportedApiVersion', args: [object.apiVersion, object.kind, Object.keys(served).map((s) => `${group}/${s}`).join(', ')], path: ['apiVersion'] }];
   }
