@@ -8,12 +8,26 @@
  * says (the library verifies by default).
  */
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
-import { KubeError, type KubeClient, type KubeConnectOptions, type KubeObject, type ListOptions, type PortForwardSession } from './types.js';
+import {
+  KubeError,
+  type AccessAnswer,
+  type AccessQuestion,
+  type ApplyOptions,
+  type KubeConnectOptions,
+  type KubeObject,
+  type KubeWriteClient,
+  type ListOptions,
+  type PortForwardSession,
+  type ResourceInfo,
+  type ServerVersion,
+} from './types.js';
 
 type K8s = typeof import('@kubernetes/client-node');
 
-export async function connect(opts: KubeConnectOptions): Promise<KubeClient> {
+export async function connect(opts: KubeConnectOptions): Promise<KubeWriteClient> {
   const k8s: K8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   try {
@@ -52,9 +66,10 @@ export async function connect(opts: KubeConnectOptions): Promise<KubeClient> {
   return new LiveKubeClient(k8s, kc, opts.namespace ?? ctxNs ?? 'default');
 }
 
-class LiveKubeClient implements KubeClient {
+class LiveKubeClient implements KubeWriteClient {
   private readonly objects;
   private readonly core;
+  private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
   constructor(
     private readonly k8s: K8s,
     private readonly kc: InstanceType<K8s['KubeConfig']>,
@@ -88,6 +103,126 @@ class LiveKubeClient implements KubeClient {
     } catch (e) {
       throw wrap(e, `logs of ${namespace}/${pod}`);
     }
+  }
+
+  async read(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const path = await this.path(apiVersion, kind, namespace, name);
+    if (!path) return undefined;
+    const r = await this.request('GET', path);
+    if (r.status === 404) return undefined;
+    return this.ok(r, `get ${kind} ${namespace ? `${namespace}/` : ''}${name}`) as KubeObject;
+  }
+
+  async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
+    const { apiVersion = '', kind = '' } = obj;
+    const ns = obj.metadata?.namespace;
+    const name = obj.metadata?.name ?? '';
+    const what = `apply ${kind} ${ns ? `${ns}/` : ''}${name}`;
+    const path = await this.path(apiVersion, kind, ns, name);
+    if (!path) throw new KubeError(`${what}: the server does not serve ${kind} in ${apiVersion}`, 404);
+    const q = new URLSearchParams({ fieldManager: opts.fieldManager });
+    if (opts.force) q.set('force', 'true');
+    if (opts.dryRun) q.set('dryRun', 'All');
+    // JSON is valid YAML: the apply content type accepts it unchanged.
+    const r = await this.request('PATCH', `${path}?${q}`, JSON.stringify(obj), 'application/apply-patch+yaml');
+    return this.ok(r, what) as KubeObject;
+  }
+
+  async remove(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    opts: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {},
+  ): Promise<boolean> {
+    const path = await this.path(apiVersion, kind, namespace, name);
+    if (!path) return false;
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Background', ...(opts.dryRun ? { dryRun: ['All'] } : {}) };
+    const r = await this.request('DELETE', path, JSON.stringify(body));
+    if (r.status === 404) return false;
+    this.ok(r, `delete ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
+    return true;
+  }
+
+  async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    let p = this.discovery.get(apiVersion);
+    if (!p) {
+      p = (async () => {
+        const r = await this.request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+        if (r.status === 404) return undefined;
+        const list = this.ok(r, `discover ${apiVersion}`) as { resources?: { name: string; kind: string; namespaced: boolean }[] };
+        const m = new Map<string, ResourceInfo>();
+        // Subresources (pods/log, deployments/scale) share the kind of their parent; skip them.
+        for (const res of list.resources ?? []) if (!res.name.includes('/')) m.set(res.kind, { plural: res.name, namespaced: res.namespaced });
+        return m;
+      })();
+      this.discovery.set(apiVersion, p);
+      p.catch(() => this.discovery.delete(apiVersion));
+    }
+    return (await p)?.get(kind);
+  }
+
+  async serverVersion(): Promise<ServerVersion> {
+    const v = this.ok(await this.request('GET', '/version'), 'get server version') as Partial<ServerVersion>;
+    return { major: String(v.major ?? ''), minor: String(v.minor ?? ''), gitVersion: String(v.gitVersion ?? '') };
+  }
+
+  async canI(q: AccessQuestion): Promise<AccessAnswer> {
+    const review = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, ...(q.namespace ? { namespace: q.namespace } : {}) } },
+    };
+    const r = await this.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', JSON.stringify(review));
+    const res = this.ok(r, `access review ${q.verb} ${q.resource}`) as { status?: { allowed?: boolean; reason?: string; evaluationError?: string } };
+    const reason = res.status?.reason || res.status?.evaluationError;
+    return { allowed: res.status?.allowed === true, ...(reason ? { reason } : {}) };
+  }
+
+  private async path(apiVersion: string, kind: string, namespace: string | undefined, name?: string): Promise<string | undefined> {
+    const info = await this.resource(apiVersion, kind);
+    if (!info) return undefined;
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const ns = info.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? this.defaultNamespace)}` : '';
+    return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+  }
+
+  private ok(r: { status: number; body: string }, what: string): unknown {
+    let parsed: unknown;
+    try {
+      parsed = r.body ? JSON.parse(r.body) : {};
+    } catch {
+      parsed = undefined;
+    }
+    if (r.status >= 200 && r.status < 300 && parsed !== undefined) return parsed;
+    const msg = (parsed as { message?: string } | undefined)?.message ?? (r.body.slice(0, 200) || `HTTP ${r.status}`);
+    throw new KubeError(`${what}: ${msg}`, r.status);
+  }
+
+  /**
+   * A raw JSON request to the API server with the kubeconfig's credentials and TLS settings
+   * (applyToHTTPSOptions: CA, client certificate, token or exec plugin). Raw JSON keeps every
+   * field the server returns; the typed client drops fields its models do not know.
+   */
+  private async request(method: string, path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+    const server = this.kc.getCurrentCluster()?.server ?? '';
+    // A server URL may carry a path prefix (API proxies such as Rancher's /k8s/clusters/<id>).
+    const url = new URL(server.replace(/\/+$/, '') + path);
+    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType } : {}) } };
+    await this.kc.applyToHTTPSOptions(opts);
+    const mod = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: no answer from the API server in 60s`)));
+      req.on('error', (e) => reject(new KubeError(`${method} ${url.pathname}: ${e.message}`)));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
   }
 
   /**

@@ -35,6 +35,58 @@ export interface KubeClient {
   logs(namespace: string, pod: string, container?: string, opts?: { tailLines?: number }): Promise<string>;
 }
 
+/** Server-side apply options (PATCH application/apply-patch+yaml). */
+export interface ApplyOptions {
+  readonly fieldManager: string;
+  /** Take over fields another manager owns (istioctl applies with force too). */
+  readonly force?: boolean;
+  /** dryRun=All: the API server runs admission and defaulting but persists nothing. */
+  readonly dryRun?: boolean;
+}
+
+/** One SelfSubjectAccessReview question: may the current user <verb> <group>/<resource> [in <namespace>]? */
+export interface AccessQuestion {
+  readonly verb: string;
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace?: string;
+}
+
+export interface AccessAnswer {
+  readonly allowed: boolean;
+  readonly reason?: string;
+}
+
+/** GET /version. */
+export interface ServerVersion {
+  readonly major: string;
+  readonly minor: string;
+  readonly gitVersion: string;
+}
+
+/** What discovery says about a kind: its plural resource name and scope. */
+export interface ResourceInfo {
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+/**
+ * The writing half install/uninstall/precheck need. Separate from KubeClient so read-only users
+ * (and their fakes) are unaffected. read/apply return the API server's JSON as-is (no typed
+ * deserialization), so dry-run results compare field for field with live objects.
+ */
+export interface KubeWriteClient extends KubeClient {
+  /** The object as stored, or undefined when it (or its kind) does not exist. */
+  read(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
+  apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
+  /** Deletes; false when the object was already gone. */
+  remove(apiVersion: string, kind: string, namespace: string | undefined, name: string, opts?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean }): Promise<boolean>;
+  /** Discovery; undefined when the group/version or kind is not served. */
+  resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
+  serverVersion(): Promise<ServerVersion>;
+  canI(q: AccessQuestion): Promise<AccessAnswer>;
+}
+
 export interface KubeConnectOptions {
   kubeconfig?: string;
   context?: string;
