@@ -101,6 +101,10 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     }
   };
 
+  // List items come back without apiVersion and kind (the API server puts them on the list only).
+  const list = async (apiVersion: string, kind: string, ns: string, opts?: { labelSelector: string }) =>
+    (await kube.list(apiVersion, kind, ns, opts)).map((x) => ({ ...x, apiVersion, kind }));
+
   const pods: KubeObject[] = [];
   const addPod = (p: KubeObject) => {
     if (!pods.some((x) => key(x) === key(p))) pods.push(p);
@@ -108,7 +112,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   };
   // FROM: a pod reference (pod, deploy/NAME…), or "ingress" for the default ingress gateway.
   if (req.from === 'ingress' && !req.via) {
-    const gws = await attempt('list ingress gateway pods', () => kube.list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
+    const gws = await attempt('list ingress gateway pods', () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
     for (const g of gws ?? []) addPod(g);
   } else if (req.from !== 'ingress') {
     const ref = parsePodRef(req.from, kube.defaultNamespace);
@@ -126,7 +130,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       } catch {
         const svc = await kube.get('v1', 'Service', r.namespace, r.name);
         add(svc);
-        return kube.list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
+        return list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
       }
     });
     for (const g of pod ?? []) addPod(g);
@@ -140,7 +144,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   if (svc) {
     add(svc);
     const selector = selectorString(svc.spec?.selector as Record<string, string>);
-    const servers = selector ? await attempt(`list pods of Service ${svcNs}/${labels[0]}`, () => kube.list('v1', 'Pod', svcNs, { labelSelector: selector })) : [];
+    const servers = selector ? await attempt(`list pods of Service ${svcNs}/${labels[0]}`, () => list('v1', 'Pod', svcNs, { labelSelector: selector })) : [];
     for (const p of servers ?? []) addPod(p);
   } else {
     const r = parsePodName(host, clientNs);
@@ -153,8 +157,8 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     const o = await attempt(`get Namespace ${ns}`, () => kube.get('v1', 'Namespace', undefined, ns));
     if (o) add(o);
     for (const [apiVersion, kind] of ISTIO_KINDS) {
-      const list = await attempt(`list ${kind} in ${ns}`, () => kube.list(apiVersion, kind, ns));
-      for (const x of list ?? []) add({ apiVersion, kind, ...x });
+      const items = await attempt(`list ${kind} in ${ns}`, () => list(apiVersion, kind, ns));
+      for (const x of items ?? []) add(x);
     }
   }
 
@@ -166,7 +170,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   for (const [file, docs] of Object.entries(groups)) if (docs.length) files.set(`cluster/${file}`, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
 
   // istiod's view of every proxy (/debug/syncz on the monitoring port).
-  const istiods = await attempt('list istiod pods', () => kube.list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
+  const istiods = await attempt('list istiod pods', () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
   const istiod = (istiods ?? []).find((p) => p.status?.phase === 'Running');
   if (istiod) {
     const admin = deps.admin({ name: istiod.metadata?.name ?? '', namespace: deps.istioNamespace }, 15014);

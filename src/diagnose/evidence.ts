@@ -89,12 +89,12 @@ export const EVIDENCE = {
   'cert.valid': { status: 'ok', weight: 1, template: '{proxy}: {secret} certificate valid until {notAfter}' },
   'cert.expired': { status: 'fault', weight: 3, template: '{proxy}: {secret} certificate not valid at capture time (valid {notBefore} to {notAfter})', next: 'istio-ts proxy-config secret {proxy}; kubectl -n {namespace} rollout restart (the agent re-requests its certificate)' },
   'cert.not-ready': { status: 'fault', weight: 2, template: '{proxy}: secret {secret} is {status}', next: 'istio-ts proxy-config secret {proxy}; kubectl -n {namespace} logs {name} -c istio-proxy | grep -i sds' },
-  'cert.missing': { status: 'fault', weight: 2, template: '{proxy}: no workload certificate (secret "default") in the config dump' },
+  'cert.missing': { status: 'fault', weight: 2, template: '{proxy}: no workload certificate (secret "default") in the config dump', next: 'istio-ts proxy-config secret {proxy}; kubectl -n {namespace} logs {name} -c istio-proxy | grep -i -e sds -e cert' },
 
   // mTLS
   'mtls.consistent': { status: 'ok', weight: 1, template: 'mTLS: server mode {mode} ({pa}); client sends {client} ({dr})' },
   'mtls.conflict': { status: 'fault', weight: 2, template: 'mTLS conflict: the server requires mTLS ({pa}) but the client sends plaintext ({dr})', next: 'remove tls.mode DISABLE from the DestinationRule, or set it to ISTIO_MUTUAL' },
-  'mtls.no-sidecar-strict': { status: 'fault', weight: 2, template: 'mTLS: the server requires mTLS ({pa}) and the client has no sidecar, so it sends plaintext' },
+  'mtls.no-sidecar-strict': { status: 'fault', weight: 2, template: 'mTLS: the server requires mTLS ({pa}) and the client has no sidecar, so it sends plaintext', next: 'inject the client (namespace label istio-injection=enabled, then restart it), or set the server\'s PeerAuthentication to PERMISSIVE while migrating' },
 
   // analyzers
   'analyzer.finding': { status: 'fault', weight: 2, template: '{code} {level}: {message} ({origin})', next: 'istio-ts analyze -k -n {namespace} (live), or istio-ts analyze CAPTURE_DIR/cluster/ (offline)' },

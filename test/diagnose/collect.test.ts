@@ -1,0 +1,150 @@
+/**
+ * The live collector against fakes: a KubeClient and Envoy admin APIs that serve a scenario
+ * capture. What it collects must diagnose to the scenario's expected verdict, Secret data and
+ * private keys must not reach the files, and a failing source must only cost a warning.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { AdminError, type EnvoyAdmin } from '../../src/envoy/admin.js';
+import { captureFromFiles, readCaptureFiles } from '../../src/diagnose/capture.js';
+import { collect, redactConfigDump, scrub } from '../../src/diagnose/collect.js';
+import { diagnose } from '../../src/diagnose/run.js';
+import { KubeError, type KubeClient, type KubeObject } from '../../src/kube/types.js';
+
+const ROOT = path.resolve('fixtures/diagnose');
+
+function matches(selector: string | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((kv) => {
+    const [k, v] = kv.split('=');
+    return labels?.[k!] === v;
+  });
+}
+
+interface Fake {
+  kube: KubeClient;
+  admin: (pod: { name: string; namespace: string }, port: number) => EnvoyAdmin;
+  calls: string[];
+  closed: string[];
+}
+
+async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?: KubeObject[]; privateKey?: boolean } = {}): Promise<Fake> {
+  const files = await readCaptureFiles(path.join(ROOT, scenario, 'capture'));
+  const objects: KubeObject[] = [...(opts.extra ?? [])];
+  for (const [rel, text] of files) if (rel.startsWith('cluster/')) for (const d of parseAllDocuments(text)) objects.push(d.toJS() as KubeObject);
+  objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-7f9b8c6d5-k2x4p', namespace: 'istio-system', labels: { app: 'istiod' } }, status: { phase: 'Running' } });
+  const calls: string[] = [];
+  const closed: string[] = [];
+  const find = (kind: string, ns: string | undefined, name: string) => objects.find((o) => o.kind === kind && o.metadata?.name === name && (ns === undefined || (o.metadata?.namespace ?? '') === ns));
+  const kube: KubeClient = {
+    defaultNamespace: 'default',
+    async get(_v, kind, ns, name) {
+      calls.push(`get ${kind} ${ns ?? ''}/${name}`);
+      const o = find(kind, kind === 'Namespace' ? undefined : ns, name);
+      if (!o) throw new KubeError(`${kind} ${name} not found`, 404);
+      return o;
+    },
+    async list(apiVersion, kind, ns, o = {}) {
+      calls.push(`list ${kind} ${ns ?? ''} ${o.labelSelector ?? ''}`);
+      return objects.filter((x) => x.kind === kind && (!ns || x.metadata?.namespace === ns) && matches(o.labelSelector, x.metadata?.labels)).map(({ apiVersion: _a, kind: _k, ...rest }) => rest as KubeObject);
+    },
+    async portForward() {
+      throw new Error('the collector must go through the admin factory');
+    },
+    async logs(ns, pod, container) {
+      calls.push(`logs ${ns}/${pod} ${container ?? ''}`);
+      const log = files.get(`proxies/${ns}/${pod}/istio-proxy.log`);
+      if (log === undefined) throw new KubeError(`container ${container} not found`, 400);
+      return log;
+    },
+  };
+  const admin = (pod: { name: string; namespace: string }, port: number): EnvoyAdmin => ({
+    target: `${pod.name}.${pod.namespace}`,
+    async get(p: string) {
+      calls.push(`admin ${pod.name}:${port} ${p}`);
+      if (port === 15014 && p === 'debug/syncz') return files.get('istiod/syncz.json') ?? '[]';
+      const base = `proxies/${pod.namespace}/${pod.name}`;
+      if (p === 'config_dump?include_eds') {
+        const dump = files.get(`${base}/config_dump.json`)!;
+        return opts.privateKey ? dump.replace('"W3JlZGFjdGVkXQ=="', '"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"') : dump;
+      }
+      if (p === 'clusters?format=json') return files.get(`${base}/clusters.json`)!;
+      if (p === 'stats') {
+        if (opts.failStats) throw new AdminError(`${pod.name}: Envoy admin GET /stats timed out after 30s`);
+        return files.get(`${base}/stats.txt`)!;
+      }
+      throw new AdminError(`unexpected path ${p}`);
+    },
+    async post() {
+      throw new Error('no POST in a capture');
+    },
+    async close() {
+      closed.push(`${pod.name}:${port}`);
+    },
+  });
+  return { kube, admin, calls, closed };
+}
+
+const NOW = new Date('2026-11-21T13:00:00Z');
+
+describe('collect', () => {
+  it.each(['app-5xx', 'healthy', 'authz-deny', 'circuit-breaker'])('%s: the collected capture diagnoses like the fixture', async (scenario) => {
+    const f = await fakeCluster(scenario);
+    const meta = JSON.parse(readFileSync(path.join(ROOT, scenario, 'capture', 'capture.json'), 'utf8')) as { from: string; to: string };
+    const { files, warnings } = await collect({ from: meta.from, to: meta.to }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 5000 });
+    expect(warnings).toEqual([]);
+    expect([...files.keys()].filter((k) => !k.startsWith('cluster/')).sort()).toEqual([
+      'capture.json',
+      'istiod/syncz.json',
+      'proxies/shop/cart-v1-7d8f9c6b5-4hx2m/clusters.json',
+      'proxies/shop/cart-v1-7d8f9c6b5-4hx2m/config_dump.json',
+      'proxies/shop/cart-v1-7d8f9c6b5-4hx2m/istio-proxy.log',
+      'proxies/shop/cart-v1-7d8f9c6b5-4hx2m/stats.txt',
+      'proxies/shop/frontend-6c9f7b5d4-x2kqp/clusters.json',
+      'proxies/shop/frontend-6c9f7b5d4-x2kqp/config_dump.json',
+      'proxies/shop/frontend-6c9f7b5d4-x2kqp/istio-proxy.log',
+      'proxies/shop/frontend-6c9f7b5d4-x2kqp/stats.txt',
+    ]);
+    const expected = JSON.parse(readFileSync(path.join(ROOT, scenario, 'expected.json'), 'utf8')) as { verdict: unknown; segments: Record<string, string> };
+    const { diagnosis } = diagnose(captureFromFiles(files));
+    expect({ segment: diagnosis.verdict.segment, confidence: diagnosis.verdict.confidence }).toEqual(expected.verdict);
+    expect(Object.fromEntries(diagnosis.segments.map((s) => [s.name, s.status]))).toEqual(expected.segments);
+    // One port-forward per pod, each closed.
+    expect(f.closed.sort()).toEqual(['cart-v1-7d8f9c6b5-4hx2m:15000', 'frontend-6c9f7b5d4-x2kqp:15000', 'istiod-7f9b8c6d5-k2x4p:15014']);
+    expect(JSON.parse(files.get('capture.json')!)).toEqual({ from: meta.from, to: meta.to, time: '2026-11-21T13:00:00.000Z', istioTsVersion: '0.1.0' });
+  });
+
+  it('never writes Secret data or private keys', async () => {
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cart-tls', namespace: 'shop' }, data: { 'tls.key': 'LS0tLS1CRUdJTi…' } };
+    const f = await fakeCluster('healthy', { privateKey: true, extra: [secret] });
+    const { files } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    const all = [...files.values()].join('\n');
+    expect(all).not.toContain('LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t');
+    expect(all).toContain('[redacted]');
+    expect(scrub(secret).data).toEqual({ 'tls.key': '[redacted]' });
+    expect(redactConfigDump(JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump', dynamic_active_secrets: [{ secret: { tls_certificate: { private_key: { inline_bytes: 'a2V5' } } } }] }] }))).not.toContain('a2V5');
+  });
+
+  it('a failing source costs a warning, not the capture', async () => {
+    const f = await fakeCluster('app-5xx', { failStats: true });
+    const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    // The client first: the collector walks the path in order.
+    expect(warnings).toEqual([
+      'frontend-6c9f7b5d4-x2kqp.shop /stats: frontend-6c9f7b5d4-x2kqp: Envoy admin GET /stats timed out after 30s',
+      'cart-v1-7d8f9c6b5-4hx2m.shop /stats: cart-v1-7d8f9c6b5-4hx2m: Envoy admin GET /stats timed out after 30s',
+    ]);
+    expect([...files.keys()].some((k) => k.endsWith('stats.txt'))).toBe(false);
+    expect(diagnose(captureFromFiles(files)).diagnosis.verdict.segment).toBe('app');
+  });
+
+  it('resolves "ingress" to the ingress gateway pods and --via to a gateway Service', async () => {
+    const f = await fakeCluster('gateway-host-mismatch');
+    const { files } = await collect({ from: 'ingress', to: 'cart.shop:8080', via: 'istio-ingressgateway.istio-system' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(files.has('proxies/istio-system/istio-ingressgateway-5b7c8d9f6-q8wzr/config_dump.json')).toBe(true);
+    expect(files.get('cluster/istio.yaml')).toContain('kind: VirtualService');
+    const { diagnosis } = diagnose(captureFromFiles(files));
+    expect(diagnosis.verdict.segment).toBe('gateway');
+  });
+});

@@ -1,0 +1,34 @@
+/** Keeps the probe registry and the evidence catalog honest (like the analyzer meta-tests). */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVIDENCE } from '../../src/diagnose/evidence.js';
+import { allProbes } from '../../src/diagnose/probes/index.js';
+
+const DIR = path.resolve('src/diagnose/probes');
+
+describe('probe registry', () => {
+  it('is sorted by name and has every probe file', () => {
+    const names = allProbes.map((p) => p.name);
+    expect(names).toEqual([...names].sort());
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts').map((f) => f.replace(/\.ts$/, ''));
+    expect(names).toEqual(files.sort());
+  });
+
+  it.each(allProbes.map((p) => [p.name, p] as const))('%s is described, reads something and declares catalog evidence', (_n, p) => {
+    expect(p.description.length).toBeGreaterThan(20);
+    expect(p.reads.length).toBeGreaterThan(0);
+    for (const id of p.evidence) expect(EVIDENCE).toHaveProperty([id]);
+    expect(new Set(p.evidence).size).toBe(p.evidence.length);
+  });
+
+  it('every catalog entry is reported by some probe (or by the runner)', () => {
+    const used = new Set<string>(['probe.failed', 'capture.unreadable', ...allProbes.flatMap((p) => p.evidence)]);
+    expect(Object.keys(EVIDENCE).filter((id) => !used.has(id))).toEqual([]);
+  });
+
+  it('every fault with weight ≥ 2 tells what to run next', () => {
+    const missing = Object.entries(EVIDENCE).filter(([, t]) => t.status === 'fault' && t.weight >= 2 && !('next' in t)).map(([id]) => id);
+    expect(missing).toEqual([]);
+  });
+});
