@@ -6,7 +6,8 @@
  * heaviest fault (weight 3 decides by itself, 2 points at a segment, 1 is a symptom seen there);
  * ties go to the segment that causes the others (control plane first, then along the path from
  * the client). Confidence: weight 3 is high; weight 2 is high when another fault corroborates it,
- * else medium; weight 1 alone is low.
+ * else medium; weight 1 alone is low. "No fault" is high only with requests seen in the access
+ * logs and the control plane in sync; any on-path segment without evidence makes it "unknown".
  */
 import type { Confidence, Diagnosis, Evidence, SegmentName, SegmentResult, Verdict, VerdictSegment } from './model.js';
 import type { RequestPath } from './path.js';
@@ -61,7 +62,11 @@ export function attribute(input: AttributionInput): Diagnosis {
     const unknown = onPath.filter((s) => s.status === 'unknown').map((s) => s.name);
     if (unknown.length === 0) {
       const cp = segments.find((s) => s.name === 'control-plane')?.status === 'ok';
-      verdict = { segment: 'none', confidence: cp ? 'high' : 'medium', summary: `no fault found: ${onPath.map((s) => s.name).join(', ')} ok on evidence${cp ? '; control plane in sync' : ''}` };
+      // Config and counters can all look right while nobody has sent a request in the window:
+      // without a request seen in the access logs, "no fault" is not proven for this path.
+      const traffic = input.evidence.some((e) => e.probe === 'access-log' && e.status === 'ok');
+      const summary = `no fault found: ${onPath.map((s) => s.name).join(', ')} ok on evidence${cp ? '; control plane in sync' : ''}${traffic ? '' : '; but no request to the target in the access logs'}`;
+      verdict = { segment: 'none', confidence: cp && traffic ? 'high' : 'medium', summary };
     } else {
       verdict = { segment: 'unknown', confidence: 'low', summary: `no fault found, but no evidence for ${unknown.join(', ')}` };
     }

@@ -6,12 +6,14 @@ import type { Evidence, SegmentName } from '../../src/diagnose/model.js';
 const SEGS = pathSegments({ ingress: false, gateways: [] });
 const ev = (probe: string, id: EvidenceId, segment: SegmentName): Evidence => evidence(probe, id, segment, {}, 'proxies/x/y/file');
 const okAll = SEGS.map((s) => ev('pod-status', 'pod.container-ready', s));
+const requestSeen = ev('access-log', 'log.ok', 'client-sidecar');
 
 describe('attribute', () => {
   it.each([
     { name: 'no evidence at all: unknown, never ok', evidence: [], want: { segment: 'unknown', confidence: 'low' } },
-    { name: 'ok evidence on every segment: none, high', evidence: okAll, want: { segment: 'none', confidence: 'high' } },
-    { name: 'ok but control plane unknown: none, medium', evidence: okAll.filter((e) => e.segment !== 'control-plane'), want: { segment: 'none', confidence: 'medium' } },
+    { name: 'ok evidence on every segment and a request seen: none, high', evidence: [...okAll, requestSeen], want: { segment: 'none', confidence: 'high' } },
+    { name: 'ok evidence but no request in the access logs: none, medium', evidence: okAll, want: { segment: 'none', confidence: 'medium' } },
+    { name: 'ok but control plane unknown: none, medium', evidence: [...okAll.filter((e) => e.segment !== 'control-plane'), requestSeen], want: { segment: 'none', confidence: 'medium' } },
     { name: 'a segment without evidence: unknown', evidence: okAll.filter((e) => e.segment !== 'network'), want: { segment: 'unknown', confidence: 'low' } },
     { name: 'weight 3 decides: high', evidence: [...okAll, ev('access-log', 'log.app-error', 'server-app')], want: { segment: 'app', confidence: 'high' } },
     { name: 'weight 2 alone: medium', evidence: [...okAll, ev('clusters', 'clusters.connect-fail', 'network')], want: { segment: 'network', confidence: 'medium' } },

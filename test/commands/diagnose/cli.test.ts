@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
+
+const fx = (s: string) => path.resolve('fixtures/diagnose', s, 'capture');
+
+describe('istio-ts diagnose --capture', () => {
+  it.each([
+    { scenario: 'healthy', code: 0, verdict: 'none' },
+    { scenario: 'app-5xx', code: 80, verdict: 'app' },
+    { scenario: 'nacked-config', code: 80, verdict: 'control-plane' },
+    { scenario: 'gateway-host-mismatch', code: 80, verdict: 'gateway' },
+  ])('$scenario: exit $code, verdict $verdict in -o json', async ({ scenario, code, verdict }) => {
+    const r = await runCli(['diagnose', '--capture', fx(scenario), '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(code);
+    const out = JSON.parse(r.stdout) as { verdict: { segment: string }; segments: { name: string; status: string; evidence: { id: string; summary: string; source: string }[] }[]; nextSteps: string[] };
+    expect(out.verdict.segment).toBe(verdict);
+    expect(Object.keys(out).sort()).toEqual(['from', 'nextSteps', 'segments', 'to', 'verdict', ...(scenario.startsWith('gateway') ? ['via'] : [])].sort());
+  });
+
+  it('the table says which segments are ok and on what evidence', async () => {
+    const r = await runCli(['diagnose', '--capture', fx('healthy')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✔ {2}server-app {6}server sidecar cart-v1-7d8f9c6b5-4hx2m\.shop: 6 of 6 requests answered 200/m);
+    expect(r.stdout).toContain('from proxies/shop/cart-v1-7d8f9c6b5-4hx2m/istio-proxy.log: lines 6, 7, 8, 9, 10, …');
+    expect(r.stdout).toContain('Verdict: no fault found (high confidence)');
+  });
+
+  it('-v lists every evidence line with its source', async () => {
+    const r = await runCli(['diagnose', '--capture', fx('app-not-listening'), '-v']);
+    expect(r.code).toBe(80);
+    expect(r.stdout).toContain('× cart-v1-7d8f9c6b5-4hx2m.shop: nothing listens on port 8080 in the pod');
+    expect(r.stdout).toContain('from proxies/shop/cart-v1-7d8f9c6b5-4hx2m/sockets.txt: TCP LISTEN sockets on port 8080');
+  });
+
+  it('--since leaves out older access-log lines: no request seen, so "no fault" is only medium', async () => {
+    const r = await runCli(['diagnose', '--capture', fx('app-5xx'), '--since', '30s', '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { verdict: { segment: string; confidence: string; summary: string } };
+    expect(out.verdict).toMatchObject({ segment: 'none', confidence: 'medium' });
+    expect(out.verdict.summary).toContain('no request to the target in the access logs');
+  });
+
+  it.each([
+    { args: ['diagnose'], code: 64, err: 'diagnose needs FROM and TO' },
+    { args: ['diagnose', '--capture', fx('healthy'), '--since', 'soon'], code: 64, err: '--since: "soon" is not a duration' },
+    { args: ['diagnose', '--capture', fx('healthy'), '--path', 'api'], code: 64, err: 'must start with "/"' },
+    { args: ['diagnose', '--capture', fx('healthy'), '-o', 'yaml'], code: 64, err: 'invalid output format "yaml"' },
+    { args: ['diagnose', '--capture', fx('healthy'), 'only-from'], code: 64, err: 'give both FROM and TO' },
+    { args: ['diagnose', '--capture', '/nonexistent/capture'], code: 66, err: 'does not exist' },
+    { args: ['diagnose', 'Bad_Pod', 'cart.shop:8080'], code: 64, err: 'FROM:' },
+    { args: ['diagnose', 'frontend.shop', 'cart.shop:99999'], code: 64, err: 'TO: port 99999 is out of range' },
+    { args: ['capture', 'frontend.shop', 'cart.shop:8080'], code: 64, err: "required option '-d, --dir <dir>'" },
+    { args: ['capture', 'Bad_Pod', 'cart.shop:8080', '-d', '/tmp/x'], code: 64, err: 'FROM:' },
+  ])('usage: $args.0 $args.1 → $code', async ({ args, code, err }) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(err);
+    expect(r.stdout).toBe('');
+  });
+
+  it('capture refuses a non-empty directory before touching the cluster', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'istio-ts-capture-'));
+    writeFileSync(path.join(dir, 'keep.txt'), 'x');
+    const r = await runCli(['capture', 'frontend.shop', 'cart.shop:8080', '-d', dir], { env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('exists and is not empty');
+  });
+
+  it('an unparseable capture.json is a data error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'istio-ts-capture-'));
+    writeFileSync(path.join(dir, 'capture.json'), '{"from": "a"');
+    const r = await runCli(['diagnose', '--capture', dir]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('capture.json is not valid JSON');
+  });
+});
