@@ -169,15 +169,26 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   }
   for (const [file, docs] of Object.entries(groups)) if (docs.length) files.set(`cluster/${file}`, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
 
-  // istiod's view of every proxy (/debug/syncz on the monitoring port).
+  // istiod's view of every proxy (/debug/syncz on the monitoring port). Each replica only knows
+  // the proxies connected to it, so every running replica is asked and the lists are merged.
   const istiods = await attempt('list istiod pods', () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
-  const istiod = (istiods ?? []).find((p) => p.status?.phase === 'Running');
-  if (istiod) {
-    const admin = deps.admin({ name: istiod.metadata?.name ?? '', namespace: deps.istioNamespace }, 15014);
-    const text = await attempt('istiod /debug/syncz', () => admin.get('debug/syncz'));
+  const running = (istiods ?? []).filter((p) => p.status?.phase === 'Running');
+  const synced: unknown[] = [];
+  let answered = 0;
+  for (const istiod of running) {
+    const name = istiod.metadata?.name ?? '';
+    const admin = deps.admin({ name, namespace: deps.istioNamespace }, 15014);
+    const text = await attempt(`istiod ${name} /debug/syncz`, () => admin.get('debug/syncz'));
     await admin.close().catch(() => undefined);
-    if (text !== undefined) files.set('istiod/syncz.json', text);
-  } else warnings.push(`no running istiod pod in ${deps.istioNamespace}: sync state not captured`);
+    if (text === undefined) continue;
+    const parsed = await attempt(`istiod ${name} /debug/syncz is not a JSON list`, async () => JSON.parse(text) as unknown);
+    if (Array.isArray(parsed)) {
+      synced.push(...parsed);
+      answered++;
+    }
+  }
+  if (answered > 0) files.set('istiod/syncz.json', `${JSON.stringify(synced, null, 1)}\n`);
+  else if (running.length === 0) warnings.push(`no running istiod pod in ${deps.istioNamespace}: sync state not captured`);
 
   for (const p of pods.filter(hasSidecar)) {
     const name = p.metadata?.name ?? '';

@@ -30,11 +30,12 @@ interface Fake {
   closed: string[];
 }
 
-async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?: KubeObject[]; privateKey?: boolean } = {}): Promise<Fake> {
+async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?: KubeObject[]; privateKey?: boolean; twoIstiods?: boolean } = {}): Promise<Fake> {
   const files = await readCaptureFiles(path.join(ROOT, scenario, 'capture'));
   const objects: KubeObject[] = [...(opts.extra ?? [])];
   for (const [rel, text] of files) if (rel.startsWith('cluster/')) for (const d of parseAllDocuments(text)) objects.push(d.toJS() as KubeObject);
   objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-7f9b8c6d5-k2x4p', namespace: 'istio-system', labels: { app: 'istiod' } }, status: { phase: 'Running' } });
+  if (opts.twoIstiods) objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-7f9b8c6d5-m8q1z', namespace: 'istio-system', labels: { app: 'istiod' } }, status: { phase: 'Running' } });
   const calls: string[] = [];
   const closed: string[] = [];
   const find = (kind: string, ns: string | undefined, name: string) => objects.find((o) => o.kind === kind && o.metadata?.name === name && (ns === undefined || (o.metadata?.namespace ?? '') === ns));
@@ -64,7 +65,12 @@ async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?
     target: `${pod.name}.${pod.namespace}`,
     async get(p: string) {
       calls.push(`admin ${pod.name}:${port} ${p}`);
-      if (port === 15014 && p === 'debug/syncz') return files.get('istiod/syncz.json') ?? '[]';
+      if (port === 15014 && p === 'debug/syncz') {
+        // With two replicas, each knows only the proxies connected to it.
+        const all = JSON.parse(files.get('istiod/syncz.json') ?? '[]') as unknown[];
+        if (!opts.twoIstiods) return JSON.stringify(all);
+        return JSON.stringify(pod.name.endsWith('k2x4p') ? all.slice(0, 1) : all.slice(1));
+      }
       const base = `proxies/${pod.namespace}/${pod.name}`;
       if (p === 'config_dump?include_eds') {
         const dump = files.get(`${base}/config_dump.json`)!;
@@ -146,5 +152,13 @@ describe('collect', () => {
     expect(files.get('cluster/istio.yaml')).toContain('kind: VirtualService');
     const { diagnosis } = diagnose(captureFromFiles(files));
     expect(diagnosis.verdict.segment).toBe('gateway');
+  });
+
+  it('merges /debug/syncz of every istiod replica', async () => {
+    const f = await fakeCluster('healthy', { twoIstiods: true });
+    const { files } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    const proxies = (JSON.parse(files.get('istiod/syncz.json')!) as { proxy: string }[]).map((e) => e.proxy).sort();
+    expect(proxies).toEqual(['cart-v1-7d8f9c6b5-4hx2m.shop', 'frontend-6c9f7b5d4-x2kqp.shop']);
+    expect(diagnose(captureFromFiles(files)).diagnosis.segments.find((s) => s.name === 'control-plane')?.status).toBe('ok');
   });
 });
