@@ -3,12 +3,14 @@
  * capture. What it collects must diagnose to the scenario's expected verdict, Secret data and
  * private keys must not reach the files, and a failing source must only cost a warning.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AdminError, type EnvoyAdmin } from '../../src/envoy/admin.js';
-import { captureFromFiles, readCaptureFiles } from '../../src/diagnose/capture.js';
+import { captureFromFiles, readCapture, readCaptureFiles } from '../../src/diagnose/capture.js';
+import { writeCapture } from '../../src/commands/capture/action.js';
 import { collect, redactConfigDump, scrub } from '../../src/diagnose/collect.js';
 import { diagnose } from '../../src/diagnose/run.js';
 import { KubeError, type KubeClient, type KubeObject } from '../../src/kube/types.js';
@@ -160,5 +162,16 @@ describe('collect', () => {
     const proxies = (JSON.parse(files.get('istiod/syncz.json')!) as { proxy: string }[]).map((e) => e.proxy).sort();
     expect(proxies).toEqual(['cart-v1-7d8f9c6b5-4hx2m.shop', 'frontend-6c9f7b5d4-x2kqp.shop']);
     expect(diagnose(captureFromFiles(files)).diagnosis.segments.find((s) => s.name === 'control-plane')?.status).toBe('ok');
+  });
+
+  it('what capture writes to disk reads back as the same capture', async () => {
+    const f = await fakeCluster('keepalive-race');
+    const { files } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'istio-ts-capture-'));
+    await writeCapture(dir, files);
+    const fromDisk = diagnose(await readCapture(dir)).diagnosis;
+    const inMemory = diagnose(captureFromFiles(files)).diagnosis;
+    expect(fromDisk).toEqual(inMemory);
+    expect(fromDisk.verdict.segment).toBe('app');
   });
 });
