@@ -7,6 +7,7 @@
 import { parseAllDocuments, stringify as yamlStringify } from 'yaml';
 import { isPlainObject } from '../util/objects.js';
 import { injectPod, InjectionError } from './pod.js';
+import { DEFAULT_INJECTOR_POLICY, istiodDecision } from './policy.js';
 import { canonicalQuantity } from './quantity.js';
 import type { InjectionSettings } from './settings.js';
 
@@ -16,8 +17,6 @@ export { InjectionError };
 
 export const WORKLOAD_KINDS = ['CronJob', 'DaemonSet', 'Deployment', 'DeploymentConfig', 'Job', 'Pod', 'ReplicaSet', 'ReplicationController', 'StatefulSet'] as const;
 
-/** Namespaces the injector never touches (pkg/kube/inject IgnoredNamespaces). */
-const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 
 export interface InjectResult {
   text: string;
@@ -27,6 +26,7 @@ export interface InjectResult {
 }
 
 const rec = (v: unknown): Obj => (isPlainObject(v) ? v : {});
+const strMap = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(rec(v)).map(([k, x]) => [k, String(x)]));
 
 /** Splits a YAML stream into raw documents the way k8s' YAMLReader does (on `---` lines). */
 export function splitDocuments(text: string): string[] {
@@ -83,13 +83,10 @@ function deployMetaFromPod(pod: Obj): { name: string; namespace: string; apiVers
   return out;
 }
 
+/** istiod's injectRequired with the policy kube-inject runs with: enabled, no never/always selectors. */
 function injectionRequired(meta: Obj): boolean {
-  if (IGNORED_NAMESPACES.has(String(meta.namespace ?? ''))) return false;
-  let selector = rec(meta.annotations)['sidecar.istio.io/inject'];
-  const label = rec(meta.labels)['sidecar.istio.io/inject'];
-  if (label !== undefined) selector = label; // the label is the newer API and wins
-  // kube-inject runs with policy "enabled": anything but an explicit "false" is injected.
-  return selector !== 'false';
+  const subject = { namespace: String(meta.namespace ?? ''), namespaceLabels: {}, labels: strMap(meta.labels), annotations: strMap(meta.annotations), hostNetwork: false };
+  return istiodDecision(subject, DEFAULT_INJECTOR_POLICY).inject;
 }
 
 /** Go's decode+encode of the pod: fields corev1 always prints, zero-valued omitempty ints dropped, quantities canonical. */
