@@ -4,6 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE } from '../../src/diagnose/evidence.js';
 import { allProbes } from '../../src/diagnose/probes/index.js';
+import { defineProbe } from '../../src/diagnose/probes/types.js';
+import { readCapture } from '../../src/diagnose/capture.js';
+import { diagnose } from '../../src/diagnose/run.js';
 
 const DIR = path.resolve('src/diagnose/probes');
 
@@ -30,5 +33,14 @@ describe('probe registry', () => {
   it('every fault with weight ≥ 2 tells what to run next', () => {
     const missing = Object.entries(EVIDENCE).filter(([, t]) => t.status === 'fault' && t.weight >= 2 && !('next' in t)).map(([id]) => id);
     expect(missing).toEqual([]);
+  });
+
+  it('a probe that throws or reports an undeclared id becomes a "probe failed" line; the run goes on', async () => {
+    const capture = await readCapture(path.resolve('fixtures/diagnose/healthy/capture'));
+    const crashing = defineProbe({ name: 'crashing', description: 'throws on purpose for this test', reads: ['nothing'], evidence: [], run() { throw new Error('boom'); } });
+    const sloppy = defineProbe({ name: 'sloppy', description: 'reports an id it did not declare', reads: ['nothing'], evidence: [], run(ctx) { ctx.report('log.ok', 'network', {}, 'x'); } });
+    const { evidence, diagnosis } = diagnose(capture, {}, [crashing, sloppy, ...allProbes]);
+    expect(evidence.filter((e) => e.id === 'probe.failed').map((e) => e.summary)).toEqual(['probe crashing failed: boom', 'probe sloppy failed: reported undeclared evidence log.ok']);
+    expect(diagnosis.verdict.segment).toBe('none');
   });
 });
