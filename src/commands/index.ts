@@ -1,10 +1,32 @@
 import type { CommandModule } from '../cli/program.js';
 import { analyzeCommand } from './analyze/index.js';
+import { captureCommand } from './capture/index.js';
+import { checkInjectCommand } from './check-inject/index.js';
 import { completionCommand } from './completion/index.js';
+import { diagnoseCommand } from './diagnose/index.js';
+import { installCommand } from './install/index.js';
 import { kubeInjectCommand } from './kube-inject/index.js';
+import { manifestCommand } from './manifest/index.js';
+import { precheckCommand } from './precheck/index.js';
 import { proxyConfigCommand } from './proxy-config/index.js';
 import { proxyStatsCommand } from './proxy-stats/index.js';
-import { manifestCommand } from './manifest/index.js';
+import { uninstallCommand } from './uninstall/index.js';
 
-/** Every command, in the order `--help` lists them. */
-export const commands: readonly CommandModule[] = [analyzeCommand, completionCommand, kubeInjectCommand, proxyConfigCommand, proxyStatsCommand, manifestCommand];
+/**
+ * Every command, in the order `--help` lists them: lint, install, inject, inspect, troubleshoot.
+ * Each module registers flags only; its implementation is imported when it runs.
+ */
+export const commands: readonly CommandModule[] = [
+  analyzeCommand,
+  precheckCommand,
+  installCommand,
+  uninstallCommand,
+  manifestCommand,
+  kubeInjectCommand,
+  checkInjectCommand,
+  proxyConfigCommand,
+  proxyStatsCommand,
+  diagnoseCommand,
+  captureCommand,
+  completionCommand,
+];
