@@ -46,7 +46,8 @@ Examples:
   # Analyze the live cluster, all namespaces
   istio-ts analyze -A
 
-Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 analyze found issues.`,
+Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 analyze found issues,
+80 diagnose attributed a fault.`,
     );
 
   const bind: Bind = (handler) => async (...args: unknown[]) => {
