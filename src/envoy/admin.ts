@@ -141,7 +141,16 @@ export class PortForwardAdmin implements EnvoyAdmin {
 
   private async request(method: string, path: string): Promise<string> {
     const s = await this.open();
-    return httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target);
+    try {
+      return await httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target);
+    } catch (e) {
+      // A dropped local socket only says "socket hang up"; the port-forward knows the cause.
+      const cause = s.lastError?.();
+      if (cause) {
+        throw new AdminError(`${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`, 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods/portforward).');
+      }
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

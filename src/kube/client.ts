@@ -234,8 +234,12 @@ class LiveKubeClient implements KubeWriteClient {
     const pf = new this.k8s.PortForward(this.kc, true);
     const sockets = new Set<net.Socket>();
     const sockets2ws = new Map<net.Socket, { close(): void }>();
+    // The last port-forward failure, so a request that loses its socket can say why.
+    let lastError: string | undefined;
     const server = net.createServer((socket) => {
       sockets.add(socket);
+      // Errors surface through the HTTP client and lastError; an unhandled 'error' would crash.
+      socket.on('error', () => undefined);
       socket.on('close', () => {
         sockets.delete(socket);
         sockets2ws.get(socket)?.close();
@@ -248,7 +252,12 @@ class LiveKubeClient implements KubeWriteClient {
           if (socket.destroyed) w.close();
           else sockets2ws.set(socket, w);
         })
-        .catch((e: unknown) => socket.destroy(e instanceof Error ? e : new Error(String(e))));
+        .catch((e: unknown) => {
+          // The library rejects with a WebSocket ErrorEvent (message "Unexpected server response: 500"),
+          // not an Error.
+          lastError = errorText(e);
+          socket.destroy();
+        });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -258,6 +267,7 @@ class LiveKubeClient implements KubeWriteClient {
     const localPort = typeof address === 'object' && address ? address.port : 0;
     return {
       localPort,
+      lastError: () => lastError,
       close: () =>
         new Promise<void>((resolve) => {
           for (const s of sockets) s.destroy();
@@ -266,6 +276,12 @@ class LiveKubeClient implements KubeWriteClient {
         }),
     };
   }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
 }
 
 function wrap(e: unknown, what: string): KubeError {

@@ -23,6 +23,8 @@ export interface ListOptions {
 /** A local port forwarded to a pod port; close() ends it. */
 export interface PortForwardSession {
   readonly localPort: number;
+  /** Why the last forwarded connection failed (API server refused the upgrade, pod gone…). */
+  lastError?(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -131,6 +131,18 @@ describe('PortForwardAdmin over a fake cluster', () => {
     await a.close();
   });
 
+  it('explains a failed port-forward instead of "socket hang up"', async () => {
+    // A local server that accepts and drops connections, like the port-forward listener does when
+    // the API server refuses the upgrade.
+    const dropper = (await import('node:net')).createServer((s) => s.destroy());
+    await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', () => r()));
+    const dropPort = (dropper.address() as AddressInfo).port;
+    const refusing: KubeClient = { ...fake, portForward: async () => ({ localPort: dropPort, lastError: () => 'Unexpected server response: 500', close: async () => undefined }) };
+    const a = new PortForwardAdmin(refusing, { name: 'p', namespace: 'ns' }, { port: 15000, timeoutMs: 1000 });
+    await expect(a.get('config_dump?mask=bootstrap')).rejects.toThrow('p.ns: port-forward to port 15000 failed: Unexpected server response: 500');
+    await new Promise<void>((r) => dropper.close(() => r()));
+  });
+
   it('validates usage before loading any cluster client', async () => {
     let connected = false;
     const kube = async () => {
