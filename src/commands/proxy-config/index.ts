@@ -81,6 +81,14 @@ Examples:
       .addHelpText('after', '\nLive, this reads /clusters?format=json. With -f it reads either that, or a config_dump taken with include_eds (EDS view with locality).')
       .action(bind(runEndpoint));
 
+    // istioctl's hidden `eds`: the EDS view (locality, metadata) from config_dump?include_eds.
+    common(pc.command('eds', { hidden: true }).description('endpoints from the EDS section of the config dump'))
+      .option('--address <ip>', 'only endpoints with this address')
+      .option('--port <port>', 'only endpoints on this port')
+      .option('--cluster <name>', 'only endpoints of this cluster')
+      .option('--status <status>', 'only endpoints with this health status')
+      .action(bind(runEds));
+
     common(pc.command('secret').aliases(['secrets', 's']).description('SDS certificates and their validity')).action(bind(runSecret));
 
     common(pc.command('bootstrap').alias('b').description('bootstrap configuration (default -o json; -o short for versions)')).action(bind(runBootstrap));
@@ -178,6 +186,17 @@ async function runEndpoint(ctx: CommandContext, cmd: Command): Promise<number> {
     const text = await a.get('clusters?format=json');
     if (format === 'short') ctx.out(R.renderHosts(hostRows(parseClustersJson(text), filter)));
     else ctx.out(R.renderStructured(filterClustersJson(text, filter), format));
+    return 0;
+  });
+}
+
+async function runEds(ctx: CommandContext, cmd: Command): Promise<number> {
+  const format = fmt(ctx);
+  const filter = endpointFilter(cmd.opts());
+  const admins = await openAdmins(ctx, cmd, 'proxy-config eds');
+  return withAdmins(admins, async () => {
+    const eds = listEds(await fetchDump(admins, 'endpoints'), filter);
+    ctx.out(format === 'short' ? R.renderEds(edsRows(eds), { withType: false }) : R.renderStructured(edsForOutput(eds), format));
     return 0;
   });
 }

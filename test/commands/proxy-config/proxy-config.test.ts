@@ -18,6 +18,7 @@ const goldens: { name: string; args: string[]; golden: string }[] = [
   { name: 'route table', args: ['pc', 'route', '-f', dump], golden: 'route.golden.txt' },
   { name: 'route by name yaml', args: ['pc', 'routes', '-f', dump, '--name', '9080', '-o', 'yaml'], golden: 'route-9080.golden.yaml' },
   { name: 'endpoint from config_dump (EDS)', args: ['pc', 'endpoint', '-f', dump], golden: 'endpoint-eds.golden.txt' },
+  { name: 'hidden eds subcommand by cluster', args: ['pc', 'eds', '-f', dump, '--cluster', 'outbound|9080||reviews.bookinfo.svc.cluster.local', '-o', 'json'], golden: 'eds-reviews.golden.json' },
   { name: 'endpoint from /clusters json', args: ['pc', 'ep', '-f', path.join(dir, 'clusters.json')], golden: 'endpoint-clusters.golden.txt' },
   { name: 'endpoint unhealthy only', args: ['pc', 'ep', '-f', path.join(dir, 'clusters.json'), '--status', 'unhealthy'], golden: 'endpoint-unhealthy.golden.txt' },
   { name: 'secret table', args: ['pc', 'secret', '-f', dump], golden: 'secret.golden.txt' },
