@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, writeSync, closeSync, statSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -15,8 +16,9 @@ const opt = (name, def) => {
 };
 const targetMb = opt('--mb', 50);
 const runs = opt('--runs', 3);
-const cli = path.resolve('bin/istio-ts.js');
-if (!existsSync(path.resolve('dist/main.js'))) {
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(root, 'bin/istio-ts.js');
+if (!existsSync(path.join(root, 'dist/main.js'))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(2);
 }
