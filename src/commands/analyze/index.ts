@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../cli/errors.js';
+import { parseBoolFlag } from '../../cli/flags.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
 
 import { OUTPUTS } from './formats.js';
@@ -8,22 +8,13 @@ import { OUTPUTS } from './formats.js';
 // `istio-ts --version` and other commands do not pay for the analyzers.
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-function parseBool(flag: string) {
-  return (v: string | undefined): boolean => {
-    if (v === undefined) return true;
-    if (/^(true|1|yes)$/i.test(v)) return true;
-    if (/^(false|0|no)$/i.test(v)) return false;
-    throw new UsageError(`${flag}: expected true or false, got "${v}"`);
-  };
-}
-
 export const analyzeCommand: CommandModule = {
   register(program: Command, bind: Bind) {
     program
       .command('analyze')
       .description('Analyze Istio configuration and report problems (files offline, or the live cluster)')
       .argument('[files...]', 'files or directories to analyze; "-" reads stdin')
-      .addOption(new Option('-k, --use-kube [bool]', 'use the live cluster (default: true when no files are given, false with files)').argParser(parseBool('--use-kube')))
+      .addOption(new Option('-k, --use-kube [bool]', 'use the live cluster (default: true when no files are given, false with files)').argParser(parseBoolFlag('--use-kube')))
       .option('-A, --all-namespaces', 'analyze all namespaces; objects without a namespace stay namespace-less', false)
       .option('-R, --recursive', 'descend into directories recursively', false)
       .option('--output-threshold <level>', 'lowest level printed: Info, Warning, Error, None', 'Info')

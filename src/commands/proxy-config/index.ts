@@ -1,24 +1,13 @@
 import { Option, type Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../cli/errors.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
-import { type EnvoyAdmin } from '../../envoy/admin.js';
-import { bootstrapSection, bootstrapSummary } from '../../envoy/bootstrap.js';
-import { clusterRows, filterClusters, listClusters } from '../../envoy/clusters.js';
-import { MASK, MissingSectionError, parseConfigDump, requireSection, type ConfigDump, type SectionName } from '../../envoy/configdump.js';
-import { ecdsRows, ecdsSection } from '../../envoy/ecds.js';
-import { edsForOutput, edsRows, listEds, type EndpointFilter } from '../../envoy/eds.js';
-import { filterClustersJson, hostRows, parseClustersJson } from '../../envoy/host-status.js';
-import { filterListeners, listenerRows, listListeners } from '../../envoy/listeners.js';
-import { levelChangePaths, normalizeLevel, parseLevelArg, parseLogging } from '../../envoy/logging.js';
-import { filterRoutes, listRoutes, routeRows } from '../../envoy/routes.js';
-import { listSecrets, redactSecrets } from '../../envoy/secrets.js';
-import { mapLimit } from '../../envoy/admin.js';
-import { openAdmins, parseBoolFlag, parsePort, withAdmins } from './options.js';
-import * as R from './render.js';
+import type { Bind, CommandModule, Handler } from '../../cli/program.js';
+import { parseBoolFlag } from '../../cli/flags.js';
 
-const OUTPUTS = ['short', 'json', 'yaml'] as const;
-type Format = (typeof OUTPUTS)[number];
+// Flags and help only: the Envoy extractors load when a subcommand runs (start-up time).
+type Action = typeof import('./action.js');
+const lazy =
+  (name: keyof Action): Handler =>
+  async (ctx, cmd) =>
+    ((await import('./action.js'))[name] as Handler)(ctx, cmd);
 
 function common(c: Command): Command {
   return c
@@ -28,11 +17,6 @@ function common(c: Command): Command {
 }
 
 const verboseOpt = () => new Option('--verbose [bool]', 'more columns (default true; --verbose=false for the short form)').argParser(parseBoolFlag('--verbose')).default(true);
-
-async function fetchDump(admins: EnvoyAdmin[], section: SectionName): Promise<ConfigDump> {
-  const a = admins[0]!;
-  return parseConfigDump(await a.get(MASK[section]), a.target);
-}
 
 export const proxyConfigCommand: CommandModule = {
   register(program: Command, bind: Bind) {
@@ -59,19 +43,19 @@ Examples:
       .option('--port <port>', 'only clusters for this port')
       .option('--subset <subset>', 'only clusters whose name contains this subset')
       .option('--direction <dir>', 'only inbound or outbound clusters')
-      .action(bind(runCluster));
+      .action(bind(lazy('runCluster')));
 
     common(pc.command('listener').aliases(['listeners', 'l']).description('listeners and their filter chains'))
       .option('--address <ip>', 'only listeners on this address')
       .option('--port <port>', 'only listeners on this port')
       .option('--type <type>', 'only listeners of this type: HTTP, TCP, HTTP+TCP')
       .addOption(verboseOpt())
-      .action(bind(runListener));
+      .action(bind(lazy('runListener')));
 
     common(pc.command('route').aliases(['routes', 'r']).description('route configurations, virtual hosts and routes'))
       .option('--name <name>', 'only the route configuration with this name (e.g. 9080, http.8080)')
       .addOption(verboseOpt())
-      .action(bind(runRoute));
+      .action(bind(lazy('runRoute')));
 
     common(pc.command('endpoint').aliases(['endpoints', 'ep']).description('endpoints (hosts) with health and outlier status'))
       .option('--address <ip>', 'only endpoints with this address')
@@ -79,7 +63,7 @@ Examples:
       .option('--cluster <name>', 'only endpoints of this cluster')
       .option('--status <status>', 'only endpoints with this health status (healthy, unhealthy, draining…)')
       .addHelpText('after', '\nLive, this reads /clusters?format=json. With -f it reads either that, or a config_dump taken with include_eds (EDS view with locality).')
-      .action(bind(runEndpoint));
+      .action(bind(lazy('runEndpoint')));
 
     // istioctl's hidden `eds`: the EDS view (locality, metadata) from config_dump?include_eds.
     common(pc.command('eds', { hidden: true }).description('endpoints from the EDS section of the config dump'))
@@ -87,13 +71,13 @@ Examples:
       .option('--port <port>', 'only endpoints on this port')
       .option('--cluster <name>', 'only endpoints of this cluster')
       .option('--status <status>', 'only endpoints with this health status')
-      .action(bind(runEds));
+      .action(bind(lazy('runEds')));
 
-    common(pc.command('secret').aliases(['secrets', 's']).description('SDS certificates and their validity')).action(bind(runSecret));
+    common(pc.command('secret').aliases(['secrets', 's']).description('SDS certificates and their validity')).action(bind(lazy('runSecret')));
 
-    common(pc.command('bootstrap').alias('b').description('bootstrap configuration (default -o json; -o short for versions)')).action(bind(runBootstrap));
+    common(pc.command('bootstrap').alias('b').description('bootstrap configuration (default -o json; -o short for versions)')).action(bind(lazy('runBootstrap')));
 
-    common(pc.command('ecds').alias('ec').description('extension configurations (Wasm, telemetry filters) delivered by ECDS')).action(bind(runEcds));
+    common(pc.command('ecds').alias('ec').description('extension configurations (Wasm, telemetry filters) delivered by ECDS')).action(bind(lazy('runEcds')));
 
     common(pc.command('all').alias('a').description('everything: bootstrap, clusters, listeners, routes, secrets, endpoints'))
       .option('--fqdn <host>', 'cluster filter')
@@ -107,7 +91,7 @@ Examples:
       .option('--status <status>', 'endpoint filter')
       .option('--with-headers', 'print a title before each section', false)
       .addOption(verboseOpt())
-      .action(bind(runAll));
+      .action(bind(lazy('runAll')));
 
     pc.command('log')
       .alias('o')
@@ -119,195 +103,6 @@ Examples:
       .option('-r, --reset', 'set every logger back to warning (the Istio default)', false)
       .option('--timeout <duration>', 'per-request timeout for the Envoy admin API', '30s')
       .option('--concurrency <n>', 'pods handled at once with -l', '10')
-      .action(bind(runLog));
+      .action(bind(lazy('runLog')));
   },
 };
-
-function fmt(ctx: CommandContext, fallback: Format = 'short'): Format {
-  return ctx.outputFormat(OUTPUTS, fallback);
-}
-
-async function runCluster(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as { fqdn?: string; port?: string; subset?: string; direction?: string };
-  const filter = { ...(o.fqdn ? { fqdn: o.fqdn } : {}), ...(o.subset ? { subset: o.subset } : {}), ...(o.direction ? { direction: o.direction } : {}), port: parsePort('--port', o.port) ?? 0 };
-  const admins = await openAdmins(ctx, cmd, 'proxy-config cluster');
-  return withAdmins(admins, async () => {
-    const clusters = filterClusters(listClusters(await fetchDump(admins, 'clusters')), filter);
-    ctx.out(format === 'short' ? R.renderClusters(clusterRows(clusters), { withType: false }) : R.renderStructured(clusters.map(stripType), format));
-    return 0;
-  });
-}
-
-async function runListener(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as { address?: string; port?: string; type?: string; verbose: boolean };
-  const filter = { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port: parsePort('--port', o.port) ?? 0 };
-  const admins = await openAdmins(ctx, cmd, 'proxy-config listener');
-  return withAdmins(admins, async () => {
-    const listeners = filterListeners(listListeners(await fetchDump(admins, 'listeners')), filter);
-    ctx.out(format === 'short' ? R.renderListeners(listenerRows(listeners, o.verbose), o.verbose, { withType: false }) : R.renderStructured(listeners.map(stripType), format));
-    return 0;
-  });
-}
-
-async function runRoute(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as { name?: string; verbose: boolean };
-  const admins = await openAdmins(ctx, cmd, 'proxy-config route');
-  return withAdmins(admins, async () => {
-    const routes = filterRoutes(listRoutes(await fetchDump(admins, 'routes')), o.name ? { name: o.name } : {});
-    ctx.out(format === 'short' ? R.renderRoutes(routeRows(routes, o.verbose), o.verbose, { withType: false }) : R.renderStructured(routes.map(stripType), format));
-    return 0;
-  });
-}
-
-function endpointFilter(o: { address?: string; port?: string; cluster?: string; status?: string }): EndpointFilter {
-  return {
-    ...(o.address ? { address: o.address } : {}),
-    ...(o.cluster ? { cluster: o.cluster } : {}),
-    ...(o.status ? { status: o.status } : {}),
-    port: parsePort('--port', o.port) ?? 0,
-  };
-}
-
-async function runEndpoint(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const filter = endpointFilter(cmd.opts());
-  const admins = await openAdmins(ctx, cmd, 'proxy-config endpoint');
-  return withAdmins(admins, async () => {
-    const a = admins[0]!;
-    // A saved config_dump (taken with include_eds) gives the EDS view istioctl prints for files.
-    if (a.savedKind === 'config_dump') {
-      const eds = listEds(parseConfigDump(await a.get(MASK.endpoints), a.target), filter);
-      ctx.out(format === 'short' ? R.renderEds(edsRows(eds), { withType: false }) : R.renderStructured(edsForOutput(eds), format));
-      return 0;
-    }
-    const text = await a.get('clusters?format=json');
-    if (format === 'short') ctx.out(R.renderHosts(hostRows(parseClustersJson(text), filter)));
-    else ctx.out(R.renderStructured(filterClustersJson(text, filter), format));
-    return 0;
-  });
-}
-
-async function runEds(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const filter = endpointFilter(cmd.opts());
-  const admins = await openAdmins(ctx, cmd, 'proxy-config eds');
-  return withAdmins(admins, async () => {
-    const eds = listEds(await fetchDump(admins, 'endpoints'), filter);
-    ctx.out(format === 'short' ? R.renderEds(edsRows(eds), { withType: false }) : R.renderStructured(edsForOutput(eds), format));
-    return 0;
-  });
-}
-
-async function runSecret(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const admins = await openAdmins(ctx, cmd, 'proxy-config secret');
-  return withAdmins(admins, async () => {
-    const dump = await fetchDump(admins, 'secrets');
-    if (format === 'short') ctx.out(R.renderSecrets(listSecrets(dump, now(ctx)), { withType: false }));
-    else ctx.out(R.renderStructured(stripType(redactSecrets(requireSection(dump, 'secrets'))), format));
-    return 0;
-  });
-}
-
-async function runBootstrap(ctx: CommandContext, cmd: Command): Promise<number> {
-  // istioctl prints the bootstrap as JSON unless -o short is asked for.
-  const format = fmt(ctx, 'json');
-  const admins = await openAdmins(ctx, cmd, 'proxy-config bootstrap');
-  return withAdmins(admins, async () => {
-    const dump = await fetchDump(admins, 'bootstrap');
-    ctx.out(format === 'short' ? R.renderBootstrapSummary(bootstrapSummary(dump)) : R.renderStructured(bootstrapSection(dump), format));
-    return 0;
-  });
-}
-
-async function runEcds(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const admins = await openAdmins(ctx, cmd, 'proxy-config ecds');
-  return withAdmins(admins, async () => {
-    const dump = await fetchDump(admins, 'ecds');
-    ctx.out(format === 'short' ? R.renderEcds(ecdsRows(dump)) : R.renderStructured(ecdsSection(dump), format));
-    return 0;
-  });
-}
-
-async function runAll(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as Record<string, string | undefined> & { withHeaders: boolean; verbose: boolean };
-  const port = parsePort('--port', o.port) ?? 0;
-  const admins = await openAdmins(ctx, cmd, 'proxy-config all');
-  return withAdmins(admins, async () => {
-    const a = admins[0]!;
-    const text = await a.get(MASK.endpoints);
-    const dump = parseConfigDump(text, a.target);
-    if (format !== 'short') {
-      ctx.out(format === 'json' ? (text.endsWith('\n') ? text : `${text}\n`) : R.renderStructured({ configs: dump.configs }, 'yaml'));
-      return 0;
-    }
-    const s = { withType: true };
-    const h = (t: string) => (o.withHeaders ? R.sectionHeader(t) : '');
-    // Unlike istioctl, a section the dump lacks (EDS without include_eds, a gateway without
-    // secrets…) is reported on stderr and skipped instead of failing the whole summary.
-    const section = (title: string, render: () => string): string | undefined => {
-      try {
-        return h(title) + render();
-      } catch (e) {
-        if (!(e instanceof MissingSectionError)) throw e;
-        ctx.err(`Warning: ${title.toLowerCase()}: ${e.message}\n`);
-        return undefined;
-      }
-    };
-    const parts = [
-      section('BOOTSTRAP INFO', () => R.renderBootstrapSummary(bootstrapSummary(dump))),
-      section('CLUSTER INFO', () =>
-        R.renderClusters(clusterRows(filterClusters(listClusters(dump), { ...(o.fqdn ? { fqdn: o.fqdn } : {}), ...(o.subset ? { subset: o.subset } : {}), ...(o.direction ? { direction: o.direction } : {}), port })), s),
-      ),
-      section('LISTENER INFO', () => R.renderListeners(listenerRows(filterListeners(listListeners(dump), { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port }), o.verbose), o.verbose, s)),
-      section('ROUTE INFO', () => R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), o.name ? { name: o.name } : {}), o.verbose), o.verbose, s)),
-      section('SECRET INFO', () => R.renderSecrets(listSecrets(dump, now(ctx)), s)),
-      section('ENDPOINTS INFO', () => R.renderEds(edsRows(listEds(dump, endpointFilter(o as { address?: string; port?: string; cluster?: string; status?: string }))), s)),
-    ].filter((p): p is string => p !== undefined);
-    ctx.out(parts.join('\n'));
-    return 0;
-  });
-}
-
-async function runLog(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { level?: string; reset: boolean; concurrency: string };
-  const format = fmt(ctx);
-  if (format !== 'short') throw new UsageError('proxy-config log prints text only; drop -o');
-  if (o.level && o.reset) throw new UsageError('give --level or --reset, not both');
-  if (o.level && !o.level.includes(':') && !normalizeLevel(o.level)) throw new UsageError(`unrecognized logging level: ${o.level}`, 'Levels: trace, debug, info, warning, error, critical, off.');
-  const concurrency = Number(o.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: "${o.concurrency}" is not a positive integer`);
-  const admins = await openAdmins(ctx, cmd, 'proxy-config log', { allowSelector: true });
-  return withAdmins(admins, async () => {
-    const outputs = await mapLimit(admins, concurrency, async (a) => {
-      // Envoy answers the current levels on POST /logging without parameters.
-      const current = await a.post('logging');
-      let body = current;
-      if (o.level || o.reset) {
-        const change = o.reset ? { all: 'warning' as const } : parseLevelArg(o.level!, new Set(parseLogging(current).keys()));
-        for (const p of levelChangePaths(change)) body = await a.post(p);
-      }
-      return `${a.target}:\n${body.endsWith('\n') ? body : `${body}\n`}`;
-    });
-    ctx.out(outputs.join(''));
-    return 0;
-  });
-}
-
-/** Certificate validity is judged against this clock; ISTIO_TS_NOW pins it for goldens. */
-function now(ctx: CommandContext): Date {
-  const pinned = ctx.io.env.ISTIO_TS_NOW;
-  const d = pinned ? new Date(pinned) : new Date();
-  if (Number.isNaN(d.getTime())) throw new UsageError(`ISTIO_TS_NOW: "${pinned}" is not a date`);
-  return d;
-}
-
-function stripType<T extends Record<string, unknown>>(o: T): Omit<T, '@type'> {
-  const { ['@type']: _t, ...rest } = o;
-  return rest;
-}

@@ -9,21 +9,9 @@ import { openSources, SourceError, validateSource } from '../../envoy/source.js'
 import { PodRefError } from '../../kube/podref.js';
 import { KubeError } from '../../kube/types.js';
 
-export function parsePort(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: "${v}" is not a port number`);
-  return n === 0 ? undefined : n;
-}
+import { parsePort } from '../../cli/flags.js';
 
-export function parseBoolFlag(flag: string) {
-  return (v: string | undefined): boolean => {
-    if (v === undefined) return true;
-    if (/^(true|1|yes)$/i.test(v)) return true;
-    if (/^(false|0|no)$/i.test(v)) return false;
-    throw new UsageError(`${flag}: expected true or false, got "${v}"`);
-  };
-}
+export { parseBoolFlag, parsePort } from '../../cli/flags.js';
 
 export interface AdminCommonOptions {
   file?: string | string[];
