@@ -30,6 +30,10 @@ export function excludeInboundPort(port: unknown, excluded: string): string {
 /** Multus: add istio-cni to k8s.v1.cni.cncf.io/networks (comma list or JSON list form). */
 export function appendMultusNetwork(existing: string, network: string): string {
   if (existing === '') return network;
+  // "namespace/name" names a NetworkAttachmentDefinition in another namespace (Multus syntax).
+  const slash = network.indexOf('/');
+  const ns = slash === -1 ? undefined : network.slice(0, slash);
+  const name = slash === -1 ? network : network.slice(slash + 1);
   const i = existing.lastIndexOf(']');
   if (i !== -1) {
     let nets: unknown;
@@ -38,8 +42,8 @@ export function appendMultusNetwork(existing: string, network: string): string {
     } catch {
       return existing;
     }
-    if (Array.isArray(nets) && nets.some((n) => isMap(n) && n.name === network)) return existing;
-    return `${existing.slice(0, i)}, {"name": "${network}"}${existing.slice(i)}`;
+    if (Array.isArray(nets) && nets.some((n) => isMap(n) && n.name === name && (n.namespace ?? undefined) === ns)) return existing;
+    return `${existing.slice(0, i)}, {"name": "${name}"${ns !== undefined ? `, "namespace": "${ns}"` : ''}}${existing.slice(i)}`;
   }
   if (existing.split(',').some((n) => n.trim() === network)) return existing;
   return `${existing}, ${network}`;

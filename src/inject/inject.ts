@@ -4,7 +4,7 @@
  * ReplicationController, DeploymentConfig, and List items) get the sidecar; every other document
  * passes through byte for byte, in order. Pure: text + settings in, text + warnings out.
  */
-import { parseAllDocuments, stringify as yamlStringify } from 'yaml';
+import { Document, parseAllDocuments, visit } from 'yaml';
 import { isPlainObject } from '../util/objects.js';
 import { injectPod, InjectionError } from './pod.js';
 import { DEFAULT_INJECTOR_POLICY, istiodDecision } from './policy.js';
@@ -209,9 +209,27 @@ function injectObject(doc: Obj, settings: InjectionSettings, warn: (s: string) =
   return out;
 }
 
+/** A plain scalar go-yaml (YAML 1.1 rules) would resolve to null, a bool or a number. */
+function readsAsNonString(s: string): boolean {
+  return (
+    /^(|~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(s) ||
+    /^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[1-9][0-9_]*|0)$/.test(s) ||
+    /^[-+]?([0-9][0-9_]*)?\.?[0-9][0-9_]*([eE][-+]?[0-9]+)?$/.test(s) ||
+    /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(s)
+  );
+}
+
 /** Keys sorted, as sigs.k8s.io/yaml prints (it goes through JSON maps). */
 function toYaml(v: unknown): string {
-  return yamlStringify(v, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false });
+  // go-yaml's quoting: a string that would read back as another type ("15020", "true", "") is
+  // double-quoted; any other string that cannot be plain is single-quoted ('*', '{"a":1}').
+  const doc = new Document(v, { sortMapEntries: true, aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && readsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0, indentSeq: false, singleQuote: true });
 }
 
 export function injectText(text: string, settings: InjectionSettings): InjectResult {

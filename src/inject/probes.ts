@@ -83,7 +83,9 @@ export function dumpAppProbers(spec: Obj, annotations: Record<string, string>): 
       add(u.poststartz, c.lifecycle.postStart, false);
     }
   }
-  return Object.keys(out).length === 0 ? '' : JSON.stringify(out);
+  // istiod marshals a Go map, and encoding/json prints map keys sorted.
+  const keys = Object.keys(out).sort();
+  return keys.length === 0 ? '' : JSON.stringify(Object.fromEntries(keys.map((k) => [k, out[k]])));
 }
 
 function rewriteHandler(h: unknown, url: string, statusPort: number, isProbe: boolean): Obj | null {

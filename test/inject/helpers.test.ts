@@ -54,6 +54,14 @@ describe('Istio template functions', () => {
     expect(appendMultusNetwork('[{"name":"macvlan"}]', 'istio-cni')).toBe('[{"name":"macvlan"}, {"name": "istio-cni"}]');
     expect(appendMultusNetwork('istio-cni', 'istio-cni')).toBe('istio-cni');
   });
+  it('appendMultusNetwork with a namespaced network (default/istio-cni)', () => {
+    expect(appendMultusNetwork('', 'default/istio-cni')).toBe('default/istio-cni');
+    expect(appendMultusNetwork('alt_cni', 'default/istio-cni')).toBe('alt_cni, default/istio-cni');
+    expect(appendMultusNetwork('[{"name": "alt_cni"}]', 'default/istio-cni')).toBe('[{"name": "alt_cni"}, {"name": "istio-cni", "namespace": "default"}]');
+    expect(appendMultusNetwork('[{"name": "istio-cni", "namespace": "default"}]', 'default/istio-cni')).toBe('[{"name": "istio-cni", "namespace": "default"}]');
+    // the same name in the pod's own namespace is another attachment: still appended
+    expect(appendMultusNetwork('[{"name": "istio-cni"}]', 'default/istio-cni')).toBe('[{"name": "istio-cni"}, {"name": "istio-cni", "namespace": "default"}]');
+  });
 });
 
 describe('injector ConfigMap and settings', () => {
