@@ -189,7 +189,8 @@ export function progressObserver(
   let lastAt = -Infinity;
   return {
     componentStart(c, waitingFor) {
-      const text = `${COMPONENT_TITLE[c]}: applying${waitingFor.length ? `, then waiting for ${waitingFor.join(', ')}` : ''}`;
+      const shown = waitingFor.length > 3 ? `${waitingFor.slice(0, 2).join(', ')} and ${waitingFor.length - 2} more` : waitingFor.join(', ');
+      const text = `${COMPONENT_TITLE[c]}: applying${waitingFor.length ? `, then waiting for ${shown}` : ''}`;
       if (opts.spinner) spin = opts.spinner(text).start();
       else err(`… ${text}\n`);
       last = '';

@@ -61,10 +61,15 @@ export async function install(ctx: CommandContext, o: InstallOptions, deps: Clus
   if (format === 'json' && (o.dryRun || errors.length)) ctx.out(renderInstallJson(plan, undefined, meta));
   else if (format === 'text') (o.dryRun ? ctx.out.bind(ctx) : ctx.err.bind(ctx))(planText);
   if (errors.length) {
+    // Label selectors of Deployments/DaemonSets are immutable; charts of other Istio versions
+    // (or another installer) select pods differently, so an in-place take-over cannot work.
+    const immutable = errors.find((e) => /spec\.selector.*field is immutable/.test(e.error ?? ''));
     throw new UserError(
       `the API server refused ${errors.length} object(s) in a server-side dry run; nothing was applied`,
       ExitCode.Error,
-      'Fix the cause shown above (admission webhook, policy, RBAC) and run the same command again.',
+      immutable
+        ? `${immutable.object.kind} ${immutable.object.metadata.namespace}/${immutable.object.metadata.name} was installed with another pod selector, which Kubernetes cannot change in place: install a new revision next to it (-r <rev>) and move workloads over, or delete that ${immutable.object.kind} (its pods stop) and run the same command again.`
+        : 'Fix the cause shown above (admission webhook, policy, RBAC) and run the same command again.',
     );
   }
   if (o.dryRun) {
