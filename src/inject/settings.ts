@@ -56,6 +56,44 @@ export function parseInjectorConfig(text: string, source: string): InjectorConfi
   return { policy: String(raw.policy ?? 'enabled'), defaultTemplates: defaults, templates, aliases, injectedAnnotations: injected };
 }
 
+/**
+ * --injectConfigFile as istioctl reads it: an injector config with `templates`, or else (when it
+ * has none, or is not YAML at all) the file is itself the sidecar template.
+ */
+export function parseInjectConfigFile(text: string, source: string): InjectorConfig {
+  let cfg: InjectorConfig | undefined;
+  try {
+    cfg = parseInjectorConfig(text, source);
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+  }
+  if (cfg && Object.keys(cfg.templates).length > 0) return cfg;
+  return { policy: 'enabled', defaultTemplates: ['sidecar'], templates: { sidecar: text }, aliases: {}, injectedAnnotations: {} };
+}
+
+/**
+ * An IstioOperator (--operatorFileName): spec.values are Helm values, spec.meshConfig the mesh
+ * config, spec.hub/tag/revision the image and revision — what `manifest generate` would put into
+ * the injector and mesh ConfigMaps.
+ */
+export function parseOperator(text: string, source: string): { values: Record<string, unknown>; mesh: Record<string, unknown>; revision?: string } {
+  let raw: unknown;
+  try {
+    raw = yamlParse(text);
+  } catch (e) {
+    throw new SettingsError(`${source}: not valid YAML: ${(e as Error).message}`);
+  }
+  if (!isPlainObject(raw) || raw.kind !== 'IstioOperator' || !isPlainObject(raw.spec)) throw new SettingsError(`${source}: expected an IstioOperator with a spec`);
+  const spec = raw.spec;
+  let values = isPlainObject(spec.values) ? structuredClone(spec.values) : {};
+  const global: Record<string, unknown> = {};
+  if (typeof spec.hub === 'string' && spec.hub) global.hub = spec.hub;
+  if (typeof spec.tag === 'string' || typeof spec.tag === 'number') global.tag = String(spec.tag);
+  if (Object.keys(global).length) values = deepMerge(values, { global }) as Record<string, unknown>;
+  const mesh = isPlainObject(spec.meshConfig) ? spec.meshConfig : {};
+  return typeof spec.revision === 'string' && spec.revision ? { values, mesh, revision: spec.revision } : { values, mesh };
+}
+
 /** Parses a values file (YAML or JSON); a whole ConfigMap's data.values is accepted too. */
 export function parseValues(text: string, source: string): Record<string, unknown> {
   let raw: unknown;
@@ -133,9 +171,13 @@ export function applySets(values: Record<string, unknown>, mesh: Record<string, 
 
 export interface SettingsInput {
   sets?: readonly string[];
+  /** --injectConfigFile: an injector config, or the sidecar template itself. */
   injectConfigText?: { text: string; source: string };
+  /** data.config of the cluster's injector ConfigMap (always an injector config). */
+  injectorConfigText?: { text: string; source: string };
   valuesText?: { text: string; source: string };
   meshConfigText?: { text: string; source: string };
+  operatorText?: { text: string; source: string };
   revision?: string;
   nativeSidecars?: NativeSidecarMode;
   istioNamespace?: string;
@@ -147,16 +189,25 @@ export function buildSettings(input: SettingsInput): InjectionSettings {
   const ns = input.istioNamespace ?? 'istio-system';
   let values: Record<string, unknown> = structuredClone(DEFAULT_INJECTION_VALUES);
   values = deepMerge(values, { global: { istioNamespace: ns } }) as Record<string, unknown>;
-  if (input.valuesText) values = deepMerge(values, parseValues(input.valuesText.text, input.valuesText.source)) as Record<string, unknown>;
   let meshOverlay: Record<string, unknown> = {};
-  if (input.meshConfigText) meshOverlay = parseMeshConfig(input.meshConfigText.text, input.meshConfigText.source);
+  let operatorRevision: string | undefined;
+  if (input.operatorText) {
+    const op = parseOperator(input.operatorText.text, input.operatorText.source);
+    values = deepMerge(values, op.values) as Record<string, unknown>;
+    meshOverlay = op.mesh;
+    operatorRevision = op.revision;
+  }
+  if (input.valuesText) values = deepMerge(values, parseValues(input.valuesText.text, input.valuesText.source)) as Record<string, unknown>;
+  if (input.meshConfigText) meshOverlay = deepMerge(meshOverlay, parseMeshConfig(input.meshConfigText.text, input.meshConfigText.source)) as Record<string, unknown>;
   const applied = applySets(values, meshOverlay, input.sets ?? []);
   values = applied.values;
-  const revision = input.revision ?? applied.revision ?? String(values.revision ?? '');
+  const revision = input.revision ?? applied.revision ?? operatorRevision ?? String(values.revision ?? '');
   if (revision) values = deepMerge(values, { revision }) as Record<string, unknown>;
   const mesh = applyMeshConfig(defaultMeshConfig(ns), applied.mesh);
   const config = input.injectConfigText
-    ? parseInjectorConfig(input.injectConfigText.text, input.injectConfigText.source)
-    : parseInjectorConfig(injectorConfigMapData(values).config, 'built-in injector config');
+    ? parseInjectConfigFile(input.injectConfigText.text, input.injectConfigText.source)
+    : input.injectorConfigText
+      ? parseInjectorConfig(input.injectorConfigText.text, input.injectorConfigText.source)
+      : parseInjectorConfig(injectorConfigMapData(values).config, 'built-in injector config');
   return { config, values, mesh, revision, nativeSidecars: input.nativeSidecars ?? 'auto', env: input.env ?? {} };
 }

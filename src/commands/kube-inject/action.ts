@@ -15,6 +15,7 @@ interface KubeInjectOptions {
   meshConfigFile?: string;
   injectConfigFile?: string;
   valuesFile?: string;
+  operatorFileName?: string;
   revision?: string;
   nativeSidecars: NativeSidecarMode;
   offline?: boolean;
@@ -37,11 +38,12 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
   // Validate everything before reading anything.
   if (!o.filename) throw new UsageError('filename not specified (see --filename or -f)');
   const output = ctx.globals.output; // istioctl's -o/--output is the output FILE for kube-inject
-  const [input, injectConfig, values, meshConfig] = await Promise.all([
+  const [input, injectConfig, values, meshConfig, operator] = await Promise.all([
     readInput(ctx, o.filename, 'input'),
     o.injectConfigFile ? readInput(ctx, o.injectConfigFile, '--injectConfigFile') : undefined,
     o.valuesFile ? readInput(ctx, o.valuesFile, '--valuesFile') : undefined,
     o.meshConfigFile ? readInput(ctx, o.meshConfigFile, '--meshConfigFile') : undefined,
+    o.operatorFileName ? readInput(ctx, o.operatorFileName, '--operatorFileName') : undefined,
   ]);
   const sources = await resolveSources(
     {
@@ -52,6 +54,7 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
       ...(injectConfig !== undefined ? { injectConfig: { text: injectConfig, source: o.injectConfigFile! } } : {}),
       ...(values !== undefined ? { values: { text: values, source: o.valuesFile! } } : {}),
       ...(meshConfig !== undefined ? { meshConfig: { text: meshConfig, source: o.meshConfigFile! } } : {}),
+      ...(operator !== undefined ? { operator: { text: operator, source: o.operatorFileName! } } : {}),
     },
     {
       env: ctx.io.env,
@@ -72,7 +75,8 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
   try {
     const settings = buildSettings({
       sets: o.set,
-      ...(sources.injectConfig ? { injectConfigText: sources.injectConfig } : {}),
+      ...(sources.injectConfig ? (sources.origin === 'cluster' ? { injectorConfigText: sources.injectConfig } : { injectConfigText: sources.injectConfig }) : {}),
+      ...(sources.operator ? { operatorText: sources.operator } : {}),
       ...(sources.values ? { valuesText: sources.values } : {}),
       ...(sources.meshConfig ? { meshConfigText: sources.meshConfig } : {}),
       ...(o.revision !== undefined ? { revision: o.revision } : {}),

@@ -10,8 +10,9 @@ export const kubeInjectCommand: CommandModule = {
       .option('-f, --filename <file>', 'input Kubernetes resource file, or "-" for stdin')
       .option('--set <path=value>', 'override an injection value, e.g. values.global.proxy.logLevel=debug (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option('--meshConfigFile <file>', 'MeshConfig file (or a ConfigMap "istio" with data.mesh) layered on the defaults')
-      .option('--injectConfigFile <file>', 'injector config file (data.config of istio-sidecar-injector, or the whole ConfigMap)')
+      .option('--injectConfigFile <file>', 'injector config file (data.config of istio-sidecar-injector, the whole ConfigMap, or a bare sidecar template)')
       .option('--valuesFile <file>', 'injection values file (data.values of istio-sidecar-injector, or the whole ConfigMap)')
+      .option('--operatorFileName <file>', 'IstioOperator whose spec.values, spec.meshConfig, hub and tag give the injection settings')
       .option('-r, --revision <rev>', 'control plane revision the sidecar connects to')
       .option('--offline', 'use the built-in injection settings; never contact the cluster (the default when no kubeconfig is found)')
       .addOption(new Option('--native-sidecars <mode>', 'run istio-proxy as a native sidecar (init container with restartPolicy: Always); auto means yes offline').choices(['auto', 'true', 'false']).default('auto'))
@@ -20,7 +21,7 @@ export const kubeInjectCommand: CommandModule = {
         `
 -o/--output FILE writes the result to FILE instead of stdout.
 
-Settings: --injectConfigFile/--valuesFile if given; else, with a kubeconfig, the cluster's
+Settings: --injectConfigFile/--valuesFile/--operatorFileName if given; else, with a kubeconfig, the cluster's
 ConfigMaps istio-sidecar-injector[-REV] and istio[-REV] in the Istio namespace (-i); else (or
 with --offline) the built-in settings of Istio's default profile.
 

@@ -1,6 +1,6 @@
 /**
  * Where kube-inject's settings come from, decided before anything is injected:
- *   --injectConfigFile / --valuesFile   the files (istioctl's offline mode); the cluster is not asked
+ *   --injectConfigFile / --valuesFile / --operatorFileName   the files; the cluster is not asked
  *   --offline                           the built-in settings, silently
  *   no kubeconfig found                 the built-in settings, with a note on stderr
  *   otherwise                           the cluster's ConfigMaps (istio-sidecar-injector[-rev], istio[-rev])
@@ -23,6 +23,7 @@ export interface SourceFlags {
   injectConfig?: SourceText;
   values?: SourceText;
   meshConfig?: SourceText;
+  operator?: SourceText;
 }
 
 export interface ResolvedSources {
@@ -30,6 +31,7 @@ export interface ResolvedSources {
   injectConfig?: SourceText;
   values?: SourceText;
   meshConfig?: SourceText;
+  operator?: SourceText;
   /** Lines for stderr. */
   notes: string[];
 }
@@ -47,8 +49,9 @@ export async function resolveSources(flags: SourceFlags, deps: SourceDeps): Prom
     ...(flags.injectConfig ? { injectConfig: flags.injectConfig } : {}),
     ...(flags.values ? { values: flags.values } : {}),
     ...(flags.meshConfig ? { meshConfig: flags.meshConfig } : {}),
+    ...(flags.operator ? { operator: flags.operator } : {}),
   };
-  if (flags.injectConfig || flags.values) return { origin: 'files', ...fromFlags, notes: [] };
+  if (flags.injectConfig || flags.values || flags.operator) return { origin: 'files', ...fromFlags, notes: [] };
   if (flags.offline) return { origin: 'built-in', ...fromFlags, notes: [] };
   const found = findKubeconfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), env: deps.env, exists: deps.exists });
   if (!found) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
+import { expectGolden } from '../../helpers/golden.js';
 import { injectorConfigMapData } from '../../../src/inject/configmap.js';
 import { KubeError, type KubeObject } from '../../../src/kube/types.js';
 
@@ -115,6 +116,19 @@ describe('istio-ts kube-inject', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/ConfigMap istio-system\/istio-sidecar-injector-canary not found in the cluster \(is revision "canary" installed\?\)/);
     expect(r.out).toBe('');
+  });
+  it('--operatorFileName: hub, tag, revision, values and meshConfig of an IstioOperator', async () => {
+    const r = await run(['kube-inject', '-f', 'pod.yaml', '--operatorFileName', 'settings/operator.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expectGolden(join(fixtures, 'pod.yaml.operator.injected'), r.out);
+  });
+  it('--injectConfigFile may be the sidecar template itself (istioctl accepts both forms)', async () => {
+    const r = await run(['kube-inject', '-f', 'pod.yaml', '--injectConfigFile', 'settings/bare-template.yaml', '--set', 'values.global.proxy.logLevel=debug']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/image: registry\.example\.com\/mirror\/istio\/proxyv2:1\.28\.0\n/);
+    expect(r.out).toContain('- --proxyLogLevel=debug');
+    expect(r.out).not.toContain('istio-init');
   });
   it('rejects a broken --injectConfigFile template as a data error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'istio-ts-kube-inject-'));
