@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
 import { ExitCode, UserError } from './cli/errors.js';
-import { readStdin } from './resources/loader.js';
+import { readStdin } from './cli/stdin.js';
 import type { IO } from './cli/io.js';
 
 /** The process boundary: the only try/catch that turns errors into exit codes. */

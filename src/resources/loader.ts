@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { readStdin } from '../cli/stdin.js';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 
 export const RECOGNIZED_EXTENSIONS = ['.json', '.yaml', '.yml'];
@@ -107,11 +108,6 @@ export async function loadInputs(inputs: readonly string[], opts: LoadOptions = 
   return { objects, problems, files, skipped };
 }
 
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Parses one file's text (multi-document YAML or JSON, `List` kinds expanded). */
 export function parseText(text: string, file: string, objects: LoadedObject[], problems: LoadProblem[]): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Bind, CommandModule } from '../../cli/program.js';
-import { PROFILE_NAMES } from '../../install/profiles/index.js';
+import { PROFILE_NAMES } from '../../install/profile-names.js';
 import { ISTIO_RELEASE, DEFAULT_HUB } from '../../install/version.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];

@@ -1,4 +1,5 @@
 import type { IstioOperator } from '../types.js';
+import { PROFILE_NAMES } from '../profile-names.js';
 import { ambientProfile } from './ambient.js';
 import { defaultProfile } from './default.js';
 import { demoProfile } from './demo.js';
@@ -25,4 +26,9 @@ export const PROFILES: Readonly<Record<string, IstioOperator>> = {
   stable: stableProfile,
 };
 
-export const PROFILE_NAMES: readonly string[] = Object.keys(PROFILES);
+export { PROFILE_NAMES } from '../profile-names.js';
+
+// The static name list must name exactly the profiles defined here.
+if (Object.keys(PROFILES).sort().join() !== [...PROFILE_NAMES].sort().join()) {
+  throw new Error(`profile-names.ts is out of sync with profiles/index.ts: ${Object.keys(PROFILES).join(', ')}`);
+}
