@@ -111,6 +111,10 @@ export interface PortForwardOptions {
   port: number;
   /** Per request, milliseconds. */
   timeoutMs: number;
+  /** What answers on the port, for messages (default "Envoy admin"; "istiod" for 15014). */
+  service?: string;
+  /** What to check when the port cannot be reached. */
+  unreachableHint?: string;
 }
 
 /** One port-forward per pod, opened on first use and reused for every request to that pod. */
@@ -142,7 +146,7 @@ export class PortForwardAdmin implements EnvoyAdmin {
   private async request(method: string, path: string): Promise<string> {
     const s = await this.open();
     try {
-      return await httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target);
+      return await httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target, this.opts.service, this.opts.unreachableHint);
     } catch (e) {
       // A dropped local socket only says "socket hang up"; the port-forward knows the cause.
       const cause = s.lastError?.();
@@ -158,7 +162,15 @@ export class PortForwardAdmin implements EnvoyAdmin {
   }
 }
 
-export function httpRequest(port: number, method: string, path: string, timeoutMs: number, target: string): Promise<string> {
+export function httpRequest(
+  port: number,
+  method: string,
+  path: string,
+  timeoutMs: number,
+  target: string,
+  service = 'Envoy admin',
+  unreachableHint = 'Is the pod running with an istio-proxy sidecar? Check --proxy-admin-port.',
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: `/${path.replace(/^\//, '')}`, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
@@ -167,12 +179,12 @@ export function httpRequest(port: number, method: string, path: string, timeoutM
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode !== 200) {
-          reject(new AdminError(`${target}: Envoy admin ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`));
+          reject(new AdminError(`${target}: ${service} ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`));
         } else resolve(body);
       });
     });
-    req.on('timeout', () => req.destroy(new AdminError(`${target}: Envoy admin ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).')));
-    req.on('error', (e) => reject(e instanceof AdminError ? e : new AdminError(`${target}: cannot reach the Envoy admin port: ${e.message}`, 'Is the pod running with an istio-proxy sidecar? Check --proxy-admin-port.')));
+    req.on('timeout', () => req.destroy(new AdminError(`${target}: ${service} ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).')));
+    req.on('error', (e) => reject(e instanceof AdminError ? e : new AdminError(`${target}: cannot reach the ${service} port: ${e.message}`, unreachableHint)));
     req.end();
   });
 }

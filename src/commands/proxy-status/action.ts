@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { AdminError, parseDuration, PortForwardAdmin } from '../../envoy/admin.js';
+import { compareDumps, type DumpComparison } from '../../envoy/compare.js';
+import { ConfigDumpError, parseConfigDump, type ConfigDump } from '../../envoy/configdump.js';
+import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../../envoy/istiod.js';
+import { mergeSyncz, parseSyncz, SynczError, versionSkew, type SynczReport } from '../../envoy/syncz.js';
+import { parsePodRef, PodRefError, resolvePod } from '../../kube/podref.js';
+import { KubeError, type KubeClient } from '../../kube/types.js';
+import { parsePort } from '../../cli/flags.js';
+import { renderComparison, renderNacks, renderSkew, renderStatusTable, renderStructured } from './render.js';
+
+const OUTPUTS = ['table', 'json', 'yaml'] as const;
+type Format = (typeof OUTPUTS)[number];
+
+export interface ProxyStatusOptions {
+  readonly pod?: string;
+  readonly namespace?: string;
+  readonly istioNamespace: string;
+  readonly revision?: string;
+  readonly file?: string;
+  readonly istiodFile?: string;
+  readonly synczFiles: readonly string[];
+  readonly adminPort: number;
+  readonly timeoutMs: number;
+  readonly format: Format;
+}
+
+export interface ProxyStatusDeps {
+  /** Builds the cluster client; called only when the cluster is needed. */
+  readonly connect: () => Promise<KubeClient>;
+}
+
+export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise<number> {
+  const o = cmd.opts() as { revision?: string; file?: string; istiodFile?: string; synczFile: string[]; proxyAdminPort: string; timeout: string };
+  const pod = cmd.args[0];
+  const format = ctx.outputFormat(OUTPUTS, 'table');
+  const timeoutMs = parseDuration(o.timeout);
+  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
+  const opts: ProxyStatusOptions = {
+    ...(pod ? { pod } : {}),
+    ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+    istioNamespace: ctx.globals.istioNamespace,
+    ...(o.revision ? { revision: o.revision } : {}),
+    ...(o.file ? { file: o.file } : {}),
+    ...(o.istiodFile ? { istiodFile: o.istiodFile } : {}),
+    synczFiles: o.synczFile,
+    adminPort: parsePort('--proxy-admin-port', o.proxyAdminPort) ?? 15000,
+    timeoutMs,
+    format,
+  };
+  return proxyStatus(ctx, opts, {
+    connect: async () => {
+      const { connect } = await import('../../kube/client.js');
+      return connect({
+        ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
+        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+        ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+        env: ctx.io.env,
+      });
+    },
+  });
+}
+
+/** Checks the flag combination; no file or cluster access. */
+export function validate(o: ProxyStatusOptions): void {
+  const single = Boolean(o.pod || o.file || o.istiodFile);
+  if (single && o.synczFiles.length > 0) throw new UsageError('--syncz-file lists every proxy; it does not go with POD, -f or --istiod-file');
+  if (o.file && !o.pod && !o.istiodFile) throw new UsageError('-f needs POD (to ask istiod for its config) or --istiod-file');
+  if (o.istiodFile && !o.pod && !o.file) throw new UsageError('--istiod-file needs POD or -f (the Envoy side)');
+  if (o.pod) {
+    try {
+      parsePodRef(o.pod, o.namespace ?? 'default');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+}
+
+export async function proxyStatus(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
+  validate(o);
+  try {
+    if (o.pod || o.file || o.istiodFile) return await diffOne(ctx, o, deps);
+    return await listAll(ctx, o, deps);
+  } catch (e) {
+    throw asUserError(e);
+  }
+}
+
+function asUserError(e: unknown): unknown {
+  if (e instanceof PodRefError) return new UsageError(e.message);
+  if (e instanceof ConfigDumpError) return new UserError(e.message, ExitCode.DataErr);
+  if (e instanceof SynczError) return new UserError(e.message, ExitCode.DataErr);
+  if (e instanceof AdminError) return new UserError(e.message, ExitCode.Error, e.hint);
+  if (e instanceof KubeError) return new UserError(e.message, ExitCode.Error, e.status === 401 || e.status === 403 ? 'Check your kubeconfig credentials and RBAC (pods list, pods/portforward in the Istio namespace).' : undefined);
+  return e;
+}
+
+async function readInput(ctx: CommandContext, f: string): Promise<string> {
+  try {
+    return f === '-' ? await ctx.io.readStdin() : (await readFile(f)).toString('utf8');
+  } catch (e) {
+    throw new UserError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, ExitCode.NoInput);
+  }
+}
+
+function noIstiod(o: ProxyStatusOptions): UserError {
+  return new UserError(
+    `no running istiod pod${o.revision ? ` of revision "${o.revision}"` : ''} in namespace ${o.istioNamespace}`,
+    ExitCode.Error,
+    'Is Istio installed? Pass -i/--istioNamespace if the control plane runs elsewhere, or -r for a revision.',
+  );
+}
+
+// ---------------------------------------------------------------- every proxy
+
+export interface StatusResult {
+  readonly proxies: ReturnType<typeof mergeSyncz>;
+  readonly istiods: readonly { name: string; revision?: string; version?: string; error?: string }[];
+  readonly skew: ReturnType<typeof versionSkew>;
+}
+
+async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
+  const reports: SynczReport[] = [];
+  const istiods: { name: string; revision?: string; version?: string; error?: string }[] = [];
+  if (o.synczFiles.length > 0) {
+    for (const f of o.synczFiles) {
+      const r = parseSyncz(await readInput(ctx, f), f === '-' ? '<stdin>' : basename(f));
+      reports.push(r);
+      istiods.push({ name: f === '-' ? '<stdin>' : basename(f), ...(r.istiodVersion ? { version: r.istiodVersion } : {}) });
+    }
+  } else {
+    const kube = await deps.connect();
+    const pods = await findIstiods(kube, o.istioNamespace, o.revision);
+    if (pods.length === 0) throw noIstiod(o);
+    const answers = await askEveryIstiod(kube, pods, 'debug/syncz', (text, p) => parseSyncz(text, p.name), { timeoutMs: o.timeoutMs });
+    for (const a of answers) {
+      if (a.ok) {
+        reports.push(a.value);
+        istiods.push({ name: a.istiod.name, revision: a.istiod.revision, ...(a.value.istiodVersion ? { version: a.value.istiodVersion } : {}) });
+      } else {
+        ctx.err(`Error: istiod ${a.istiod.name}.${a.istiod.namespace}: ${stripTarget(a.error, a.istiod)}\n`);
+        istiods.push({ name: a.istiod.name, revision: a.istiod.revision, error: a.error });
+      }
+    }
+    if (reports.length === 0) {
+      throw new UserError(`no istiod answered /debug/syncz (${pods.length} pod${pods.length === 1 ? '' : 's'} tried)`, ExitCode.Error, firstHint(answers));
+    }
+    // The syncz list does not carry istiod's own version; /version does, and `version` needs it too.
+    const versions = await askEveryIstiod(kube, pods.filter((p) => istiods.some((i) => i.name === p.name && !i.error)), 'version', (t) => t, { timeoutMs: o.timeoutMs });
+    for (const v of versions) {
+      if (!v.ok) continue;
+      const entry = istiods.find((i) => i.name === v.istiod.name);
+      if (entry && !entry.version) entry.version = parseIstiodVersion(v.value).version;
+    }
+  }
+  const proxies = mergeSyncz(reports, o.namespace);
+  const skew = versionSkew(
+    istiods.filter((i) => !i.error).map((i) => i.version ?? ''),
+    proxies,
+  );
+  const result: StatusResult = { proxies, istiods, skew };
+  if (o.format === 'table') ctx.out(renderStatusTable(proxies) + renderNacks(proxies) + renderSkew(skew));
+  else ctx.out(renderStructured(result, o.format));
+  return ExitCode.OK;
+}
+
+function firstHint(answers: readonly { ok: boolean; hint?: string }[]): string | undefined {
+  return answers.find((a) => !a.ok && a.hint)?.hint;
+}
+
+/** PortForwardAdmin messages start with "<pod>.<ns>: "; the caller already names the pod. */
+function stripTarget(msg: string, p: IstiodPod): string {
+  const prefix = `${p.name}.${p.namespace}: `;
+  return msg.startsWith(prefix) ? msg.slice(prefix.length) : msg;
+}
+
+// ---------------------------------------------------------------- one proxy
+
+async function diffOne(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
+  let kube: KubeClient | undefined;
+  const cluster = async () => (kube ??= await deps.connect());
+  let podName: { name: string; namespace: string } | undefined;
+  if (o.pod) {
+    const k = await cluster();
+    podName = await resolvePod(k, parsePodRef(o.pod, o.namespace ?? k.defaultNamespace));
+  }
+  const proxyID = podName ? `${podName.name}.${podName.namespace}` : '';
+
+  // The Envoy side: a saved dump, or the pod's admin port.
+  let envoy: ConfigDump;
+  if (o.file) envoy = parseConfigDump(await readInput(ctx, o.file), o.file);
+  else {
+    const admin = new PortForwardAdmin(await cluster(), podName!, { port: o.adminPort, timeoutMs: o.timeoutMs });
+    try {
+      envoy = parseConfigDump(await admin.get('config_dump'), admin.target);
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+  }
+
+  // The istiod side: a saved dump, or the first istiod the proxy is connected to.
+  let istiod: ConfigDump;
+  let istiodName: string;
+  if (o.istiodFile) {
+    istiod = parseConfigDump(await readInput(ctx, o.istiodFile), o.istiodFile);
+    istiodName = o.istiodFile;
+  } else {
+    const k = await cluster();
+    const pods = await findIstiods(k, o.istioNamespace, o.revision);
+    if (pods.length === 0) throw noIstiod(o);
+    const answers = await askEveryIstiod(k, pods, `debug/config_dump?proxyID=${encodeURIComponent(proxyID)}`, (t, p) => parseConfigDump(t, `istiod ${p.name}`), { timeoutMs: o.timeoutMs });
+    const hit = answers.find((a) => a.ok);
+    if (!hit || !hit.ok) {
+      // Every replica but the proxy's own answers 404 "Proxy not connected to this Pilot instance".
+      const why = answers.map((a) => (a.ok ? '' : `  ${a.istiod.name}: ${stripTarget(a.error, a.istiod)}`)).join('\n');
+      throw new UserError(`no istiod has a config for ${proxyID} (is its sidecar connected?)\n${why}`, ExitCode.Error, `Check the proxy's sync state: istio-ts proxy-status -n ${podName!.namespace}`);
+    }
+    istiod = hit.value;
+    istiodName = hit.istiod.name;
+  }
+
+  const cmp: DumpComparison = compareDumps(istiod, envoy);
+  if (o.format === 'table') ctx.out(renderComparison(cmp));
+  else ctx.out(renderStructured({ proxy: proxyID || o.file, istiod: istiodName, ...cmp }, o.format));
+  return ExitCode.OK;
+}

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { Bind, CommandModule } from '../../cli/program.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export const proxyStatusCommand: CommandModule = {
+  register(program: Command, bind: Bind) {
+    program
+      .command('proxy-status')
+      .alias('ps')
+      .description("Sync state of every proxy as istiod sees it, or one proxy's config diffed against istiod's")
+      .argument('[pod]', 'pod as [type/]name[.namespace]: compare its Envoy config with what istiod would send it')
+      .option('-r, --revision <rev>', 'only the istiod pods of this control plane revision')
+      .option('-f, --file <file>', "with POD: the pod's saved Envoy /config_dump instead of its admin port (\"-\" for stdin)")
+      .option('--istiod-file <file>', "with POD or -f: istiod's saved /debug/config_dump?proxyID=POD instead of asking istiod")
+      .option('--syncz-file <file>', 'a saved istiod /debug/syncz response instead of the cluster (repeatable, one per istiod)', collect, [])
+      .option('--proxy-admin-port <port>', 'Envoy admin port in the pod', '15000')
+      .option('--timeout <duration>', 'per-request timeout for istiod and Envoy', '30s')
+      .addHelpText(
+        'after',
+        `
+Without POD: asks every running istiod pod (all revisions, or -r) for /debug/syncz on its
+monitoring port (prometheus.io/port annotation, else 15014) and prints one row per proxy:
+  CDS LDS EDS RDS ECDS   SYNCED (acked what was sent), NOT SENT, STALE (sent, not acked yet),
+                         ERROR (the proxy rejected the last push: a NACK; its message follows the table)
+-n keeps the proxies of one namespace. Both syncz shapes are read: the SyncStatus list of
+Istio 1.16+ istiod and the ClientConfig DiscoveryResponse (istio.io/debug/syncz, istioctl ps -o json).
+When proxies run a different Istio minor version than the control plane, a version-skew summary follows.
+
+With POD: diffs the pod's dynamic clusters, listeners and routes against istiod's
+/debug/config_dump?proxyID=POD ("Clusters Match" or a unified diff, istiod "-", Envoy "+").
+
+Output (-o): table (default), json, yaml.
+Exit codes: 0 when at least one istiod answered (an istiod that did not is reported on stderr and
+its proxies are missing); 1 when nothing could be read (no istiod pod, none answered, the pod or
+istiod config could not be fetched); 64 bad flag; 65/66 unreadable or missing file.
+A STALE or ERROR proxy does not change the exit code: read the table or -o json.
+
+Examples:
+  istio-ts proxy-status
+  istio-ts ps -n bookinfo -o json
+  istio-ts ps productpage-v1-7d4b8.bookinfo
+  istio-ts ps deploy/reviews -n bookinfo -r 1-24-2`,
+      )
+      .action(bind(async (ctx, cmd) => (await import('./action.js')).runProxyStatus(ctx, cmd)));
+  },
+};

@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../../cli/context.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { VERSION } from '../../cli/version.js';
+import { parseDuration } from '../../envoy/admin.js';
+import { askEveryIstiod, findIstiods, parseIstiodVersion } from '../../envoy/istiod.js';
+import { countVersions, mergeSyncz, parseSyncz } from '../../envoy/syncz.js';
+import { KubeError, type KubeClient } from '../../kube/types.js';
+import type { ControlPlanePod, VersionReport } from './model.js';
+import { renderLong, renderShort, renderStructured } from './render.js';
+
+export interface VersionOptions {
+  readonly short: boolean;
+  readonly remote: boolean;
+  readonly revision?: string;
+  readonly istioNamespace: string;
+  readonly timeoutMs: number;
+  readonly format: 'text' | 'json' | 'yaml';
+}
+
+export interface VersionDeps {
+  readonly connect: () => Promise<KubeClient>;
+}
+
+export async function runVersion(ctx: CommandContext, cmd: Command): Promise<number> {
+  const o = cmd.opts() as { short: boolean; remote: boolean; revision?: string; timeout: string };
+  const format = ctx.outputFormat(['text', 'json', 'yaml'] as const, 'text');
+  const timeoutMs = parseDuration(o.timeout);
+  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
+  return version(
+    ctx,
+    { short: o.short, remote: o.remote, ...(o.revision ? { revision: o.revision } : {}), istioNamespace: ctx.globals.istioNamespace, timeoutMs, format },
+    {
+      connect: async () => {
+        const { connect } = await import('../../kube/client.js');
+        return connect({
+          ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
+          ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+          env: ctx.io.env,
+        });
+      },
+    },
+  );
+}
+
+export async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
+  const report = await gather(ctx, o, deps);
+  if (o.format !== 'text') ctx.out(renderStructured(report.value, o.format));
+  else ctx.out(o.short ? renderShort(report.value) : renderLong(report.value));
+  if (report.failure) {
+    ctx.err(`Error: ${report.failure.message}\n`);
+    if (report.failure.hint) ctx.err(`${report.failure.hint}\n`);
+    return ExitCode.Error;
+  }
+  return ExitCode.OK;
+}
+
+async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: UserError }> {
+  const base: VersionReport = { client: { version: VERSION }, remote: o.remote, controlPlane: [], dataPlaneRead: false, proxies: [], dataPlaneVersions: [], errors: [] };
+  if (!o.remote) return { value: base };
+  let kube: KubeClient;
+  let pods;
+  try {
+    kube = await deps.connect();
+    pods = await findIstiods(kube, o.istioNamespace, o.revision);
+  } catch (e) {
+    const msg = e instanceof KubeError || e instanceof Error ? e.message : String(e);
+    return { value: base, failure: new UserError(`cannot read the control plane: ${msg}`, ExitCode.Error, 'Use --remote=false for the client version only.') };
+  }
+  if (pods.length === 0) {
+    // istioctl's wording: not an error, the answer is "no control plane".
+    ctx.err(`Istio is not present in the cluster: no running istiod pod${o.revision ? ` of revision "${o.revision}"` : ''} in namespace "${o.istioNamespace}"\n`);
+    return { value: base };
+  }
+  const errors: { istiod: string; message: string }[] = [];
+  const versions = await askEveryIstiod(kube, pods, 'version', (t) => parseIstiodVersion(t), { timeoutMs: o.timeoutMs });
+  const controlPlane: ControlPlanePod[] = [];
+  for (const v of versions) {
+    if (v.ok) controlPlane.push({ pod: v.istiod.name, revision: v.istiod.revision, info: v.value });
+    else errors.push({ istiod: v.istiod.name, message: v.error });
+  }
+  const answered = pods.filter((p) => controlPlane.some((c) => c.pod === p.name));
+  const syncz = await askEveryIstiod(kube, answered, 'debug/syncz', (t, p) => parseSyncz(t, p.name), { timeoutMs: o.timeoutMs });
+  for (const s of syncz) if (!s.ok) errors.push({ istiod: s.istiod.name, message: s.error });
+  const reports = syncz.flatMap((s) => (s.ok ? [s.value] : []));
+  const proxies = mergeSyncz(reports);
+  for (const e of errors) ctx.err(`Error: istiod ${e.istiod}: ${e.message}\n`);
+  const value: VersionReport = { ...base, controlPlane, dataPlaneRead: reports.length > 0, proxies, dataPlaneVersions: countVersions(proxies.map((p) => p.version)), errors };
+  if (controlPlane.length === 0) return { value, failure: new UserError(`no istiod answered /version (${pods.length} pod${pods.length === 1 ? '' : 's'} tried)`) };
+  return { value };
+}

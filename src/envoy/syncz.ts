@@ -1,0 +1,294 @@
+/**
+ * istiod's view of every connected proxy, from its /debug/syncz endpoint (monitoring port 15014).
+ * istiod has answered in two shapes over the years, and saved responses of both are around:
+ *
+ *  - a JSON array of SyncStatus (pilot/pkg/xds/debug.go): `proxy`, `cluster_id`, `istio_version`
+ *    (`proxy_version` on 1.1-era istiod), flat nonces `cluster_sent`/`cluster_acked`,
+ *    `listener_*`, `route_*`, `endpoint_*`, `extensionconfig_*`; since ~1.19 also
+ *    `resources{typeUrl: {sent, acked, sentTime, lastError}}`, the only place a NACK shows;
+ *  - a DiscoveryResponse of envoy.service.status.v3.ClientConfig (what the xDS debug type
+ *    istio.io/debug/syncz answers, and what `istioctl ps -o json` saves): per proxy `node.id`,
+ *    node metadata CLUSTER_ID / NAMESPACE / ISTIO_VERSION, and `generic_xds_configs[]` with
+ *    `type_url`, `config_status`, `last_updated`, `error_state.details` (older CSDS: `xds_config[]`
+ *    with a `status` per listener/cluster/route/endpoint config). Proto or JSON field names.
+ *
+ * Status per type, as istiod computes it (statusgen.go debugSyncStatus): ERROR when the last
+ * request carried an error (a NACK, cleared by the next ACK), NOT SENT when nothing was sent,
+ * SYNCED when the acked nonce is the sent one, else STALE.
+ */
+import { arr, field, isObj, obj, str, type Obj } from './configdump.js';
+
+export type SyncState = 'SYNCED' | 'NOT SENT' | 'STALE' | 'ERROR' | 'IGNORED';
+
+export interface TypeSync {
+  readonly state: SyncState;
+  readonly sent?: string;
+  readonly acked?: string;
+  /** The NACK's error detail. */
+  readonly error?: string;
+  /** When istiod last sent this type (RFC 3339), when it says. */
+  readonly lastSent?: string;
+  /** STALE with nothing ever acked: the proxy has not accepted any config of this type. */
+  readonly neverAcked?: boolean;
+}
+
+export interface ProxySync {
+  /** istiod's proxy ID: "<pod>.<namespace>" for Kubernetes workloads. */
+  readonly proxy: string;
+  readonly cluster: string;
+  /** The istiod pod that reported it. */
+  readonly istiod: string;
+  /** The proxy's Istio version (node metadata ISTIO_VERSION); "" when unknown. */
+  readonly version: string;
+  readonly namespace: string;
+  readonly proxyType?: string;
+  /** By short type name (CDS, LDS, EDS, RDS, ECDS, SDS, NDS, WDS…). */
+  readonly types: Readonly<Record<string, TypeSync>>;
+}
+
+export type SynczShape = 'sync-status' | 'client-config';
+
+export interface SynczReport {
+  readonly shape: SynczShape;
+  /** The control plane's own version, when the response says (ClientConfig control_plane). */
+  readonly istiodVersion?: string;
+  readonly proxies: readonly ProxySync[];
+}
+
+export class SynczError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SynczError';
+  }
+}
+
+const TYPE_URL_PREFIX = 'type.googleapis.com/';
+/** Short names as istioctl prints them (pkg/model/xds.go GetShortType). */
+const SHORT: Record<string, string> = {
+  'envoy.config.cluster.v3.Cluster': 'CDS',
+  'envoy.config.listener.v3.Listener': 'LDS',
+  'envoy.config.route.v3.RouteConfiguration': 'RDS',
+  'envoy.config.endpoint.v3.ClusterLoadAssignment': 'EDS',
+  'envoy.extensions.transport_sockets.tls.v3.Secret': 'SDS',
+  'istio.networking.nds.v1.NameTable': 'NDS',
+  'istio.mesh.v1alpha1.ProxyConfig': 'PCDS',
+  'envoy.config.core.v3.TypedExtensionConfig': 'ECDS',
+  'istio.workload.Address': 'WDS',
+  'istio.workload.Workload': 'WDS',
+  'istio.security.Authorization': 'WADS',
+};
+
+/** The columns of the proxy-status table, in istioctl's order. */
+export const CORE_TYPES = ['CDS', 'LDS', 'EDS', 'RDS', 'ECDS'] as const;
+
+export function shortType(typeUrl: string): string {
+  const name = typeUrl.startsWith(TYPE_URL_PREFIX) ? typeUrl.slice(TYPE_URL_PREFIX.length) : typeUrl;
+  return SHORT[name] ?? typeUrl;
+}
+
+/** The state istiod would report for one watched type. */
+export function stateOf(sent: string, acked: string, lastError: string): TypeSync {
+  const base = { ...(sent ? { sent } : {}), ...(acked ? { acked } : {}) };
+  if (lastError) return { state: 'ERROR', ...base, error: lastError };
+  if (!sent) return { state: 'NOT SENT', ...base };
+  if (sent === acked) return { state: 'SYNCED', ...base };
+  return { state: 'STALE', ...base, ...(acked ? {} : { neverAcked: true }) };
+}
+
+/** "pod.ns" from istiod's proxy ID; a full Envoy node ID ("sidecar~ip~pod.ns~ns.svc…") works too. */
+export function proxyNamespace(id: string): string {
+  const parts = id.split('~');
+  const podNs = parts.length >= 3 ? parts[2]! : id;
+  const dot = podNs.lastIndexOf('.');
+  return dot >= 0 ? podNs.slice(dot + 1) : '';
+}
+
+/** Parses one istiod's /debug/syncz answer (either shape). `istiod` names the pod that answered. */
+export function parseSyncz(text: string, istiod: string): SynczReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new SynczError(`${istiod}: /debug/syncz is not JSON: ${(e as Error).message}`);
+  }
+  return synczFromValue(data, istiod);
+}
+
+export function synczFromValue(data: unknown, istiod: string): SynczReport {
+  if (Array.isArray(data)) return { shape: 'sync-status', proxies: data.filter(isObj).map((e) => fromSyncStatus(e, istiod)) };
+  if (isObj(data) && Array.isArray(data.resources)) return fromDiscoveryResponse(data, istiod);
+  throw new SynczError(`${istiod}: not a /debug/syncz response (expected a JSON array of sync statuses or a DiscoveryResponse of ClientConfig)`);
+}
+
+const FLAT: readonly (readonly [string, string])[] = [
+  ['CDS', 'cluster'],
+  ['LDS', 'listener'],
+  ['EDS', 'endpoint'],
+  ['RDS', 'route'],
+  ['ECDS', 'extensionconfig'],
+];
+
+function fromSyncStatus(e: Obj, istiod: string): ProxySync {
+  const proxy = str(e.proxy);
+  const types: Record<string, TypeSync> = {};
+  // The per-type map is authoritative where present: it alone carries the NACK (lastError).
+  for (const [url, raw] of Object.entries(obj(e.resources))) {
+    const r = obj(raw);
+    const t = stateOf(str(r.sent), str(r.acked), str(r.lastError));
+    const sentTime = str(r.sentTime);
+    // Go's zero time.Time marshals as "0001-01-01T00:00:00Z": never sent.
+    types[shortType(url)] = sentTime && !sentTime.startsWith('0001-') ? { ...t, lastSent: sentTime } : t;
+  }
+  for (const [short, prefix] of FLAT) {
+    if (types[short]) continue;
+    types[short] = stateOf(str(e[`${prefix}_sent`]), str(e[`${prefix}_acked`]), '');
+  }
+  const proxyType = str(e.proxy_type);
+  return {
+    proxy,
+    cluster: str(e.cluster_id),
+    istiod,
+    // 1.1-era istiod had no istio_version; istioctl then showed proxy_version (the Envoy build).
+    version: str(e.istio_version) || str(e.proxy_version),
+    namespace: proxyNamespace(proxy),
+    ...(proxyType ? { proxyType } : {}),
+    types,
+  };
+}
+
+const CONFIG_STATUS: Record<string, SyncState> = {
+  SYNCED: 'SYNCED',
+  NOT_SENT: 'NOT SENT',
+  STALE: 'STALE',
+  ERROR: 'ERROR',
+  UNKNOWN: 'IGNORED',
+};
+/** ConfigStatus enum numbers, for responses printed with enums as integers. */
+const CONFIG_STATUS_NUM = ['UNKNOWN', 'SYNCED', 'NOT_SENT', 'STALE', 'ERROR'];
+
+function configStatus(v: unknown): SyncState {
+  const name = typeof v === 'number' ? (CONFIG_STATUS_NUM[v] ?? 'UNKNOWN') : str(v) || 'UNKNOWN';
+  return CONFIG_STATUS[name] ?? 'IGNORED';
+}
+
+/** Legacy CSDS per_xds_config oneof field → type. */
+const PER_XDS: Record<string, string> = { listener_config: 'LDS', cluster_config: 'CDS', route_config: 'RDS', endpoint_config: 'EDS', scoped_route_config: 'SRDS' };
+
+function fromDiscoveryResponse(d: Obj, istiod: string): SynczReport {
+  const cp = controlPlane(d);
+  const reporter = cp.id || istiod;
+  const proxies: ProxySync[] = [];
+  for (const res of arr(d.resources)) {
+    const r = obj(res);
+    // A debug response can wrap the ClientConfig in a discovery Resource ({name, resource}).
+    const cc = isObj(r.resource) ? r.resource : r;
+    const node = obj(cc.node);
+    const meta = obj(node.metadata);
+    const id = str(node.id);
+    const types: Record<string, TypeSync> = {};
+    const generic = arr(field(cc, 'generic_xds_configs'));
+    for (const g of generic.map(obj)) {
+      const state = configStatus(field(g, 'config_status'));
+      const err = obj(field(g, 'error_state'));
+      const lastUpdated = str(field(g, 'last_updated'));
+      const details = str(err.details);
+      types[shortType(str(field(g, 'type_url')))] = {
+        state: details && state !== 'IGNORED' ? 'ERROR' : state,
+        ...(details ? { error: details } : {}),
+        ...(lastUpdated && !lastUpdated.startsWith('0001-') ? { lastSent: lastUpdated } : {}),
+      };
+    }
+    if (generic.length === 0) {
+      for (const x of arr(field(cc, 'xds_config')).map(obj)) {
+        const key = Object.keys(PER_XDS).find((k) => field(x, k) !== undefined);
+        if (key) types[PER_XDS[key]!] = { state: configStatus(x.status) };
+      }
+    }
+    const ns = str(meta.NAMESPACE);
+    proxies.push({ proxy: id, cluster: str(meta.CLUSTER_ID), istiod: reporter, version: str(meta.ISTIO_VERSION), namespace: ns || proxyNamespace(id), types });
+  }
+  return { shape: 'client-config', ...(cp.version ? { istiodVersion: cp.version } : {}), proxies };
+}
+
+/** control_plane.identifier is itself JSON: {"Component":"istiod","ID":"<pod>","Info":{"version":…}}. */
+function controlPlane(d: Obj): { id: string; version: string } {
+  const ident = str(obj(field(d, 'control_plane')).identifier);
+  if (!ident) return { id: '', version: '' };
+  try {
+    const v = obj(JSON.parse(ident));
+    return { id: str(v.ID), version: str(obj(v.Info).version) };
+  } catch {
+    return { id: '', version: '' };
+  }
+}
+
+/**
+ * Proxies reported by several istiod replicas (a reconnect in flight) are kept once: the entry of
+ * the replica named first wins, and replicas are taken in pod-name order, so the result is stable.
+ */
+export function mergeSyncz(reports: readonly SynczReport[], namespace?: string): ProxySync[] {
+  const seen = new Map<string, ProxySync>();
+  for (const r of reports) {
+    for (const p of r.proxies) {
+      if (namespace && p.namespace !== namespace) continue;
+      if (!seen.has(p.proxy)) seen.set(p.proxy, p);
+    }
+  }
+  return [...seen.values()].sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
+}
+
+export interface VersionCount {
+  readonly version: string;
+  readonly count: number;
+}
+
+/** Versions with how many proxies (or istiod pods) run each; newest first, "" (unknown) last. */
+export function countVersions(versions: readonly string[]): VersionCount[] {
+  const m = new Map<string, number>();
+  for (const v of versions) m.set(v, (m.get(v) ?? 0) + 1);
+  return [...m.entries()].map(([version, count]) => ({ version, count })).sort((a, b) => compareVersions(b.version, a.version));
+}
+
+/** Orders Istio versions ("1.24.2", "1.25-dev", "1.20.0-beta.1"); unknown ("") sorts lowest. */
+export function compareVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a) return -1;
+  if (!b) return 1;
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    // An extra numeric part is newer ("1.24.1" > "1.24"); an extra suffix is a pre-release
+    // ("1.24-dev" < "1.24").
+    if (x === undefined) return /^\d+$/.test(y!) ? -1 : 1;
+    if (y === undefined) return /^\d+$/.test(x) ? 1 : -1;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
+      if (nx !== ny) return nx - ny;
+    } else if (!Number.isNaN(nx)) return 1; // "1.25.0" > "1.25-dev"
+    else if (!Number.isNaN(ny)) return -1;
+    else if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** "major.minor" of an Istio version, or the version itself when it has no such prefix. */
+export function minorOf(v: string): string {
+  const m = /^(\d+)\.(\d+)/.exec(v);
+  return m ? `${m[1]}.${m[2]}` : v;
+}
+
+export interface VersionSkew {
+  readonly controlPlane: readonly VersionCount[];
+  readonly dataPlane: readonly VersionCount[];
+  /** Proxies whose major.minor matches no control plane's. */
+  readonly skewedProxies: number;
+}
+
+export function versionSkew(controlPlaneVersions: readonly string[], proxies: readonly ProxySync[]): VersionSkew {
+  const cpMinors = new Set(controlPlaneVersions.filter(Boolean).map(minorOf));
+  const skewedProxies = cpMinors.size === 0 ? 0 : proxies.filter((p) => p.version && !cpMinors.has(minorOf(p.version))).length;
+  return { controlPlane: countVersions(controlPlaneVersions), dataPlane: countVersions(proxies.map((p) => p.version)), skewedProxies };
+}
