@@ -1,0 +1,141 @@
+// E2E of the data-plane commands on the loopback harness, through real port-forwards (API server
+// → KWOK → the host istiod and the fake sidecar's Envoy-admin imitation): proxy-status lists the
+// injected proxies SYNCED and shows ERROR for one that NACKs; version reads istiod and the data
+// plane; proxy-config cluster/listener/route/endpoint and proxy-stats work on a live pod; an istiod
+// that does not answer is reported while the others' results print.
+//
+// ISTIO_TS_BIN picks the CLI (default: <repo>/bin/istio-ts.js, i.e. the built dist/).
+import { execFile } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apply, createNamespace, deployment, harnessEnv, kubectl, runningPods, service, waitFor } from './harness.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = process.env.ISTIO_TS_BIN ?? resolve(repo, 'bin/istio-ts.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function istioTs(args: string[], timeoutMs = 60_000): Promise<Run> {
+  return new Promise((done) => {
+    execFile('node', [cli, ...args], { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG, NO_COLOR: '1' }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The table row of one proxy: NAME CLUSTER CDS LDS EDS RDS ECDS ISTIOD VERSION. */
+function row(table: string, proxy: string): string[] | undefined {
+  const line = table.split('\n').find((l) => l.startsWith(`${proxy} `));
+  return line?.split(/ {2,}/);
+}
+
+describe('data plane commands on a live mesh', () => {
+  let ns: { name: string; cleanup: () => Promise<void> };
+  let pods: string[];
+
+  beforeAll(async () => {
+    ns = await createNamespace('e2e-proxy', { 'istio-injection': 'enabled' });
+    await apply(service('web'), ns.name);
+    await apply(deployment('web', { replicas: 2 }), ns.name);
+    pods = (await runningPods(ns.name, 'web', 2)).map((p) => p.metadata.name as string).sort();
+  });
+  afterAll(async () => {
+    await kubectl(['delete', 'pod', '-n', 'istio-system', 'istiod-silent', '--ignore-not-found', '--wait=false']).catch(() => undefined);
+    await ns?.cleanup();
+  });
+
+  it('proxy-status lists every injected proxy SYNCED for CDS, LDS, EDS and RDS', async () => {
+    const r = await waitFor('both proxies SYNCED', async () => {
+      const x = await istioTs(['proxy-status', '-n', ns.name]);
+      const ok = pods.every((p) => row(x.stdout, `${p}.${ns.name}`)?.slice(2, 6).every((s) => s === 'SYNCED'));
+      return ok ? x : undefined;
+    }, 90_000, 2000);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^NAME +CLUSTER +CDS +LDS +EDS +RDS +ECDS +ISTIOD +VERSION$/);
+    expect(row(r.stdout, `${pods[0]}.${ns.name}`)?.[1]).toBe('Kubernetes');
+    const json = JSON.parse((await istioTs(['ps', '-n', ns.name, '-o', 'json'])).stdout);
+    expect(json.proxies.map((p: { proxy: string }) => p.proxy)).toEqual(pods.map((p) => `${p}.${ns.name}`));
+  });
+
+  it('version reads the control plane and counts the data plane', async () => {
+    const r = await istioTs(['version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^client version: \S+\ncontrol plane version: \S+\ndata plane version: \S+ \(\d+ prox(y|ies)\)/);
+    const j = JSON.parse((await istioTs(['version', '-o', 'json'])).stdout);
+    expect(j.meshVersion[0].Component).toBe('istiod');
+    expect(j.dataPlaneVersion.map((p: { ID: string }) => p.ID)).toEqual(expect.arrayContaining(pods.map((p) => `${p}.${ns.name}`)));
+  });
+
+  it('proxy-config cluster, listener, route and endpoint read the live pod', async () => {
+    const pod = `${pods[0]}.${ns.name}`;
+    const cluster = await istioTs(['pc', 'cluster', pod, '--fqdn', `web.${ns.name}.svc.cluster.local`]);
+    expect(cluster.stderr).toBe('');
+    expect(cluster.stdout).toMatch(new RegExp(`web\\.${ns.name}\\.svc\\.cluster\\.local +8080 +- +outbound +EDS`));
+    const listener = await istioTs(['pc', 'listener', pod, '--port', '15006']);
+    expect(listener.code).toBe(0);
+    expect(listener.stdout).toMatch(/15006/);
+    const route = await istioTs(['pc', 'route', pod, '-o', 'json']);
+    expect(route.code).toBe(0);
+    expect(Array.isArray(JSON.parse(route.stdout))).toBe(true);
+    const ep = await istioTs(['pc', 'endpoint', pod, '--cluster', `outbound|8080||web.${ns.name}.svc.cluster.local`]);
+    expect(ep.code).toBe(0);
+    expect(ep.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('proxy-stats reads the live pod', async () => {
+    const r = await istioTs(['proxy-stats', `${pods[0]}.${ns.name}`, '--filter', 'cluster_manager\\.cds']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^cluster_manager\.cds\.update_success: [1-9]/m);
+  });
+
+  it('proxy-status <pod> compares istiod and Envoy', async () => {
+    const r = await istioTs(['ps', `${pods[0]}.${ns.name}`]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Clusters (Match|Don't Match)\n/);
+    expect(r.stdout).toMatch(/\nListeners (Match|Don't Match)\n/);
+    expect(r.stdout).toMatch(/\nRoutes (Match|Don't Match)/);
+  });
+
+  it('shows ERROR (with the NACK message) for a proxy that rejects a push', async () => {
+    const victim = pods[1]!;
+    await kubectl(['annotate', '-n', ns.name, `pod/${victim}`, 'fake-sidecar.istio-ts.dev/nack=LDS', '--overwrite']);
+    // a new Service makes istiod push new listeners, which the fake sidecar rejects
+    await apply(service('extra', 9090), ns.name);
+    const r = await waitFor('LDS ERROR in proxy-status', async () => {
+      const x = await istioTs(['ps', '-n', ns.name]);
+      return row(x.stdout, `${victim}.${ns.name}`)?.[3] === 'ERROR' ? x : undefined;
+    }, 90_000, 2000);
+    expect(row(r.stdout, `${pods[0]}.${ns.name}`)?.[3]).toBe('SYNCED');
+    expect(r.stdout).toContain(`Rejected by the proxy (NACK):\n  ${victim}.${ns.name} LDS: `);
+    await kubectl(['annotate', '-n', ns.name, `pod/${victim}`, 'fake-sidecar.istio-ts.dev/nack-']);
+  });
+
+  it('an istiod that does not answer is reported while the others print', async () => {
+    // A second "istiod" whose monitoring port (its prometheus.io/port annotation) nothing serves:
+    // the harness forwards only 15010/15012/15014/15017/8080 of istio-system pods.
+    await apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'istiod-silent', labels: { app: 'istiod', 'istio.io/rev': 'default' }, annotations: { 'prometheus.io/port': '15999' } },
+        spec: { containers: [{ name: 'discovery', image: 'example.invalid/pilot:1' }] },
+      },
+      'istio-system',
+    );
+    await waitFor('istiod-silent Running', () => kubectl(['get', 'pod', '-n', 'istio-system', 'istiod-silent', '-o', 'jsonpath={.status.phase}']).then((p) => p === 'Running'), 60_000, 1000);
+    const r = await istioTs(['ps', '-n', ns.name]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^Error: istiod istiod-silent\.istio-system: /m);
+    expect(row(r.stdout, `${pods[0]}.${ns.name}`)).toBeDefined();
+    const v = await istioTs(['version']);
+    expect(v.code).toBe(0);
+    expect(v.stderr).toMatch(/istiod-silent/);
+    expect(v.stdout).toMatch(/control plane version: /);
+  });
+});
