@@ -10,7 +10,9 @@ import { manifestCommand } from './manifest/index.js';
 import { precheckCommand } from './precheck/index.js';
 import { proxyConfigCommand } from './proxy-config/index.js';
 import { proxyStatsCommand } from './proxy-stats/index.js';
+import { proxyStatusCommand } from './proxy-status/index.js';
 import { uninstallCommand } from './uninstall/index.js';
+import { versionCommand } from './version/index.js';
 
 /**
  * Every command, in the order `--help` lists them: lint, install, inject, inspect, troubleshoot.
@@ -26,6 +28,8 @@ export const commands: readonly CommandModule[] = [
   checkInjectCommand,
   proxyConfigCommand,
   proxyStatsCommand,
+  proxyStatusCommand,
+  versionCommand,
   diagnoseCommand,
   captureCommand,
   completionCommand,
