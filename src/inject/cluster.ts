@@ -75,3 +75,24 @@ export async function readClusterInjectionSources(kube: KubeClient, opts: { isti
   else notes.push(`ConfigMap ${ns}/${meshName}${mesh ? ' has no data.mesh' : ' not found'}; using the default MeshConfig`);
   return out;
 }
+
+/**
+ * istiod's ENABLE_NATIVE_SIDECARS=auto: native sidecars only when every node's kubelet is at
+ * least v1.33 (an unparseable version, e.g. a simulated node's, counts as older). No nodes: no.
+ */
+export function nativeSidecarsFromNodes(kubeletVersions: readonly string[]): boolean {
+  if (kubeletVersions.length === 0) return false;
+  return kubeletVersions.every((v) => {
+    const m = /^v?(\d+)\.(\d+)(?:\.|$|[-+])/.exec(v.trim());
+    return m !== null && (Number(m[1]) > 1 || (Number(m[1]) === 1 && Number(m[2]) >= 33));
+  });
+}
+
+/** The kubelet versions of the cluster's nodes. */
+export async function kubeletVersions(kube: KubeClient): Promise<string[]> {
+  const nodes = await kube.list('v1', 'Node', undefined);
+  return nodes.map((n) => {
+    const info = (n.status as { nodeInfo?: { kubeletVersion?: unknown } } | undefined)?.nodeInfo;
+    return typeof info?.kubeletVersion === 'string' ? info.kubeletVersion : '';
+  });
+}

@@ -49,6 +49,41 @@ export function appendMultusNetwork(existing: string, network: string): string {
   return `${existing}, ${network}`;
 }
 
+/**
+ * OTEL_RESOURCE_ATTRIBUTES for the proxy, when a mesh OpenTelemetry provider asks for
+ * serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS (Istio 1.29+). Follows OpenTelemetry's
+ * Kubernetes service-attribute conventions: resource.opentelemetry.io/* annotations win, else
+ * the namespace and app.kubernetes.io/version; the instance id is <namespace>.<pod>.<container>
+ * of the first application container. Matches upstream's golden for the default case; the
+ * annotation overrides follow the OpenTelemetry convention, not a verified istiod output.
+ */
+function otelResourceAttributes(mesh: unknown, annotations: unknown, labels: unknown, namespace: string, containers: unknown): string {
+  const providers = isMap(mesh) && Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : [];
+  const wanted = providers.some((p) => isMap(p) && isMap(p.opentelemetry) && p.opentelemetry.serviceAttributeEnrichment === 'OTEL_SEMANTIC_CONVENTIONS');
+  if (!wanted) return '';
+  const ann = isMap(annotations) ? annotations : {};
+  const lab = isMap(labels) ? labels : {};
+  const ns = namespace || 'default';
+  const attrs: string[] = [];
+  const name = ann['resource.opentelemetry.io/service.name'];
+  if (typeof name === 'string' && name) attrs.push(`service.name=${name}`);
+  const svcNs = ann['resource.opentelemetry.io/service.namespace'];
+  attrs.push(`service.namespace=${typeof svcNs === 'string' && svcNs ? svcNs : ns}`);
+  const version = ann['resource.opentelemetry.io/service.version'] ?? lab['app.kubernetes.io/version'];
+  if (typeof version === 'string' && version) attrs.push(`service.version=${version}`);
+  const app = (Array.isArray(containers) ? containers : []).find((c) => isMap(c) && c.name !== 'istio-proxy');
+  if (isMap(app)) attrs.push(`service.instance.id=${ns}.$(POD_NAME).${str(app.name)}`);
+  return attrs.join(',');
+}
+
+function omitNil(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(omitNil);
+  if (!isMap(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && x !== ZERO) out[k] = omitNil(x);
+  return out;
+}
+
 function containerPorts(containers: unknown, keep: (c: Record<string, unknown>) => boolean): string {
   const parts: string[] = [];
   for (const c of Array.isArray(containers) ? containers : []) {
@@ -105,6 +140,9 @@ export function istioFuncs(env: Readonly<Record<string, string | undefined>>, pr
       const v = env[str(key)];
       return v === undefined || v === '' ? def : v;
     },
+    // Helm values may null out a key to drop a default (resources.limits.cpu: null): keep such keys out of toYaml.
+    omitNil: (v) => omitNil(v),
+    otelResourceAttributes: (mesh, annotations, labels, namespace, containers) => otelResourceAttributes(mesh, annotations, labels, str(namespace), containers),
     formatDuration: (d) => str(d),
     strdict: (...kv) => {
       const out: Record<string, string> = {};

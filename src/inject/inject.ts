@@ -90,7 +90,20 @@ function injectionRequired(meta: Obj): boolean {
 }
 
 /** Go's decode+encode of the pod: fields corev1 always prints, zero-valued omitempty ints dropped, quantities canonical. */
+/** Drops null-valued keys: every optional corev1 field is an omitempty pointer, so Go never prints `x: null`. */
+function dropNulls(v: unknown): void {
+  if (Array.isArray(v)) for (const x of v) dropNulls(x);
+  else if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === null) delete v[k];
+      else dropNulls(x);
+    }
+  }
+}
+
 function roundTripPodSpec(spec: Obj): void {
+  // Upstream templates write `- emptyDir:` (null) for sockets; the typed decode forgets the key.
+  for (const key of ['initContainers', 'containers', 'volumes']) dropNulls(spec[key]);
   for (const key of ['initContainers', 'containers']) {
     if (!Array.isArray(spec[key])) continue;
     for (const c of spec[key] as unknown[]) {

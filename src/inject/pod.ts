@@ -67,9 +67,9 @@ export function effectiveProxyConfig(mesh: Obj, annotations: Record<string, stri
   return deepMerge(base, overlay ?? {}) as Obj;
 }
 
-function proxyImage(values: Obj, annotations: Record<string, string>): string {
+function proxyImage(values: Obj, annotations: Record<string, string>, which: 'proxy' | 'proxy_init' = 'proxy'): string {
   const global = rec(values.global);
-  const proxy = rec(global.proxy);
+  const proxy = rec(global[which]);
   const image = String(proxy.image || 'proxyv2');
   if (image.includes('/')) return image;
   let tag = String(global.tag ?? '');
@@ -223,6 +223,8 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     Revision: settings.revision,
     NativeSidecars: native,
     ProxyImage: proxyImage(values, annotations),
+    // Upstream's template names the init container image .ProxyInitImage (global.proxy_init.image).
+    ProxyInitImage: proxyImage(values, annotations, 'proxy_init'),
     ProxyUID: 1337,
     ProxyGID: 1337,
     InboundTrafficPolicyMode: String(rec(mesh.inboundTrafficPolicy).mode ?? 'PASSTHROUGH') === 'LOCALHOST' ? 'localhost' : 'passthrough',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as yamlParse } from 'yaml';
 import { DEFAULT_INJECTION_VALUES, injectorConfigMapData } from '../../src/inject/configmap.js';
-import { appendMultusNetwork, excludeInboundPort } from '../../src/inject/funcs.js';
+import { appendMultusNetwork, excludeInboundPort, istioFuncs } from '../../src/inject/funcs.js';
 import { strategicMerge } from '../../src/inject/merge.js';
 import { canonicalQuantity } from '../../src/inject/quantity.js';
 import { applySets, buildSettings, parseInjectorConfig } from '../../src/inject/settings.js';
@@ -62,6 +62,28 @@ describe('Istio template functions', () => {
     // the same name in the pod's own namespace is another attachment: still appended
     expect(appendMultusNetwork('[{"name": "istio-cni"}]', 'default/istio-cni')).toBe('[{"name": "istio-cni"}, {"name": "istio-cni", "namespace": "default"}]');
   });
+});
+
+describe('template functions upstream 1.29+ templates call', () => {
+  const f = istioFuncs({}, () => '{}');
+  it('omitNil drops keys a values file nulled out (resources.limits.cpu: null)', () => {
+    expect(f.omitNil!({ requests: { cpu: '100m', memory: null }, limits: { cpu: null, memory: '1Gi' } })).toEqual({ requests: { cpu: '100m' }, limits: { memory: '1Gi' } });
+  });
+  const otelMesh = { extensionProviders: [{ name: 'otel', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317, serviceAttributeEnrichment: 'OTEL_SEMANTIC_CONVENTIONS' } }] };
+  const containers = [{ name: 'istio-proxy' }, { name: 'hello' }];
+  const rows: { name: string; mesh: unknown; annotations?: Record<string, string>; labels?: Record<string, string>; namespace: string; expected: string }[] = [
+    { name: 'no provider asks for it: nothing', mesh: { extensionProviders: [{ name: 'otel', opentelemetry: { service: 'c', port: 4317 } }] }, namespace: 'shop', expected: '' },
+    { name: 'namespace, version label, instance of the first app container', mesh: otelMesh, labels: { 'app.kubernetes.io/version': 'v1.2.3' }, namespace: '', expected: 'service.namespace=default,service.version=v1.2.3,service.instance.id=default.$(POD_NAME).hello' },
+    {
+      name: 'resource.opentelemetry.io annotations win',
+      mesh: otelMesh,
+      annotations: { 'resource.opentelemetry.io/service.name': 'checkout', 'resource.opentelemetry.io/service.namespace': 'retail', 'resource.opentelemetry.io/service.version': '7' },
+      labels: { 'app.kubernetes.io/version': 'v1' },
+      namespace: 'shop',
+      expected: 'service.name=checkout,service.namespace=retail,service.version=7,service.instance.id=shop.$(POD_NAME).hello',
+    },
+  ];
+  for (const r of rows) it(`otelResourceAttributes: ${r.name}`, () => expect(f.otelResourceAttributes!(r.mesh, r.annotations ?? {}, r.labels ?? {}, r.namespace, containers)).toBe(r.expected));
 });
 
 describe('injector ConfigMap and settings', () => {

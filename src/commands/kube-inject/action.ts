@@ -48,6 +48,7 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
   const sources = await resolveSources(
     {
       offline: o.offline === true,
+      nativeSidecars: o.nativeSidecars,
       istioNamespace: ctx.globals.istioNamespace,
       ...(o.revision !== undefined ? { revision: o.revision } : {}),
       ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
@@ -80,7 +81,7 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
       ...(sources.values ? { valuesText: sources.values } : {}),
       ...(sources.meshConfig ? { meshConfigText: sources.meshConfig } : {}),
       ...(o.revision !== undefined ? { revision: o.revision } : {}),
-      nativeSidecars: o.nativeSidecars,
+      nativeSidecars: sources.nativeSidecars ?? o.nativeSidecars,
       istioNamespace: ctx.globals.istioNamespace,
       env: ctx.io.env,
     });

@@ -9,7 +9,8 @@
  * inject the default revision's sidecar. An unreachable or forbidden cluster is an error, since
  * the output would otherwise differ from what the cluster's webhook injects.
  */
-import { ClusterSettingsError, readClusterInjectionSources, type SourceText } from '../../inject/cluster.js';
+import { ClusterSettingsError, kubeletVersions, nativeSidecarsFromNodes, readClusterInjectionSources, type SourceText } from '../../inject/cluster.js';
+import type { NativeSidecarMode } from '../../inject/settings.js';
 import { DEFAULT_ISTIO_TAG } from '../../inject/configmap.js';
 import { KubeError, type KubeClient } from '../../kube/types.js';
 import { ExitCode, UserError } from '../../cli/errors.js';
@@ -17,6 +18,8 @@ import { findKubeconfig } from './kubeconfig.js';
 
 export interface SourceFlags {
   offline: boolean;
+  /** --native-sidecars; `auto` is decided from the cluster's nodes when the cluster is used. */
+  nativeSidecars?: NativeSidecarMode;
   revision?: string;
   kubeconfig?: string;
   istioNamespace: string;
@@ -32,6 +35,8 @@ export interface ResolvedSources {
   values?: SourceText;
   meshConfig?: SourceText;
   operator?: SourceText;
+  /** Set when the cluster decided `--native-sidecars auto`. */
+  nativeSidecars?: NativeSidecarMode;
   /** Lines for stderr. */
   notes: string[];
 }
@@ -68,7 +73,15 @@ export async function resolveSources(flags: SourceFlags, deps: SourceDeps): Prom
     const notes = [...cluster.notes];
     const meshConfig = flags.meshConfig ?? cluster.meshConfig;
     notes.unshift(`using injection settings from ${cluster.injectConfig.source.replace(/ data\.config$/, '')}${meshConfig && !flags.meshConfig ? ` and ${meshConfig.source.replace(/ data\.mesh$/, '')}` : ''}`);
-    return { origin: 'cluster', injectConfig: cluster.injectConfig, ...(cluster.values ? { values: cluster.values } : {}), ...(meshConfig ? { meshConfig } : {}), notes };
+    let native: NativeSidecarMode | undefined;
+    if ((flags.nativeSidecars ?? 'auto') === 'auto') {
+      try {
+        native = nativeSidecarsFromNodes(await kubeletVersions(kube)) ? 'true' : 'false';
+      } catch (e) {
+        notes.push(`cannot list nodes (${(e as Error).message}); assuming native sidecars (kubelet >= 1.33)`);
+      }
+    }
+    return { origin: 'cluster', injectConfig: cluster.injectConfig, ...(cluster.values ? { values: cluster.values } : {}), ...(meshConfig ? { meshConfig } : {}), ...(native ? { nativeSidecars: native } : {}), notes };
   } catch (e) {
     if (e instanceof ClusterSettingsError && e.reason === 'missing' && !flags.revision) {
       return { origin: 'built-in', ...fromFlags, notes: [`Warning: ${e.message}; ${BUILT_IN}`] };

@@ -19,6 +19,7 @@ vi.mock('../../../src/kube/client.js', () => ({
     connected.count++;
     return {
       defaultNamespace: 'default',
+      list: async (_v: string, kind: string) => (kind === 'Node' ? [{ kind: 'Node', metadata: { name: 'n1' }, status: { nodeInfo: { kubeletVersion: 'v1.34.0' } } }] : []),
       get: async (_v: string, kind: string, ns: string, name: string) => {
         const hit = clusterConfigMaps.find((o) => o.kind === kind && o.metadata?.namespace === ns && o.metadata?.name === name);
         if (!hit) throw new KubeError(`${kind} ${ns}/${name} not found`, 404);
@@ -129,6 +130,15 @@ describe('istio-ts kube-inject', () => {
     expect(r.out).toMatch(/image: registry\.example\.com\/mirror\/istio\/proxyv2:1\.28\.0\n/);
     expect(r.out).toContain('- --proxyLogLevel=debug');
     expect(r.out).not.toContain('istio-init');
+  });
+  it('.ProxyInitImage follows values.global.proxy_init.image (upstream templates use it for istio-init)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'istio-ts-kube-inject-'));
+    const tpl = join(dir, 'init.tmpl');
+    (await import('node:fs')).writeFileSync(tpl, 'spec:\n  initContainers:\n  - name: istio-init\n    image: "{{ .ProxyInitImage }}"\n');
+    const plain = await run(['kube-inject', '-f', 'pod.yaml', '--injectConfigFile', tpl]);
+    expect(plain.out).toContain('image: docker.io/istio/proxyv2:1.28.0');
+    const custom = await run(['kube-inject', '-f', 'pod.yaml', '--injectConfigFile', tpl, '--set', 'values.global.proxy_init.image=proxy-init', '--set', 'values.global.hub=registry.example.com/istio']);
+    expect(custom.out).toContain('image: registry.example.com/istio/proxy-init:1.28.0');
   });
   it('rejects a broken --injectConfigFile template as a data error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'istio-ts-kube-inject-'));

@@ -18,7 +18,12 @@ const INSTALLED: KubeObject[] = [
   configMap('istio-system', 'istio-sidecar-injector-canary', injectorConfigMapData({ revision: 'canary', global: { tag: '1.28.0' } })),
 ];
 
-function fakeKube(objects: KubeObject[], fail?: KubeError): KubeClient & { gets: string[] } {
+const NODES_133: KubeObject[] = [
+  { kind: 'Node', metadata: { name: 'pool-a-1' }, status: { nodeInfo: { kubeletVersion: 'v1.33.4' } } },
+  { kind: 'Node', metadata: { name: 'pool-b-1' }, status: { nodeInfo: { kubeletVersion: 'v1.34.1-gke.1200' } } },
+];
+
+function fakeKube(objects: KubeObject[], fail?: KubeError, nodes: KubeObject[] | Error = NODES_133): KubeClient & { gets: string[] } {
   const gets: string[] = [];
   return {
     gets,
@@ -30,8 +35,10 @@ function fakeKube(objects: KubeObject[], fail?: KubeError): KubeClient & { gets:
       if (!hit) throw new KubeError(`get ${kind} ${namespace}/${name}: configmaps "${name}" not found`, 404);
       return hit;
     },
-    async list() {
-      throw new Error('not used');
+    async list(_apiVersion, kind) {
+      if (kind !== 'Node') throw new Error(`unexpected list ${kind}`);
+      if (nodes instanceof Error) throw nodes;
+      return nodes;
     },
     async portForward() {
       throw new Error('not used');
@@ -190,6 +197,23 @@ describe('kube-inject settings sources', () => {
     const run = resolveSources({ offline: false, istioNamespace: 'istio-system' }, { ...withKubeconfig, connect: async () => Promise.reject(new KubeError('cannot load kubeconfig: bad YAML')) });
     await expect(run).rejects.toThrow(/^cannot use the cluster for injection settings: cannot load kubeconfig: bad YAML$/);
   });
+
+  const nativeRows: { name: string; nodes: KubeObject[] | Error; flag?: 'auto' | 'true' | 'false'; expected?: string; note?: RegExp }[] = [
+    { name: 'every kubelet >= 1.33: native sidecars', nodes: NODES_133, expected: 'true' },
+    { name: 'one older kubelet: regular sidecar containers', nodes: [...NODES_133, { kind: 'Node', metadata: { name: 'old' }, status: { nodeInfo: { kubeletVersion: 'v1.31.9' } } }], expected: 'false' },
+    { name: 'an unparseable kubelet version (simulated node) counts as older', nodes: [{ kind: 'Node', metadata: { name: 'kwok-node-0' }, status: { nodeInfo: { kubeletVersion: 'kwok-0.8.0' } } }], expected: 'false' },
+    { name: 'no nodes: no native sidecars', nodes: [], expected: 'false' },
+    { name: 'an explicit --native-sidecars is not second-guessed', nodes: [], flag: 'true', expected: undefined },
+    { name: 'nodes not listable: auto stays, with a note', nodes: new KubeError('list Node: nodes is forbidden', 403), expected: undefined, note: /^cannot list nodes \(list Node: nodes is forbidden\); assuming native sidecars/ },
+  ];
+  for (const n of nativeRows) {
+    it(`--native-sidecars auto from the nodes: ${n.name}`, async () => {
+      const r = await resolveSources({ offline: false, istioNamespace: 'istio-system', nativeSidecars: n.flag ?? 'auto' }, { ...withKubeconfig, connect: async () => fakeKube(INSTALLED, undefined, n.nodes) });
+      expect(r.nativeSidecars).toBe(n.expected);
+      if (n.note) expect(r.notes.at(-1)).toMatch(n.note);
+      else expect(r.notes).toHaveLength(1);
+    });
+  }
 
   it('the cluster values and config reach the injector unchanged', async () => {
     const r = await resolveSources({ offline: false, istioNamespace: 'istio-system' }, { ...withKubeconfig, connect: async () => fakeKube(INSTALLED) });
