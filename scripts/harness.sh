@@ -12,6 +12,8 @@
 # Env:
 #   HARNESS_DIR      runtime state (default: <repo>/.harness/run)
 #   HARNESS_BIN      use binaries from this directory instead of building
+#   HARNESS_PORT_OFFSET  added to istiod's host ports (default 0: 15010/15012/15014/15017/8080/9876),
+#                    so that several harnesses can run on one machine; pods still see 150xx.
 #   HARNESS_INSTALL  istioctl (default): render Istio with the pinned istioctl
 #                    (`manifest generate` + URL webhooks) and apply it, then start istiod;
 #                    none: cluster only (run your own install, then `harness.sh istiod`)
@@ -25,7 +27,10 @@ H="$REPO/test/harness"
 RUN="${HARNESS_DIR:-$REPO/.harness/run}"
 CLUSTER=istio-ts
 KCFG="$RUN/kubeconfig"
-INSTALL_FLAGS="--set values.istiodRemote.injectionURL=https://localhost:15017/inject --set values.base.validationURL=https://localhost:15017/validate"
+OFF="${HARNESS_PORT_OFFSET:-0}"
+P_XDS=$((15010 + OFF)) P_XDSTLS=$((15012 + OFF)) P_MON=$((15014 + OFF)) P_WEBHOOK=$((15017 + OFF))
+P_HTTP=$((8080 + OFF)) P_CTRLZ=$((9876 + OFF))
+INSTALL_FLAGS="--set values.istiodRemote.injectionURL=https://localhost:$P_WEBHOOK/inject --set values.base.validationURL=https://localhost:$P_WEBHOOK/validate"
 
 log() { printf '[harness] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -76,6 +81,10 @@ start_cluster() {
   log "cluster up in $((SECONDS - t0))s"
   kc apply -f "$H/manifests/node.yaml" >/dev/null
   wait_for 120 "node kwok-node-0 Ready" kc wait --for=condition=Ready node/kwok-node-0 --timeout=5s
+  # status is not taken from the manifest; KWOK's node-initialize stage runs once (until Ready) and
+  # leaves addresses empty in binary mode. Give the node exactly one address: Hostname=localhost.
+  kc patch node kwok-node-0 --subresource=status --type=merge \
+    -p '{"status":{"addresses":[{"type":"Hostname","address":"localhost"}]}}' >/dev/null
   wait_for 120 "default service account" kc get serviceaccount default -n default
 }
 
@@ -100,7 +109,8 @@ apply_istio() {
 start_istiod() {
   stop_pidfile "$RUN/istiod.pid"
   rm -rf "$RUN/istiod"; mkdir -p "$RUN/istiod"
-  sed -e "s#@RUN@#$RUN#g" "$H/manifests/istiod-on-host.yaml.tmpl" | kc apply -f - >/dev/null
+  sed -e "s#@RUN@#$RUN#g" -e "s#@P_XDS@#$P_XDS#g" -e "s#@P_XDSTLS@#$P_XDSTLS#g" -e "s#@P_MON@#$P_MON#g" \
+    -e "s#@P_WEBHOOK@#$P_WEBHOOK#g" -e "s#@P_HTTP@#$P_HTTP#g" "$H/manifests/istiod-on-host.yaml.tmpl" | kc apply -f - >/dev/null
   log "starting istiod on the host (empty working dir, reads the istio/istio-sidecar-injector ConfigMaps)"
   (
     cd "$RUN/istiod"
@@ -110,13 +120,14 @@ start_istiod() {
       INJECTION_WEBHOOK_CONFIG_NAME=istio-sidecar-injector VALIDATION_WEBHOOK_CONFIG_NAME=istio-istio-system \
       ISTIO_DUAL_STACK=false PLATFORM=""
     exec "$BIN/pilot-discovery" discovery --kubeconfig "$KCFG" \
-      --httpAddr 127.0.0.1:8080 --grpcAddr 127.0.0.1:15010 --secureGRPCAddr 127.0.0.1:15012 \
-      --httpsAddr 127.0.0.1:15017 --monitoringAddr 127.0.0.1:15014 --ctrlz_address 127.0.0.1 \
+      --httpAddr 127.0.0.1:$P_HTTP --grpcAddr 127.0.0.1:$P_XDS --secureGRPCAddr 127.0.0.1:$P_XDSTLS \
+      --httpsAddr 127.0.0.1:$P_WEBHOOK --monitoringAddr 127.0.0.1:$P_MON \
+      --ctrlz_address 127.0.0.1 --ctrlz_port $P_CTRLZ \
       --domain cluster.local --keepaliveMaxServerConnectionAge 30m --log_output_level default:info
   ) >"$RUN/istiod.log" 2>&1 &
   echo $! >"$RUN/istiod.pid"
   local t0=$SECONDS
-  wait_for 180 "istiod /ready" curl -fsS --max-time 2 http://127.0.0.1:8080/ready ||
+  wait_for 180 "istiod /ready" curl -fsS --max-time 2 "http://127.0.0.1:$P_HTTP/ready" ||
     { tail -n 40 "$RUN/istiod.log" >&2; die "istiod did not become ready"; }
   log "istiod ready in $((SECONDS - t0))s"
   if kc get mutatingwebhookconfiguration istio-sidecar-injector >/dev/null 2>&1; then
@@ -129,7 +140,7 @@ start_istiod() {
 start_sidecar() {
   stop_pidfile "$RUN/fake-sidecar.pid"
   mkdir -p "$RUN/proxies"
-  "$BIN/fake-sidecar" --kubeconfig "$KCFG" --xds-address 127.0.0.1:15010 --state-dir "$RUN/proxies" \
+  "$BIN/fake-sidecar" --kubeconfig "$KCFG" --xds-address "127.0.0.1:$P_XDS" --state-dir "$RUN/proxies" \
     >"$RUN/fake-sidecar.log" 2>&1 &
   echo $! >"$RUN/fake-sidecar.pid"
   wait_for 60 "fake sidecar" grep -q 'fake-sidecar ready' "$RUN/fake-sidecar.log" ||
@@ -141,6 +152,8 @@ print_env() {
   echo "export HARNESS_BIN=$BIN"
   echo "export HARNESS_DIR=$RUN"
   echo "export HARNESS_INSTALL_FLAGS='$INSTALL_FLAGS'"
+  echo "export HARNESS_ISTIOD_MONITORING=127.0.0.1:$P_MON"
+  echo "export HARNESS_ISTIOD_XDS=127.0.0.1:$P_XDS"
 }
 
 cmd_up() {

@@ -19,6 +19,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
@@ -27,7 +29,34 @@ const envoyVersion = "1.37.0"
 
 var typeSemver = typev3.SemanticVersion{MajorNumber: 1, MinorNumber: 37, Patch: 0}
 
-var pj = protojson.MarshalOptions{UseProtoNames: true, Indent: " "}
+var pj = protojson.MarshalOptions{UseProtoNames: true, Indent: " ", Resolver: fallbackResolver{}}
+
+// pjDefaults also prints zero-valued primitives (like Envoy's always_print_primitive_fields).
+var pjDefaults = protojson.MarshalOptions{UseProtoNames: true, Indent: " ", Resolver: fallbackResolver{}, EmitDefaultValues: true}
+
+// fallbackResolver resolves every registered type; an Any of an unknown type renders as
+// just its "@type" instead of failing the whole dump.
+type fallbackResolver struct{}
+
+func (fallbackResolver) FindMessageByName(n protoreflect.FullName) (protoreflect.MessageType, error) {
+	return protoregistry.GlobalTypes.FindMessageByName(n)
+}
+
+func (fallbackResolver) FindMessageByURL(url string) (protoreflect.MessageType, error) {
+	mt, err := protoregistry.GlobalTypes.FindMessageByURL(url)
+	if err == nil {
+		return mt, nil
+	}
+	return (&emptypb.Empty{}).ProtoReflect().Type(), nil
+}
+
+func (fallbackResolver) FindExtensionByName(n protoreflect.FullName) (protoreflect.ExtensionType, error) {
+	return protoregistry.GlobalTypes.FindExtensionByName(n)
+}
+
+func (fallbackResolver) FindExtensionByNumber(m protoreflect.FullName, f protoreflect.FieldNumber) (protoreflect.ExtensionType, error) {
+	return protoregistry.GlobalTypes.FindExtensionByNumber(m, f)
+}
 
 func (px *proxy) adminHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -66,7 +95,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 func writeProto(w http.ResponseWriter, m proto.Message) {
-	b, err := pj.Marshal(m)
+	writeProtoWith(w, pj, m)
+}
+
+func writeProtoWith(w http.ResponseWriter, o protojson.MarshalOptions, m proto.Message) {
+	b, err := o.Marshal(m)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -627,7 +660,7 @@ func (px *proxy) writePrometheus(w http.ResponseWriter, sel []stat) {
 
 func (px *proxy) handleServerInfo(w http.ResponseWriter, _ *http.Request) {
 	up := durationpb.New(time.Since(px.started).Truncate(time.Second))
-	writeProto(w, &adminv3.ServerInfo{
+	writeProtoWith(w, pjDefaults, &adminv3.ServerInfo{
 		Version:            "fake0000000000000000000000000000000000/" + envoyVersion + "/Clean/RELEASE/BoringSSL",
 		State:              adminv3.ServerInfo_LIVE,
 		HotRestartVersion:  "disabled",

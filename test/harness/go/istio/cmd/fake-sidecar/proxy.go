@@ -123,11 +123,20 @@ func (px *proxy) stop() {
 // logf writes an Envoy-style log line to the per-pod log file and to stderr.
 func (px *proxy) logf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	line := fmt.Sprintf("%s\tinfo\tfake-envoy\t%s\n", time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"), msg)
-	if px.logFile != nil {
-		_, _ = px.logFile.WriteString(line)
-	}
+	px.writeLog("info", msg)
 	log.Printf("%s/%s: %s", px.pod.Namespace, px.pod.Name, msg)
+}
+
+// writeLog appends one Envoy-style line in the CRI log format that KWOK's Logs serve:
+// "<RFC3339Nano> stderr F <message>".
+func (px *proxy) writeLog(level, msg string) {
+	if px.logFile == nil {
+		return
+	}
+	now := time.Now().UTC()
+	line := fmt.Sprintf("%s stderr F %s\t%s\tenvoy fake\t%s\n", now.Format(time.RFC3339Nano),
+		now.Format("2006-01-02T15:04:05.000000Z"), level, msg)
+	_, _ = px.logFile.WriteString(line)
 }
 
 func defaultLogLevels() map[string]string {
@@ -430,10 +439,7 @@ func (px *proxy) nackTypesLocked() map[string]bool {
 
 func (px *proxy) logfLocked(level, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	line := fmt.Sprintf("%s\t%s\tfake-envoy\t%s\n", time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"), level, msg)
-	if px.logFile != nil {
-		_, _ = px.logFile.WriteString(line)
-	}
+	px.writeLog(level, msg)
 	if level != "debug" {
 		log.Printf("%s/%s: %s", px.pod.Namespace, px.pod.Name, msg)
 	}
