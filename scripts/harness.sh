@@ -106,8 +106,14 @@ apply_istio() {
     { tail -n 20 "$RUN/apply.log" >&2; die "applying the Istio manifest failed"; }
 }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start_istiod() {
   stop_pidfile "$RUN/istiod.pid"
+  local p
+  for p in $P_XDS $P_XDSTLS $P_MON $P_WEBHOOK $P_HTTP $P_CTRLZ; do
+    port_busy "$p" && die "127.0.0.1:$p is in use (another harness? set HARNESS_PORT_OFFSET, e.g. 1000)"
+  done
   rm -rf "$RUN/istiod"; mkdir -p "$RUN/istiod"
   sed -e "s#@RUN@#$RUN#g" -e "s#@P_XDS@#$P_XDS#g" -e "s#@P_XDSTLS@#$P_XDSTLS#g" -e "s#@P_MON@#$P_MON#g" \
     -e "s#@P_WEBHOOK@#$P_WEBHOOK#g" -e "s#@P_HTTP@#$P_HTTP#g" "$H/manifests/istiod-on-host.yaml.tmpl" | kc apply -f - >/dev/null
@@ -119,12 +125,19 @@ start_istiod() {
       JWT_POLICY=third-party-jwt PILOT_TRACE_SAMPLING=1 PILOT_ENABLE_ANALYSIS=false \
       INJECTION_WEBHOOK_CONFIG_NAME=istio-sidecar-injector VALIDATION_WEBHOOK_CONFIG_NAME=istio-istio-system \
       ISTIO_DUAL_STACK=false PLATFORM=""
+    : >"$RUN/istiod.log"; : >"$RUN/istiod.cri.log"
+    # istiod.log: its raw output; istiod.cri.log: the same lines in the CRI log format that the
+    # KWOK ClusterLogs rule serves as the istiod pods' `discovery` container logs.
+    exec > >(exec awk -v raw="$RUN/istiod.log" -v cri="$RUN/istiod.cri.log" '
+      $1 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ { ts = $1 }
+      { if (ts == "") ts = "1970-01-01T00:00:00Z"
+        print $0 >> raw; print ts " stderr F " $0 >> cri; fflush(raw); fflush(cri) }') 2>&1
     exec "$BIN/pilot-discovery" discovery --kubeconfig "$KCFG" \
       --httpAddr 127.0.0.1:$P_HTTP --grpcAddr 127.0.0.1:$P_XDS --secureGRPCAddr 127.0.0.1:$P_XDSTLS \
       --httpsAddr 127.0.0.1:$P_WEBHOOK --monitoringAddr 127.0.0.1:$P_MON \
       --ctrlz_address 127.0.0.1 --ctrlz_port $P_CTRLZ \
       --domain cluster.local --keepaliveMaxServerConnectionAge 30m --log_output_level default:info
-  ) >"$RUN/istiod.log" 2>&1 &
+  ) </dev/null >/dev/null 2>&1 &
   echo $! >"$RUN/istiod.pid"
   local t0=$SECONDS
   wait_for 180 "istiod /ready" curl -fsS --max-time 2 "http://127.0.0.1:$P_HTTP/ready" ||
@@ -141,7 +154,7 @@ start_sidecar() {
   stop_pidfile "$RUN/fake-sidecar.pid"
   mkdir -p "$RUN/proxies"
   "$BIN/fake-sidecar" --kubeconfig "$KCFG" --xds-address "127.0.0.1:$P_XDS" --state-dir "$RUN/proxies" \
-    >"$RUN/fake-sidecar.log" 2>&1 &
+    </dev/null >"$RUN/fake-sidecar.log" 2>&1 &
   echo $! >"$RUN/fake-sidecar.pid"
   wait_for 60 "fake sidecar" grep -q 'fake-sidecar ready' "$RUN/fake-sidecar.log" ||
     { tail -n 20 "$RUN/fake-sidecar.log" >&2; die "fake sidecar did not start"; }

@@ -84,6 +84,11 @@ describe('istiod on the host', () => {
     expect(r.status).toBe(200);
   });
 
+  it('serves its log as the istiod pod\'s discovery container log', async () => {
+    const logs = await kubectl(['logs', '-n', 'istio-system', await istiodPod(), '-c', 'discovery', '--tail', '2000']);
+    expect(logs).toMatch(/\tinfo\t/);
+  });
+
   describe('with an injected workload', () => {
     let ns: { name: string; cleanup: () => Promise<void> };
     let pod: any;
