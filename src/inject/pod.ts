@@ -8,6 +8,7 @@ import { isPlainObject, deepMerge } from '../util/objects.js';
 import { compile, markStringMap, type Template } from './template/index.js';
 import { istioFuncs } from './funcs.js';
 import { strategicMerge } from './merge.js';
+import { canonicalQuantity } from './quantity.js';
 import { dumpAppProbers, rewriteAppProbes } from './probes.js';
 import type { InjectionSettings } from './settings.js';
 import { parse as yamlParse } from 'yaml';
@@ -107,11 +108,40 @@ function moveContainer(list: Obj[], name: string, where: 'first' | 'last' | 'rem
 /** corev1.Container's JSON field order; encoding/json prints the struct-valued `resources` even when empty. */
 const CONTAINER_FIELDS = ['name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty'];
 
+/** Go field order of the corev1 structs a container holds, by the field that holds them. */
+const PROBE_FIELDS = ['exec', 'httpGet', 'tcpSocket', 'grpc', 'initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'];
+const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  resources: ['limits', 'requests', 'claims'],
+  volumeMounts: ['name', 'readOnly', 'recursiveReadOnly', 'mountPath', 'subPath', 'mountPropagation', 'subPathExpr'],
+  ports: ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'],
+  env: ['name', 'value', 'valueFrom'],
+  livenessProbe: PROBE_FIELDS,
+  readinessProbe: PROBE_FIELDS,
+  startupProbe: PROBE_FIELDS,
+  httpGet: ['path', 'port', 'host', 'scheme', 'httpHeaders'],
+  securityContext: ['capabilities', 'privileged', 'seLinuxOptions', 'windowsOptions', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'procMount', 'seccompProfile', 'appArmorProfile'],
+  capabilities: ['add', 'drop'],
+};
+
+function goOrdered(v: unknown, field: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => goOrdered(x, field));
+  if (!isPlainObject(v)) return v;
+  const order = NESTED_FIELDS[field];
+  const out: Obj = {};
+  for (const k of order ?? []) if (v[k] !== undefined) out[k] = goOrdered(v[k], k);
+  for (const [k, x] of Object.entries(v)) {
+    if (k in out) continue;
+    // resource.Quantity marshals in canonical form ("3000m" prints as "3").
+    out[k] = (field === 'limits' || field === 'requests') && (typeof x === 'string' || typeof x === 'number') ? canonicalQuantity(x) : goOrdered(x, k);
+  }
+  return out;
+}
+
 /** A container as Go's json.Marshal of corev1.Container prints it (the proxy.istio.io/overrides annotation). */
 function goContainerJSON(c: Obj): Obj {
   const out: Obj = {};
   for (const k of CONTAINER_FIELDS) {
-    if (c[k] !== undefined) out[k] = c[k];
+    if (c[k] !== undefined) out[k] = goOrdered(c[k], k);
     else if (k === 'resources') out[k] = {};
   }
   for (const [k, v] of Object.entries(c)) if (!(k in out)) out[k] = v;

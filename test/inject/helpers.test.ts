@@ -24,18 +24,30 @@ describe('canonicalQuantity (Go resource.Quantity round trip)', () => {
 });
 
 describe('strategicMerge (Pod patch metadata)', () => {
-  it('merges containers by name and appends new ones', () => {
+  it("merges containers by name; the patch's items lead, as apimachinery orders them", () => {
     const out = strategicMerge(
       { containers: [{ name: 'app', image: 'a', env: [{ name: 'A', value: '1' }] }] },
       { containers: [{ name: 'app', env: [{ name: 'B', value: '2' }] }, { name: 'istio-proxy', image: 'p' }] },
     );
     expect(out).toEqual({
       containers: [
-        { name: 'app', image: 'a', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
+        { name: 'app', image: 'a', env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }] },
         { name: 'istio-proxy', image: 'p' },
       ],
     });
   });
+  const orderRows: { name: string; original: number[]; patch: number[]; expected: number[] }[] = [
+    { name: 'new patch items before original-only ones (template ports before the workload\'s)', original: [8080], patch: [15090], expected: [15090, 8080] },
+    { name: 'the patch reorders items it names; an original-only item goes before the first later one', original: [1, 2, 3], patch: [3, 1], expected: [2, 3, 1] },
+    { name: 'patch order wins among patch items not in the original', original: [5], patch: [9, 7], expected: [9, 7, 5] },
+    { name: 'an original-only item before a shared one stays before it', original: [4, 6], patch: [6, 8], expected: [4, 6, 8] },
+  ];
+  for (const r of orderRows) {
+    it(`list order: ${r.name}`, () => {
+      const out = strategicMerge({ ports: r.original.map((p) => ({ containerPort: p })) }, { ports: r.patch.map((p) => ({ containerPort: p })) }) as { ports: { containerPort: number }[] };
+      expect(out.ports.map((p) => p.containerPort)).toEqual(r.expected);
+    });
+  }
   it('replaces lists without a merge key (args) and keeps fields a null would delete', () => {
     expect(strategicMerge({ args: ['a'], initContainers: [{ name: 'x' }] }, { args: ['b'], initContainers: null })).toEqual({ args: ['b'], initContainers: [{ name: 'x' }] });
   });
