@@ -39,7 +39,7 @@ type Obj = Record<string, any>;
 /**
  * A pod spec without what the API server adds on create (defaulting and the service-account
  * admission plugin), so that the spec istiod's webhook produced and the one kube-inject printed
- * compare field for field: probe scheme/successThreshold, fieldRef apiVersion, port protocol TCP,
+ * compare field for field: probe scheme and default thresholds/periods, fieldRef apiVersion, port protocol TCP,
  * imagePullPolicy, terminationMessage*, defaultMode, the kube-api-access-* token volume and mount,
  * and a source-less volume (which the server turns into emptyDir: {}).
  */
@@ -61,6 +61,9 @@ function normalized(spec: Obj): Obj {
     for (const k of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
       if (!c[k]) continue;
       delete c[k].successThreshold;
+      c[k].timeoutSeconds ??= 1;
+      c[k].periodSeconds ??= 10;
+      c[k].failureThreshold ??= 3;
       if (c[k].httpGet?.scheme === 'HTTP') delete c[k].httpGet.scheme;
     }
     if (c.resources && Object.keys(c.resources).length === 0) delete c.resources;
@@ -121,6 +124,33 @@ describe('injection on a real istiod', () => {
     };
     expect(status(ourStatus)).toEqual(status(podStatus));
   }, 180_000);
+
+  const templated: { template: string; container: Obj }[] = [
+    { template: 'gateway', container: { name: 'istio-proxy', image: 'auto', ports: [{ name: 'https', containerPort: 8443 }] } },
+    { template: 'grpc-agent', container: { name: 'app', image: 'example.invalid/app:1', env: [{ name: 'LOG', value: 'debug' }], ports: [{ name: 'grpc', containerPort: 50051 }] } },
+    { template: 'grpc-simple', container: { name: 'app', image: 'example.invalid/app:1', readinessProbe: { httpGet: { path: '/ready', port: 8080 } } } },
+  ];
+  for (const t of templated) {
+    it(`inject.istio.io/templates: ${t.template} — kube-inject equals the webhook`, async () => {
+      const name = `w-${t.template}`;
+      const dep = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: enabled.name },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels: { app: name, version: 'v1' }, annotations: { 'inject.istio.io/templates': t.template } }, spec: { containers: [t.container] } },
+        },
+      };
+      await apply(dep);
+      const pod = await waitFor(`a ${name} pod`, async () => (await kubectlJSON(['get', 'pods', '-n', enabled.name, '-l', `app=${name}`])).items[0], 90_000);
+      const r = await istioTs(['kube-inject', '-f', '-'], JSON.stringify(dep));
+      expect(r.code, r.err).toBe(0);
+      const [injected] = parseAllDocuments(r.out).map((d) => d.toJS() as Obj);
+      expect(normalized(injected!.spec.template.spec)).toEqual(normalized(pod.spec));
+      expect(Object.keys(injected!.spec.template.metadata.annotations).sort()).toEqual(Object.keys(pod.metadata.annotations).sort());
+    }, 120_000);
+  }
 
   it('check-inject names the webhook that injected the running pod', async () => {
     const pod = (await kubectlJSON(['get', 'pods', '-n', enabled.name, '-l', 'app=orders'])).items[0];
