@@ -131,7 +131,7 @@ export async function gatherFromCluster(kube: KubeClient, sel: Selection, istioN
       sel.target && sel.target.kind !== 'Namespace' ? kube.get(WORKLOAD_API_VERSIONS[sel.target.kind]!, sel.target.kind, namespace, sel.target.name) : Promise.resolve(undefined),
     ]);
   } catch (e) {
-    throw kubeFailure(e, e instanceof KubeError && e.status === 404 ? `check the name and the namespace (-n ${namespace})` : undefined);
+    throw kubeFailure(e, e instanceof KubeError && e.status === 404 ? `check the name and the namespace (-n ${namespace})` : 'check the kubeconfig and context; to check manifests without a cluster, pass them with -f');
   }
   const webhooks = mwcs.map((m) => webhookConfigurationOf(m as Obj));
   const revisions = [...new Set(webhooks.filter(isIstioWebhook).map((w) => w.labels['istio.io/rev'] || 'default'))].sort();

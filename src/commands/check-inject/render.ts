@@ -22,7 +22,7 @@ function one(r: Report, color: boolean): string {
   let out = '';
   if (r.result.problems.includes('no-hooks')) return 'ERROR: no Istio injection hooks present.\n';
   const rows = r.result.verdicts.map((v) => [v.webhook, revisionCell(v), v.injected ? p.ok('✔') : p.error('✘'), v.reason]);
-  out += renderTable(['WEBHOOK', 'REVISION', 'INJECTED', 'REASON'], rows, { padding: 3 });
+  out += renderTable(['WEBHOOK', 'REVISION', 'INJECTED', 'REASON'], rows, { padding: 2 }); // istioctl's column gap
   if (r.result.problems.includes('multiple')) out += `ERROR: multiple webhooks will inject, which can lead to errors (${r.result.injectedBy.join(', ')})\n`;
   const cur = r.target.current;
   if (cur) out += cur.injected ? `${targetName(r.target)} has a sidecar now${cur.revision ? ` (revision ${cur.revision})` : ''}.\n` : `${targetName(r.target)} has no sidecar now; the verdicts above apply when it is re-created.\n`;
