@@ -173,8 +173,13 @@ cmd_up() {
   local t0=$SECONDS
   BIN="$(bin_dir)"
   [[ -x "$BIN/kwokctl" ]] || die "no binaries in $BIN"
-  if alive "$RUN/istiod.pid" || [[ -d "$RUN/kwok/clusters/$CLUSTER" ]]; then
-    die "a harness is already running in $RUN (scripts/harness.sh down first)"
+  local f
+  for f in "$RUN"/*.pid "$RUN"/kwok/clusters/"$CLUSTER"/pids/*.pid; do
+    alive "$f" && die "a harness is already running in $RUN (scripts/harness.sh down first)"
+  done
+  if [[ -d "$RUN/kwok/clusters/$CLUSTER" || -f "$RUN/bin" ]]; then
+    log "cleaning up the state of a previous harness in $RUN (none of its processes is alive)"
+    ( cmd_down )
   fi
   mkdir -p "$RUN"; echo "$BIN" >"$RUN/bin"
   start_cluster
