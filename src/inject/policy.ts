@@ -323,6 +323,32 @@ export interface CheckResult {
   injectedBy: string[];
   /** "no-hooks": no Istio webhook at all; "multiple": more than one would inject. */
   problems: ('no-hooks' | 'multiple')[];
+  /** What to change, for the classic reasons a pod is not injected. */
+  hints: string[];
+}
+
+/** Hints for a pod no webhook injects: the mistakes behind most "why no sidecar?" questions. */
+function notInjectedHints(webhooks: readonly WebhookConfiguration[], subject: InjectionSubject): string[] {
+  const hints: string[] = [];
+  const key = 'sidecar.istio.io/inject';
+  if (subject.annotations[key] === 'true' && subject.labels[key] === undefined) {
+    // Webhook objectSelectors see labels only; the annotation matters only once a webhook is called.
+    hints.push(`the pod sets ${key}=true as an annotation; webhook selectors only see labels: make it a pod label`);
+  }
+  if (subject.namespaceLabels['istio-injection'] === 'enabled') {
+    const selectsLegacyLabel = webhooks.some((c) =>
+      c.webhooks.some((w) => {
+        const parsed = selectorRequirements(w.namespaceSelector);
+        return 'requirements' in parsed && parsed.requirements.some((r) => r.key === 'istio-injection' && r.operator === 'In' && r.values.includes('enabled'));
+      }),
+    );
+    const revisions = [...new Set(webhooks.map((c) => c.labels['istio.io/rev']).filter((r): r is string => !!r && r !== 'default'))].sort();
+    if (!selectsLegacyLabel && revisions.length > 0) {
+      // istio#41883: a revision-only install ignores istio-injection=enabled.
+      hints.push(`the namespace has istio-injection=enabled, but no webhook selects it (only revision webhooks: ${revisions.join(', ')}); label the namespace istio.io/rev=<revision> instead, or point the default tag at a revision (istioctl tag set default --revision ${revisions[0]})`);
+    }
+  }
+  return hints;
 }
 
 export function checkInjection(input: { webhooks: readonly WebhookConfiguration[]; subject: InjectionSubject; policyFor: (revision: string) => InjectorPolicy }): CheckResult {
@@ -350,7 +376,8 @@ export function checkInjection(input: { webhooks: readonly WebhookConfiguration[
   const problems: CheckResult['problems'] = [];
   if (verdicts.length === 0) problems.push('no-hooks');
   if (injectedBy.length > 1) problems.push('multiple');
-  return { verdicts, injectedBy, problems };
+  const hints = injectedBy.length === 0 && verdicts.length > 0 ? notInjectedHints(input.webhooks.filter(isIstioWebhook), input.subject) : [];
+  return { verdicts, injectedBy, problems, hints };
 }
 
 function lowerFirst(s: string): string {

@@ -267,6 +267,29 @@ describe('check-inject policy (both gates, rule by rule)', () => {
   });
 });
 
+describe('hints for pods nobody injects', () => {
+  const subject = (over: Partial<InjectionSubject>): InjectionSubject => ({ namespace: 'shop', namespaceLabels: {}, labels: {}, annotations: {}, hostNetwork: false, ...over });
+  const REVISION_ONLY = CLUSTER.filter((c) => c.name !== DEF);
+  const rows: { name: string; webhooks: WebhookConfiguration[]; subject: InjectionSubject; hints: RegExp[] }[] = [
+    { name: 'inject=true as an annotation only', webhooks: CLUSTER, subject: subject({ annotations: { 'sidecar.istio.io/inject': 'true' } }), hints: [/^the pod sets sidecar\.istio\.io\/inject=true as an annotation; webhook selectors only see labels: make it a pod label$/] },
+    {
+      name: 'istio-injection=enabled on a revision-only install (istio#41883)',
+      webhooks: REVISION_ONLY,
+      subject: subject({ namespaceLabels: { 'istio-injection': 'enabled' } }),
+      hints: [/^the namespace has istio-injection=enabled, but no webhook selects it \(only revision webhooks: 1-26, 1-27\); label the namespace istio\.io\/rev=<revision> instead, or point the default tag at a revision \(istioctl tag set default --revision 1-26\)$/],
+    },
+    { name: 'no hint when a webhook injects', webhooks: CLUSTER, subject: subject({ namespaceLabels: { 'istio-injection': 'enabled' }, annotations: { 'sidecar.istio.io/inject': 'true' } }), hints: [] },
+    { name: 'no hint for an opted-out pod', webhooks: CLUSTER, subject: subject({ labels: { 'sidecar.istio.io/inject': 'false' } }), hints: [] },
+  ];
+  for (const r of rows) {
+    it(r.name, () => {
+      const res = checkInjection({ webhooks: r.webhooks, subject: r.subject, policyFor: () => DEFAULT_INJECTOR_POLICY });
+      expect(res.hints).toHaveLength(r.hints.length);
+      r.hints.forEach((re, i) => expect(res.hints[i]).toMatch(re));
+    });
+  }
+});
+
 describe('label selectors, as the API server evaluates them', () => {
   const rows: { name: string; selector: unknown; labels: Record<string, string>; matched: boolean; failed?: string; error?: RegExp }[] = [
     { name: 'a missing selector selects everything', selector: undefined, labels: {}, matched: true },

@@ -24,6 +24,7 @@ function one(r: Report, color: boolean): string {
   const rows = r.result.verdicts.map((v) => [v.webhook, revisionCell(v), v.injected ? p.ok('✔') : p.error('✘'), v.reason]);
   out += renderTable(['WEBHOOK', 'REVISION', 'INJECTED', 'REASON'], rows, { padding: 2 }); // istioctl's column gap
   if (r.result.problems.includes('multiple')) out += `ERROR: multiple webhooks will inject, which can lead to errors (${r.result.injectedBy.join(', ')})\n`;
+  for (const h of r.result.hints) out += `Hint: ${h}\n`;
   const cur = r.target.current;
   if (cur) out += cur.injected ? `${targetName(r.target)} has a sidecar now${cur.revision ? ` (revision ${cur.revision})` : ''}.\n` : `${targetName(r.target)} has no sidecar now; the verdicts above apply when it is re-created.\n`;
   return out;
@@ -50,6 +51,7 @@ export function renderJsonReport(reports: readonly Report[]): string {
     })),
     injectedBy: r.result.injectedBy,
     problems: r.result.problems,
+    hints: r.result.hints,
   }));
   return `${JSON.stringify(out, null, 2)}\n`;
 }
