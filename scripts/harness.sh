@@ -12,8 +12,9 @@
 # Env:
 #   HARNESS_DIR      runtime state (default: <repo>/.harness/run)
 #   HARNESS_BIN      use binaries from this directory instead of building
-#   HARNESS_PORT_OFFSET  added to istiod's host ports (default 0: 15010/15012/15014/15017/8080/9876),
-#                    so that several harnesses can run on one machine; pods still see 150xx.
+#   HARNESS_PORT_OFFSET  added to istiod's host ports (15010/15012/15014/15017/8080/9876), so that
+#                    several harnesses can run on one machine; pods still see 150xx. Default `auto`:
+#                    `up` takes the first free of 0, 1000, ..., 5000 and records it for env/down.
 #   HARNESS_INSTALL  istioctl (default): render Istio with the pinned istioctl
 #                    (`manifest generate` + URL webhooks) and apply it, then start istiod;
 #                    none: cluster only (run your own install, then `harness.sh istiod`)
@@ -27,10 +28,29 @@ H="$REPO/test/harness"
 RUN="${HARNESS_DIR:-$REPO/.harness/run}"
 CLUSTER=istio-ts
 KCFG="$RUN/kubeconfig"
-OFF="${HARNESS_PORT_OFFSET:-0}"
-P_XDS=$((15010 + OFF)) P_XDSTLS=$((15012 + OFF)) P_MON=$((15014 + OFF)) P_WEBHOOK=$((15017 + OFF))
-P_HTTP=$((8080 + OFF)) P_CTRLZ=$((9876 + OFF))
-INSTALL_FLAGS="--set values.istiodRemote.injectionURL=https://localhost:$P_WEBHOOK/inject --set values.base.validationURL=https://localhost:$P_WEBHOOK/validate"
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+set_ports() { # offset
+  OFF="$1"
+  P_XDS=$((15010 + OFF)) P_XDSTLS=$((15012 + OFF)) P_MON=$((15014 + OFF)) P_WEBHOOK=$((15017 + OFF))
+  P_HTTP=$((8080 + OFF)) P_CTRLZ=$((9876 + OFF))
+  INSTALL_FLAGS="--set values.istiodRemote.injectionURL=https://localhost:$P_WEBHOOK/inject --set values.base.validationURL=https://localhost:$P_WEBHOOK/validate"
+}
+
+ports_free() { # offset
+  local o="$1" p
+  for p in 15010 15012 15014 15017 8080 9876; do port_busy $((p + o)) && return 1; done
+  return 0
+}
+
+# The offset in use: explicit HARNESS_PORT_OFFSET, else the one `up` recorded, else 0.
+# HARNESS_PORT_OFFSET=auto (or unset) lets `up` pick the first free one of 0, 1000, ..., 5000.
+OFF_REQ="${HARNESS_PORT_OFFSET:-auto}"
+if [[ "$OFF_REQ" == auto ]]; then
+  if [[ -f "$RUN/port-offset" ]]; then set_ports "$(cat "$RUN/port-offset")"; else set_ports 0; fi
+else
+  set_ports "$OFF_REQ"
+fi
 
 log() { printf '[harness] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -106,8 +126,6 @@ apply_istio() {
     { tail -n 20 "$RUN/apply.log" >&2; die "applying the Istio manifest failed"; }
 }
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 start_istiod() {
   stop_pidfile "$RUN/istiod.pid"
   local p
@@ -181,7 +199,14 @@ cmd_up() {
     log "cleaning up the state of a previous harness in $RUN (none of its processes is alive)"
     ( cmd_down )
   fi
-  mkdir -p "$RUN"; echo "$BIN" >"$RUN/bin"
+  if [[ "$OFF_REQ" == auto ]]; then
+    local o
+    for o in 0 1000 2000 3000 4000 5000; do ports_free "$o" && break; done
+    set_ports "$o"
+  fi
+  ports_free "$OFF" || die "istiod's ports (+$OFF) are in use: another harness? set HARNESS_PORT_OFFSET"
+  mkdir -p "$RUN"; echo "$BIN" >"$RUN/bin"; echo "$OFF" >"$RUN/port-offset"
+  [[ "$OFF" == 0 ]] || log "istiod ports offset by $OFF (15010 -> $P_XDS, 15017 -> $P_WEBHOOK, 8080 -> $P_HTTP)"
   start_cluster
   if [[ "${HARNESS_INSTALL:-istioctl}" == istioctl ]]; then
     apply_istio
@@ -212,7 +237,7 @@ cmd_down() {
     for f in "$RUN"/kwok/clusters/"$CLUSTER"/pids/*.pid; do [[ -e "$f" ]] && stop_pidfile "$f"; done
     rm -rf "$RUN/kwok"
   fi
-  rm -f "$RUN/bin"
+  rm -f "$RUN/bin" "$RUN/port-offset"
   log "harness down"
 }
 
