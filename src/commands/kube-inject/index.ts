@@ -15,15 +15,15 @@ export const kubeInjectCommand: CommandModule = {
       .option('--operatorFileName <file>', 'IstioOperator whose spec.values, spec.meshConfig, hub and tag give the injection settings')
       .option('-r, --revision <rev>', 'control plane revision the sidecar connects to')
       .option('--offline', 'use the built-in injection settings; never contact the cluster (the default when no kubeconfig is found)')
-      .addOption(new Option('--native-sidecars <mode>', 'run istio-proxy as a native sidecar (init container with restartPolicy: Always); auto means yes offline').choices(['auto', 'true', 'false']).default('auto'))
+      .addOption(new Option('--native-sidecars <mode>', 'run istio-proxy as a native sidecar (init container with restartPolicy: Always); auto: yes if every node runs kubelet >= 1.33 (with a cluster), yes offline').choices(['auto', 'true', 'false']).default('auto'))
       .addHelpText(
         'after',
         `
 -o/--output FILE writes the result to FILE instead of stdout.
 
-Settings: --injectConfigFile/--valuesFile/--operatorFileName if given; else, with a kubeconfig, the cluster's
-ConfigMaps istio-sidecar-injector[-REV] and istio[-REV] in the Istio namespace (-i); else (or
-with --offline) the built-in settings of Istio's default profile.
+Settings: --injectConfigFile/--valuesFile/--operatorFileName if given; else, with a
+kubeconfig, the cluster's ConfigMaps istio-sidecar-injector[-REV] and istio[-REV] in the
+Istio namespace (-i); else (or with --offline) the built-in settings of the default profile.
 
 Examples:
   istio-ts kube-inject -f deployment.yaml | kubectl apply -f -
