@@ -5,7 +5,7 @@
  */
 import { parse as yamlParse } from 'yaml';
 import { isPlainObject } from '../util/objects.js';
-import { DEFAULT_INJECTOR_POLICY, injectorPolicyOf, type InjectionSubject, type InjectorPolicy, type WebhookConfiguration } from './policy.js';
+import { injectorPolicyOf, type InjectionSubject, type InjectorPolicy, type WebhookConfiguration } from './policy.js';
 
 type Obj = Record<string, unknown>;
 const rec = (v: unknown): Obj => (isPlainObject(v) ? v : {});
@@ -165,4 +165,3 @@ export function injectorPolicies(configMaps: readonly Obj[]): { policies: Map<st
   return { policies, problems };
 }
 
-export { DEFAULT_INJECTOR_POLICY };
