@@ -88,7 +88,7 @@ build_module istio sidecar "$K_SIDECAR" "-s -w" "" ./cmd/fake-sidecar
 if ! build_module etcd etcd "$K_ETCD" "-s -w" "" .; then
   # fallback: Debian's etcd-server (3.4.x); scripts/harness.sh uses /usr/bin/etcd when the bin dir has none
   log "etcd: build failed; falling back to Debian etcd-server"
-  command -v etcd >/dev/null || { apt-get install -y -q etcd-server >&2 || { log "no etcd available"; exit 1; }; }
+  command -v etcd >/dev/null || { { apt-get update -q && apt-get install -y -q etcd-server; } >&2 || { log "no etcd available"; exit 1; }; }
 fi
 build_module kwok kwok "$K_KWOK" "-s -w" "" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
 build_module kube kube "$K_KUBE" "$KUBE_LDFLAGS" "" "${KUBE_MAINS[@]/#/k8s.io/kubernetes/cmd/}"
