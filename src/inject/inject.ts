@@ -242,7 +242,63 @@ function toYaml(v: unknown): string {
       if (typeof node.value === 'string' && readsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString({ lineWidth: 0, indentSeq: false, singleQuote: true });
+  return foldLongQuoted(doc.toString({ lineWidth: 0, indentSeq: false, singleQuote: true }));
+}
+
+/**
+ * go-yaml (what sigs.k8s.io/yaml prints with) folds a single-quoted scalar at the first space past
+ * column 80, continuing on the next line two spaces deeper than its key. Block scalars (`|`) and
+ * other styles are left alone.
+ */
+function foldLongQuoted(text: string): string {
+  const out: string[] = [];
+  let blockIndent = -1; // inside a block scalar whose key line has this indentation
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    if (blockIndent >= 0) {
+      if (line.trim() === '' || indent > blockIndent) {
+        out.push(line);
+        continue;
+      }
+      blockIndent = -1;
+    }
+    if (/(:|^\s*-) [|>][-+]?$/.test(line)) {
+      blockIndent = indent;
+      out.push(line);
+      continue;
+    }
+    const m = /^(\s*(?:- )?(?:[^'"\s][^:]*: )?)'(.*)'$/.exec(line);
+    if (!m || line.length <= 80 || !m[2]!.includes(' ')) {
+      out.push(line);
+      continue;
+    }
+    const prefix = m[1]!;
+    const body = m[2]!;
+    const contIndent = ' '.repeat(indent + 2);
+    let cur = `${prefix}'`;
+    let column = cur.length;
+    let prevSpace = false;
+    for (let i = 0; i < body.length; i++) {
+      const ch = body[i]!;
+      if (ch === ' ') {
+        if (!prevSpace && column > 80 && i > 0 && i < body.length - 1 && body[i + 1] !== ' ') {
+          out.push(cur);
+          cur = contIndent;
+          column = cur.length;
+        } else {
+          cur += ch;
+          column++;
+        }
+        prevSpace = true;
+      } else {
+        cur += ch;
+        column++;
+        prevSpace = false;
+      }
+    }
+    out.push(`${cur}'`);
+  }
+  return out.join('\n');
 }
 
 export function injectText(text: string, settings: InjectionSettings): InjectResult {

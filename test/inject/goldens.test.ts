@@ -43,6 +43,12 @@ const cases: Case[] = [
   },
   { name: 'probe rewrite and Prometheus merge', input: 'probes-prometheus.yaml', injected: 1 },
   { name: 'service.istio.io/workload-name renames the workload, two ports in ISTIO_META_POD_PORTS', input: 'workload-name.yaml', injected: 1 },
+  {
+    name: 'Multus CNI: istio-cni appended to a JSON network list, long annotation folded as go-yaml does',
+    input: 'multus-networks.yaml',
+    injected: 1,
+    settings: { sets: ['components.cni.enabled=true', 'values.cni.provider=multus'] },
+  },
   { name: 'gateway template (istio-proxy as the router, user resources kept)', input: 'gateway.yaml', injected: 1 },
   { name: 'grpc-agent template (agent without Envoy, app containers get the bootstrap)', input: 'grpc-agent.yaml', injected: 1 },
   { name: 'grpc-simple template (bootstrap init container, probes left alone)', input: 'grpc-simple.yaml', injected: 1 },
