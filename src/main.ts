@@ -33,6 +33,13 @@ export function errorToExitCode(e: unknown, io: IO): number {
 }
 
 function processIO(): IO {
+  // `istio-ts … | head` closes the pipe early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
