@@ -89,6 +89,21 @@ describe('istiod on the host', () => {
     expect(logs).toMatch(/\tinfo\t/);
   });
 
+  it('connects gateway pods (istio-proxy running `proxy router`) as routers', async () => {
+    const ns = await createNamespace('e2e-gw');
+    try {
+      const gw: any = deployment('gw');
+      gw.spec.template.spec.containers = [{ name: 'istio-proxy', image: 'example.invalid/proxyv2:1', args: ['proxy', 'router', '--domain', 'cluster.local'] }];
+      await apply(gw, ns.name);
+      const [pod] = await runningPods(ns.name, 'gw', 1);
+      const entry = await waitFor('router in syncz', async () =>
+        (await syncz()).find((s) => s.proxy === `${pod.metadata.name}.${ns.name}` && s.cluster_acked), 60_000, 1000);
+      expect(entry.proxy_type).toBe('router');
+    } finally {
+      await ns.cleanup();
+    }
+  });
+
   describe('with an injected workload', () => {
     let ns: { name: string; cleanup: () => Promise<void> };
     let pod: any;

@@ -20,9 +20,9 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
-	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 const envoyVersion = "1.37.0"
@@ -154,7 +154,7 @@ func (px *proxy) dumps(includeEDS bool) []proto.Message {
 		InitialFetchTimeout: durationpb.New(0), ResourceApiVersion: corev3.ApiVersion_V3}
 	boot := &adminv3.BootstrapConfigDump{
 		Bootstrap: &bootstrapv3.Bootstrap{
-			Node: px.node,
+			Node:            px.node,
 			StaticResources: &bootstrapv3.Bootstrap_StaticResources{Clusters: px.staticClusters()},
 			DynamicResources: &bootstrapv3.Bootstrap_DynamicResources{
 				LdsConfig: ads, CdsConfig: ads,

@@ -1,7 +1,8 @@
 // Command fake-sidecar stands in for the istio-proxy container of every injected pod
 // on a KWOK cluster, where nothing actually runs.
 //
-// For each pod that carries the sidecar.istio.io/status annotation and has a pod IP it
+// For each pod that carries the sidecar.istio.io/status annotation (or is a gateway whose
+// istio-proxy container runs `proxy router`) and has a pod IP it
 //   - opens a real ADS stream (SotW) to istiod with the node id and metadata a real
 //     sidecar would send, and ACKs (or, on demand, NACKs) what istiod pushes;
 //   - serves an imitation of the Envoy admin API on 127.0.0.1:<ephemeral>, built from
@@ -11,12 +12,15 @@
 //     so that `kubectl logs pod -c istio-proxy` shows this proxy's log file.
 //
 // On-demand NACKs: annotate the pod with
-//   fake-sidecar.istio-ts.dev/nack: "LDS"          (comma list of CDS,EDS,LDS,RDS or "*")
+//
+//	fake-sidecar.istio-ts.dev/nack: "LDS"          (comma list of CDS,EDS,LDS,RDS or "*")
+//
 // and every later response of those types is rejected with an error_detail.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -127,11 +131,32 @@ func main() {
 	}
 }
 
-func wantsProxy(p *corev1.Pod) bool {
-	if p.DeletionTimestamp != nil || p.Status.PodIP == "" {
-		return false
+// proxyType tells whether a pod runs an Istio proxy and of which kind: "sidecar" for
+// injected pods, "router" for gateways (injected with the gateway template, or a
+// Deployment whose istio-proxy container runs `proxy router`); "" for none.
+func proxyType(p *corev1.Pod) string {
+	if st, ok := p.Annotations[statusAnnotation]; ok {
+		var status struct {
+			Templates []string `json:"templates"`
+		}
+		_ = json.Unmarshal([]byte(st), &status)
+		for _, t := range status.Templates {
+			if t == "gateway" {
+				return "router"
+			}
+		}
+		return "sidecar"
 	}
-	if _, ok := p.Annotations[statusAnnotation]; !ok {
+	for _, c := range p.Spec.Containers {
+		if c.Name == "istio-proxy" && len(c.Args) >= 2 && c.Args[0] == "proxy" && c.Args[1] == "router" {
+			return "router"
+		}
+	}
+	return ""
+}
+
+func wantsProxy(p *corev1.Pod) bool {
+	if p.DeletionTimestamp != nil || p.Status.PodIP == "" || proxyType(p) == "" {
 		return false
 	}
 	return p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodPending

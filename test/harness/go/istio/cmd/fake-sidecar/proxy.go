@@ -152,7 +152,7 @@ func defaultLogLevels() map[string]string {
 // buildNode returns the node id and node a real istio-proxy would send for this pod.
 func buildNode(o options, pod *corev1.Pod) (string, *corev3.Node) {
 	ns := pod.Namespace
-	id := fmt.Sprintf("sidecar~%s~%s.%s~%s.svc.%s", pod.Status.PodIP, pod.Name, ns, ns, o.domain)
+	id := fmt.Sprintf("%s~%s~%s.%s~%s.svc.%s", proxyType(pod), pod.Status.PodIP, pod.Name, ns, ns, o.domain)
 	labels := map[string]any{}
 	for k, v := range pod.Labels {
 		labels[k] = v
@@ -205,15 +205,19 @@ func buildNode(o options, pod *corev1.Pod) (string, *corev3.Node) {
 		"ENVOY_PROMETHEUS_PORT": float64(15090),
 		"PILOT_SAN":             []any{"istiod.istio-system.svc"},
 		"PROXY_CONFIG": map[string]any{
-			"proxyAdminPort":   float64(15000),
-			"statusPort":       float64(15020),
-			"discoveryAddress": "istiod.istio-system.svc:15012",
-			"configPath":       "./etc/istio/proxy",
-			"binaryPath":       "/usr/local/bin/envoy",
-			"serviceCluster":   "istio-proxy",
-			"drainDuration":    "45s",
+			"proxyAdminPort":         float64(15000),
+			"statusPort":             float64(15020),
+			"discoveryAddress":       "istiod.istio-system.svc:15012",
+			"configPath":             "./etc/istio/proxy",
+			"binaryPath":             "/usr/local/bin/envoy",
+			"serviceCluster":         "istio-proxy",
+			"drainDuration":          "45s",
 			"controlPlaneAuthPolicy": "MUTUAL_TLS",
 		},
+	}
+	if proxyType(pod) == "router" {
+		meta["ROUTER_MODE"] = "sni-dnat"
+		delete(meta, "INTERCEPTION_MODE")
 	}
 	st, err := structpb.NewStruct(meta)
 	if err != nil {
