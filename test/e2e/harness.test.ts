@@ -153,6 +153,7 @@ describe('istiod on the host', () => {
       const listeners = dump.configs[2].dynamic_listeners.map((l: any) => l.name);
       expect(listeners).toEqual(expect.arrayContaining(['virtualOutbound', 'virtualInbound']));
       expect(dump.configs[0].bootstrap.node.id).toBe(`sidecar~${pod.status.podIP}~${proxyID}~${ns.name}.svc.cluster.local`);
+      expect(dump.configs[5].dynamic_active_secrets.map((s: any) => s.name)).toEqual(['default', 'ROOTCA']);
 
       const eds = JSON.parse((await getViaPortForward(ns.name, target, 15000, '/config_dump?include_eds')).body);
       expect(eds.configs.at(-1)['@type']).toBe('type.googleapis.com/envoy.admin.v3.EndpointsConfigDump');
@@ -179,6 +180,8 @@ describe('istiod on the host', () => {
         const info = JSON.parse((await get('/server_info')).body);
         expect(info.state).toBe('LIVE');
         expect(info.node.id).toContain(proxyID);
+        const certs = JSON.parse((await get('/certs')).body);
+        expect(certs.certificates[0].cert_chain[0].subject_alt_names[0].uri).toBe(`spiffe://cluster.local/ns/${ns.name}/sa/default`);
         expect((await get('/logging')).body).toContain('active loggers:');
         const set = await get('/logging?level=debug', { method: 'POST' });
         expect(set.status).toBe(200);

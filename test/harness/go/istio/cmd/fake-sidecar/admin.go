@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -69,9 +71,7 @@ func (px *proxy) adminHandler() http.Handler {
 	mux.HandleFunc("/logging", px.handleLogging)
 	mux.HandleFunc("/ready", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("LIVE\n")) })
 	mux.HandleFunc("/healthz/ready", px.handleHealthz) // pilot-agent readiness (15021/15020)
-	mux.HandleFunc("/certs", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, map[string]any{"certificates": []any{}})
-	})
+	mux.HandleFunc("/certs", px.handleCerts)
 	mux.HandleFunc("/memory", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"allocated": "1048576", "heap_size": "4194304", "pageheap_unmapped": "0",
 			"pageheap_free": "0", "total_thread_cache": "0", "total_physical_bytes": "6291456"})
@@ -148,6 +148,7 @@ func (px *proxy) staticClusters() []*clusterv3.Cluster {
 
 // dumps returns the config dump sections in Envoy's order; includeEDS adds endpoints.
 func (px *proxy) dumps(includeEDS bool) []proto.Message {
+	secrets := px.secretsDump()
 	px.mu.Lock()
 	defer px.mu.Unlock()
 	ads := &corev3.ConfigSource{ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}},
@@ -190,7 +191,7 @@ func (px *proxy) dumps(includeEDS bool) []proto.Message {
 		rd.DynamicRouteConfigs = append(rd.DynamicRouteConfigs, &adminv3.RoutesConfigDump_DynamicRouteConfig{
 			VersionInfo: r.version, RouteConfig: r.any, LastUpdated: ts(r.lastUpdated)})
 	}
-	out := []proto.Message{boot, cd, ld, &adminv3.ScopedRoutesConfigDump{}, rd, &adminv3.SecretsConfigDump{}}
+	out := []proto.Message{boot, cd, ld, &adminv3.ScopedRoutesConfigDump{}, rd, secrets}
 	if includeEDS {
 		es := px.state[typeEndpoint]
 		ed := &adminv3.EndpointsConfigDump{}
@@ -759,3 +760,41 @@ func (px *proxy) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func protoreflectName(s string) protoreflect.Name { return protoreflect.Name(s) }
+
+func (px *proxy) handleCerts(w http.ResponseWriter, _ *http.Request) {
+	s := px.ensureSecrets()
+	if s == nil {
+		writeJSON(w, map[string]any{"certificates": []any{}})
+		return
+	}
+	details := func(pemBytes []byte) []any {
+		var out []any
+		for rest := pemBytes; ; {
+			var b *pem.Block
+			b, rest = pem.Decode(rest)
+			if b == nil {
+				break
+			}
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				continue
+			}
+			var sans []any
+			for _, u := range c.URIs {
+				sans = append(sans, map[string]any{"uri": u.String()})
+			}
+			out = append(out, map[string]any{
+				"path":                  "<inline>",
+				"serial_number":         fmt.Sprintf("%x", c.SerialNumber),
+				"subject_alt_names":     sans,
+				"days_until_expiration": fmt.Sprint(int(time.Until(c.NotAfter).Hours() / 24)),
+				"valid_from":            c.NotBefore.UTC().Format(time.RFC3339),
+				"expiration_time":       c.NotAfter.UTC().Format(time.RFC3339),
+			})
+		}
+		return out
+	}
+	writeJSON(w, map[string]any{"certificates": []any{
+		map[string]any{"ca_cert": details(s.rootPEM), "cert_chain": details(s.chainPEM)},
+	}})
+}

@@ -79,6 +79,7 @@ type proxy struct {
 	state     map[string]*typeState
 	connected bool
 	logLevels map[string]string
+	secrets   *workloadSecrets
 }
 
 func newProxy(parent context.Context, m *manager, pod *corev1.Pod) (*proxy, error) {
