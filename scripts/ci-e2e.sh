@@ -2,8 +2,8 @@
 # CI entry point for the e2e suite: build (or reuse cached) harness binaries, then run
 # `npm run test:e2e` (whose globalSetup brings the loopback harness up and down).
 #
-# Timeouts (seconds): HARNESS_BUILD_TIMEOUT (default 3900) for the build, E2E_TIMEOUT
-# (default 1500) for the test run. Both are hard limits (SIGTERM, then SIGKILL).
+# Timeouts (seconds): HARNESS_BUILD_TIMEOUT (default 3000) for the build, E2E_TIMEOUT
+# (default 1200) for the test run. Both are hard limits (SIGTERM, then SIGKILL).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -14,7 +14,7 @@ command -v curl >/dev/null || { log "curl missing; installing"; apt-get install 
 
 t0=$SECONDS
 log "building harness binaries (cached by versions)"
-bin="$(timeout --kill-after=30 "${HARNESS_BUILD_TIMEOUT:-3900}" bash test/harness/build.sh | tail -n1)"
+bin="$(timeout --kill-after=30 "${HARNESS_BUILD_TIMEOUT:-3000}" bash test/harness/build.sh | tail -n1)"
 log "binaries ready in $((SECONDS - t0))s: $bin"
 export HARNESS_BIN="$bin"
 
@@ -25,6 +25,6 @@ export HARNESS_BIN="$bin"
 trap 'bash scripts/harness.sh down >/dev/null 2>&1 || true' EXIT
 t1=$SECONDS
 rc=0
-timeout --kill-after=60 "${E2E_TIMEOUT:-1500}" npm run test:e2e || rc=$?
+timeout --kill-after=60 "${E2E_TIMEOUT:-1200}" npm run test:e2e || rc=$?
 log "e2e finished in $((SECONDS - t1))s with exit code $rc"
 exit "$rc"
