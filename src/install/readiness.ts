@@ -196,7 +196,7 @@ const time = (x: unknown): number | undefined => {
  * ReplicaSets and pods are `<name>-<hash>…`: FailedCreate from a quota or a PodSecurity
  * admission lands on the ReplicaSet, not on the Deployment). Warnings first, newest first.
  */
-export function relevantEvents(events: readonly KubeObject[], names: readonly { namespace: string; name: string }[], nowMs: number, limit = 8): EventLine[] {
+export function relevantEvents(events: readonly KubeObject[], names: readonly { namespace: string; name: string }[], nowMs: number, limit = 8, sinceMs?: number): EventLine[] {
   const lines = events
     .map((e) => {
       const inv = asRecord(e.involvedObject ?? asRecord(e).regarding);
@@ -205,6 +205,9 @@ export function relevantEvents(events: readonly KubeObject[], names: readonly { 
       const hit = names.some((n) => n.namespace === ns && (name === n.name || name.startsWith(`${n.name}-`)));
       if (!hit) return undefined;
       const t = time(e.lastTimestamp) ?? time(e.eventTime) ?? time(e.firstTimestamp) ?? time(e.metadata?.creationTimestamp);
+      // Events outlive their pods by an hour: those last seen before this wait began are
+      // about earlier attempts (deleted pods, old ReplicaSets) and would bury the current cause.
+      if (sinceMs !== undefined && t !== undefined && t < sinceMs) return undefined;
       return {
         line: {
           object: `${String(inv.kind ?? '')}/${name}`,
@@ -228,6 +231,8 @@ export function assessComponent(input: {
   readonly pods: readonly KubeObject[];
   readonly events: readonly KubeObject[];
   readonly nowMs: number;
+  /** Ignore events last seen before this time (the start of the wait). */
+  readonly sinceMs?: number;
 }): ComponentReadiness {
   const targets = input.targets.map((t) => targetReadiness(t.ref, t.object));
   const notReady = input.targets.filter((_, i) => !targets[i]!.ready);
@@ -236,5 +241,5 @@ export function assessComponent(input: {
   const names = notReady
     .filter((t) => t.object)
     .map((t) => ({ namespace: t.object!.metadata?.namespace ?? '', name: t.object!.metadata?.name ?? '' }));
-  return { ready: notReady.length === 0, targets, blockers, events: relevantEvents(input.events, names, input.nowMs) };
+  return { ready: notReady.length === 0, targets, blockers, events: relevantEvents(input.events, names, input.nowMs, 8, input.sinceMs) };
 }

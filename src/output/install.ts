@@ -181,9 +181,11 @@ interface SpinnerLike {
  */
 export function progressObserver(
   err: (s: string) => void,
-  opts: { readonly color: boolean; readonly timeoutMs: number; readonly spinner?: (text: string) => SpinnerLike },
+  opts: { readonly color: boolean; readonly timeoutMs: number; readonly spinner?: (text: string) => SpinnerLike; readonly width?: number },
 ): InstallObserver {
   const p = painter(opts.color);
+  // A spinner line must not wrap: redrawing a wrapped line leaves copies behind.
+  const fit = (s: string) => (opts.width && s.length > opts.width - 3 ? `${s.slice(0, opts.width - 4)}…` : s);
   let spin: SpinnerLike | undefined;
   let last = '';
   let lastAt = -Infinity;
@@ -191,7 +193,7 @@ export function progressObserver(
     componentStart(c, waitingFor) {
       const shown = waitingFor.length > 3 ? `${waitingFor.slice(0, 2).join(', ')} and ${waitingFor.length - 2} more` : waitingFor.join(', ');
       const text = `${COMPONENT_TITLE[c]}: applying${waitingFor.length ? `, then waiting for ${shown}` : ''}`;
-      if (opts.spinner) spin = opts.spinner(text).start();
+      if (opts.spinner) spin = opts.spinner(fit(text)).start();
       else err(`… ${text}\n`);
       last = '';
       lastAt = -Infinity;
@@ -199,7 +201,7 @@ export function progressObserver(
     componentWaiting(c, r, elapsedMs) {
       const line = waitingLine(c, r, elapsedMs);
       if (spin) {
-        spin.text = line;
+        spin.text = fit(line);
         return;
       }
       const core = line.replace(/ \[[^\]]*\]$/, '');

@@ -102,4 +102,8 @@ describe('relevantEvents', () => {
       ['Pod/web-abc-1', 'Normal', 60],
     ]);
   });
+  it('drops events last seen before the wait began (earlier attempts)', () => {
+    const out = relevantEvents([ev('web-old-1', 'Warning', '2026-01-01T00:00:10Z'), ev('web-new-1', 'Warning', '2026-01-01T00:04:10Z')], [{ namespace: 'ns', name: 'web' }], NOW, 8, Date.parse('2026-01-01T00:04:00Z'));
+    expect(out.map((e) => e.object)).toEqual(['Pod/web-new-1']);
+  });
 });

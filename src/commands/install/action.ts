@@ -9,7 +9,7 @@ import { ISTIO_RELEASE } from '../../install/version.js';
 import { KubeError } from '../../kube/types.js';
 import { progressObserver, renderInstallJson, renderInstallSummary, renderNoChanges, renderPlan } from '../../output/install.js';
 import { generate, parseSets } from '../manifest/run.js';
-import { confirm, liveDeps, parseTimeout, stderrIsTTY, type ClusterDeps } from './shared.js';
+import { confirm, liveDeps, parseTimeout, spinnerWidth, type ClusterDeps } from './shared.js';
 
 export interface InstallOptions {
   readonly files: readonly string[];
@@ -83,10 +83,11 @@ export async function install(ctx: CommandContext, o: InstallOptions, deps: Clus
     return ExitCode.Error;
   }
   const started = deps.clock.now();
+  const width = spinnerWidth(ctx);
   const observer: InstallObserver = progressObserver((s) => ctx.err(s), {
     color: ctx.color,
     timeoutMs,
-    ...(stderrIsTTY(ctx) ? { spinner: await oraSpinner(ctx) } : {}),
+    ...(width ? { spinner: await oraSpinner(ctx), width } : {}),
   });
   const result: InstallResult = await guard(() => executePlan(kube, plan, { timeoutMs, intervalMs: POLL_INTERVAL_MS, clock: deps.clock, observer }));
   if (format === 'json') ctx.out(renderInstallJson(plan, result, meta));
@@ -97,7 +98,9 @@ export async function install(ctx: CommandContext, o: InstallOptions, deps: Clus
 /** ora, loaded only when a terminal will show it. */
 async function oraSpinner(ctx: CommandContext) {
   const { default: ora } = await import('ora');
-  return (text: string) => ora({ text, stream: ctx.io.stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true });
+  // discardStdin off: nothing is read from stdin while installing, and ora's stdin handling
+  // would keep a paused terminal in raw mode if the process is interrupted.
+  return (text: string) => ora({ text, stream: ctx.io.stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false });
 }
 
 /** Kubernetes failures become user errors (message, no stack). */

@@ -131,6 +131,7 @@ async function installComponent(kube: KubeWriteClient, c: ComponentName, objs: r
   const base = { component: c, objects: objs.length };
   const waitOpts = (timeoutMs: number) => ({
     timeoutMs,
+    since: start,
     intervalMs: o.intervalMs,
     clock: o.clock,
     onPoll: (r: ComponentReadiness, ms: number) => o.observer.componentWaiting(c, r, ms),

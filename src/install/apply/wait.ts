@@ -16,6 +16,8 @@ export interface WaitOptions {
   readonly timeoutMs: number;
   readonly intervalMs: number;
   readonly clock: Clock;
+  /** When the component's apply began (events before it are about earlier attempts); default: the wait's start. */
+  readonly since?: number;
   /** Called after every poll that is not yet ready. */
   readonly onPoll?: (r: ComponentReadiness, elapsedMs: number) => void;
 }
@@ -44,7 +46,8 @@ export async function waitForReady(kube: KubeWriteClient, objects: readonly Targ
       // behind "resources not ready after 5m0s" (quota, PodSecurity, image pulls, scheduling).
       const namespaces = [...new Set(fetched.map((f) => f.object?.metadata?.namespace).filter((n): n is string => !!n))];
       const events = (await Promise.all(namespaces.map((ns) => kube.list('v1', 'Event', ns).catch(() => [] as KubeObject[])))).flat();
-      r = assessComponent({ targets: fetched, pods, events, nowMs: o.clock.now() });
+      // Event timestamps have second precision and come from other clocks: allow some slack.
+      r = assessComponent({ targets: fetched, pods, events, nowMs: o.clock.now(), sinceMs: (o.since ?? start) - 10_000 });
       return { readiness: r, timedOut: true, elapsedMs };
     }
     o.onPoll?.(r, elapsedMs);
