@@ -208,7 +208,11 @@ class LiveKubeClient implements KubeWriteClient {
     const server = this.kc.getCurrentCluster()?.server ?? '';
     // A server URL may carry a path prefix (API proxies such as Rancher's /k8s/clusters/<id>).
     const url = new URL(server.replace(/\/+$/, '') + path);
-    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType } : {}) } };
+    // An explicit Content-Length: some servers and proxies reject chunked bodies on DELETE.
+    const opts: https.RequestOptions = {
+      method,
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {}) },
+    };
     await this.kc.applyToHTTPSOptions(opts);
     const mod = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {

@@ -61,7 +61,10 @@ export function renderPlan(plan: Plan, h: PlanHeader, color: boolean): string {
       const ref = `${o.object.kind}/${o.object.metadata.namespace ? `${o.object.metadata.namespace}/` : ''}${o.object.metadata.name}`;
       if (o.error) lines.push(`    ${p.error('×')} ${ref}: ${o.error}`);
       else if (o.action === 'create') lines.push(`    ${p.ok('+')} ${ref}`);
-      else if (o.action === 'update') lines.push(`    ${p.warning('~')} ${ref}${o.changes.length ? p.dim(` (${o.changes.slice(0, 5).join(', ')}${o.changes.length > 5 ? ', …' : ''})`) : ''}`);
+      else if (o.action === 'update') {
+        const ch = summarizeChanges(o.changes);
+        lines.push(`    ${p.warning('~')} ${ref}${ch.length ? p.dim(` (${ch.slice(0, 5).join(', ')}${ch.length > 5 ? ', …' : ''})`) : ''}`);
+      }
     }
   }
   if (plan.prune.length) {
@@ -69,6 +72,17 @@ export function renderPlan(plan: Plan, h: PlanHeader, color: boolean): string {
     for (const t of plan.prune) lines.push(`    ${p.error('-')} ${pruneRef(t)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Label and annotation keys collapse into one entry each: a take-over changes many at once. */
+export function summarizeChanges(changes: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    const m = /^(metadata\.(?:labels|annotations))\./.exec(c);
+    const k = m ? m[1]! : c;
+    if (!out.includes(k)) out.push(k);
+  }
+  return out;
 }
 
 export function renderNoChanges(plan: Plan): string {
@@ -228,6 +242,8 @@ export function renderUninstallPlan(u: UninstallPlan, target: string, color: boo
   for (const t of u.delete) lines.push(`  ${p.error('-')} ${pruneRef(t)}`);
   const reasons = [...new Set(u.kept.map((k) => k.reason))];
   for (const r of reasons) lines.push(`  kept ${u.kept.filter((k) => k.reason === r).length} object(s): ${r}`);
+  const gateways = u.delete.filter((t) => t.kind === 'Deployment' && /Gateways$/.test(t.component ?? ''));
+  if (gateways.length) lines.push(`${p.warning('‼')} Removing gateway Deployment(s) ${gateways.map((g) => `${g.namespace}/${g.name}`).join(', ')}: traffic through them stops.`);
   if (u.proxies.length) {
     lines.push(
       `${p.warning('‼')} There are still ${u.proxies.length} proxies pointing to ${target}: ${u.proxies.slice(0, 5).join(', ')}${u.proxies.length > 5 ? ', …' : ''}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spinnerWidth } from '../../src/commands/install/shared.js';
 import type { ComponentReadiness } from '../../src/install/readiness.js';
-import { goDuration, progressObserver } from '../../src/output/install.js';
+import { goDuration, progressObserver, summarizeChanges } from '../../src/output/install.js';
 import { capture } from '../commands/install/helpers.js';
 
 const waiting = (reason: string): ComponentReadiness => ({
@@ -79,4 +79,10 @@ describe('goDuration', () => {
     [300_000, '5m0s'],
     [3_723_000, '1h2m3s'],
   ])('%i → %s', (ms, s) => expect(goDuration(ms)).toBe(s));
+});
+
+describe('summarizeChanges', () => {
+  it('collapses label and annotation keys', () => {
+    expect(summarizeChanges(['data.mesh', 'metadata.labels.a', 'metadata.labels.b', 'metadata.annotations.x', 'spec.replicas'])).toEqual(['data.mesh', 'metadata.labels', 'metadata.annotations', 'spec.replicas']);
+  });
 });

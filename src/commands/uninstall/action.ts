@@ -49,6 +49,11 @@ export async function uninstall(ctx: CommandContext, o: UninstallOptions, deps: 
   );
   if (format === 'json') json({ dryRun: false, deleted: r.deleted.length, alreadyGone: r.alreadyGone.length, errors: r.errors.map((e) => ({ ref: `${e.target.kind}/${e.target.namespace ?? ''}/${e.target.name}`, error: e.error })) });
   else if (r.errors.length) ctx.out(`${p.error('✘')} Uninstall incomplete: ${r.errors.length} object(s) could not be deleted; run the same command again.\n`);
-  else ctx.out(`${p.ok('✔')} Uninstall complete: ${r.deleted.length} object(s) removed.\n`);
+  else {
+    ctx.out(`${p.ok('✔')} Uninstall complete: ${r.deleted.length} object(s) removed.\n`);
+    // istio-ts never deletes namespaces: they may hold the user's own objects (cacerts, config).
+    const namespaces = [...new Set(plan.delete.map((t) => t.namespace).filter((n): n is string => !!n))].sort();
+    if (format === 'text' && namespaces.length) ctx.err(`Namespace(s) ${namespaces.join(', ')} left in place; delete them yourself once empty.\n`);
+  }
   return r.errors.length ? ExitCode.Error : 0;
 }

@@ -35,6 +35,8 @@ describe('istio-ts uninstall', () => {
     expect(kube.store.has('/ConfigMap/istio-system/user-config')).toBe(true);
     expect(kube.store.has('/Namespace//istio-system')).toBe(true);
     expect(c.out()).toMatch(/✔ Uninstall complete: \d+ object\(s\) removed/);
+    expect(c.err()).toMatch(/‼ Removing gateway Deployment\(s\) istio-system\/istio-ingressgateway: traffic through them stops/);
+    expect(c.err()).toMatch(/Namespace\(s\) istio-system left in place/);
     // Webhooks are deleted before istiod so pod creation is never blocked by a dead webhook.
     const deletes = kube.log.filter((l) => l.startsWith('delete '));
     expect(deletes.findIndex((l) => l.includes('WebhookConfiguration'))).toBeLessThan(deletes.findIndex((l) => l.includes('Deployment/')));
