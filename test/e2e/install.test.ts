@@ -66,7 +66,8 @@ const installFlags = () => (harnessEnv().HARNESS_INSTALL_FLAGS ?? '').split(/\s+
 async function snapshot(selector?: string): Promise<string[]> {
   const out: string[] = [];
   for (const k of KINDS) {
-    const list = await kubectlJSON(['get', k, '-A', ...(selector ? ['-l', selector] : [])]);
+    // kubectl hides managedFields unless asked.
+    const list = await kubectlJSON(['get', k, '-A', '--show-managed-fields', ...(selector ? ['-l', selector] : [])]);
     for (const o of list.items) {
       const ours = (o.metadata.managedFields ?? []).find((m: { manager?: string }) => m.manager === 'istio-ts');
       const v = ours ? `istio-ts ${ours.time}${o.metadata.generation !== undefined ? ` g${o.metadata.generation}` : ''}` : o.metadata.generation !== undefined ? `g${o.metadata.generation}` : o.metadata.resourceVersion;
