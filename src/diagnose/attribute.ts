@@ -84,6 +84,15 @@ export function attribute(input: AttributionInput): Diagnosis {
 function nextSteps(faults: readonly Evidence[], verdict: Verdict): string[] {
   const ordered = [...faults].sort((a, b) => Number(b.summary === verdict.summary) - Number(a.summary === verdict.summary) || b.weight - a.weight);
   const out: string[] = [];
-  for (const f of ordered) if (f.nextStep && !out.includes(f.nextStep)) out.push(f.nextStep);
+  // A step is "cmd; cmd"; one whose commands all appear in earlier steps adds nothing (the NACK
+  // and the update_rejected counter of the same proxy both suggest grepping its log).
+  const seen = new Set<string>();
+  for (const f of ordered) {
+    if (!f.nextStep) continue;
+    const cmds = f.nextStep.split('; ');
+    if (cmds.every((c) => seen.has(c))) continue;
+    out.push(f.nextStep);
+    for (const c of cmds) seen.add(c);
+  }
   return out.slice(0, 5);
 }

@@ -58,6 +58,12 @@ export function scrub(o: KubeObject): KubeObject {
   const { managedFields: _m, ...metadata } = (o.metadata ?? {}) as Record<string, unknown>;
   const out: KubeObject = { ...o, metadata: metadata as KubeObject['metadata'] };
   if (o.kind === 'Secret') {
+    // `kubectl apply` keeps the whole applied object, data included, in this annotation.
+    const annotations = { ...((metadata.annotations ?? {}) as Record<string, string>) };
+    if ('kubectl.kubernetes.io/last-applied-configuration' in annotations) {
+      annotations['kubectl.kubernetes.io/last-applied-configuration'] = '[redacted]';
+      out.metadata = { ...(out.metadata ?? {}), annotations } as KubeObject['metadata'];
+    }
     for (const k of ['data', 'stringData'] as const) {
       const d = o[k] as Record<string, unknown> | undefined;
       if (d) out[k] = Object.fromEntries(Object.keys(d).map((key) => [key, '[redacted]']));
@@ -106,6 +112,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     (await kube.list(apiVersion, kind, ns, opts)).map((x) => ({ ...x, apiVersion, kind }));
 
   const pods: KubeObject[] = [];
+  let fromPod: string | undefined;
   const addPod = (p: KubeObject) => {
     if (!pods.some((x) => key(x) === key(p))) pods.push(p);
     add(p);
@@ -118,7 +125,12 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     const ref = parsePodRef(req.from, kube.defaultNamespace);
     const resolved = await attempt(`resolve ${req.from}`, () => resolvePod(kube, ref));
     const p = resolved && (await attempt(`get pod ${resolved.namespace}/${resolved.name}`, () => kube.get('v1', 'Pod', resolved.namespace, resolved.name)));
-    if (p) addPod(p);
+    if (p) {
+      addPod(p);
+      // capture.json names the pod that was read, not the reference: "deploy/frontend.shop" or
+      // a bare name in the kubeconfig's namespace cannot be resolved again offline.
+      fromPod = `${p.metadata?.name ?? resolved.name}.${p.metadata?.namespace ?? resolved.namespace}`;
+    }
   }
   const clientNs = pods[0]?.metadata?.namespace ?? kube.defaultNamespace;
 
@@ -212,6 +224,6 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     if (log !== undefined) files.set(`${dir}/istio-proxy.log`, log);
   }
 
-  files.set('capture.json', `${JSON.stringify({ from: req.from, to: req.to, ...(req.via ? { via: req.via } : {}), time: deps.now.toISOString(), istioTsVersion: deps.version }, null, 2)}\n`);
+  files.set('capture.json', `${JSON.stringify({ from: fromPod ?? req.from, ...(fromPod && fromPod !== req.from ? { fromRef: req.from } : {}), to: req.to, ...(req.via ? { via: req.via } : {}), time: deps.now.toISOString(), istioTsVersion: deps.version }, null, 2)}\n`);
   return { files, warnings };
 }

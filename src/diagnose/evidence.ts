@@ -32,7 +32,7 @@ export const EVIDENCE = {
 
   // sync
   'sync.synced': { status: 'ok', weight: 1, template: 'istiod: {proxy} SYNCED ({types} acked)' },
-  'sync.nack': { status: 'fault', weight: 3, template: 'istiod: {proxy} rejected (NACK) the last {type} push: {error}', next: 'istio-ts analyze -k; istioctl proxy-status {proxy} -v 1; kubectl -n {namespace} logs {name} -c istio-proxy | grep -i rejected' },
+  'sync.nack': { status: 'fault', weight: 3, template: 'istiod: {proxy} rejected (NACK) the last {type} push: {error}', next: 'istio-ts proxy-status {proxy}; kubectl -n {namespace} logs {name} -c istio-proxy | grep -i rejected' },
   'sync.stale': { status: 'fault', weight: 1, template: 'istiod: {proxy} STALE for {types} (sent nonce not acked); normal during a push, a problem if it persists', next: 'istioctl proxy-status {proxy} -v 1 (again in a minute); check NetworkPolicies for port 15012' },
   'sync.not-connected': { status: 'fault', weight: 2, template: 'istiod: {proxy} is not in /debug/syncz (not connected to this istiod)', next: 'kubectl -n {namespace} logs {name} -c istio-proxy | grep -i xds' },
   'sync.no-syncz': { status: 'info', weight: 1, template: 'no istiod /debug/syncz in the capture' },

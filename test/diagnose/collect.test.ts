@@ -125,14 +125,28 @@ describe('collect', () => {
   });
 
   it('never writes Secret data or private keys', async () => {
-    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cart-tls', namespace: 'shop' }, data: { 'tls.key': 'LS0tLS1CRUdJTi…' } };
+    const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { 'tls.key': 'LS0tLS1CRUdJTi…' } });
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cart-tls', namespace: 'shop', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied } }, data: { 'tls.key': 'LS0tLS1CRUdJTi…' } };
     const f = await fakeCluster('healthy', { privateKey: true, extra: [secret] });
     const { files } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
     const all = [...files.values()].join('\n');
     expect(all).not.toContain('LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t');
     expect(all).toContain('[redacted]');
     expect(scrub(secret).data).toEqual({ 'tls.key': '[redacted]' });
+    expect(JSON.stringify(scrub(secret))).not.toContain('LS0tLS1CRUdJTi');
     expect(redactConfigDump(JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump', dynamic_active_secrets: [{ secret: { tls_certificate: { private_key: { inline_bytes: 'a2V5' } } } }] }] }))).not.toContain('a2V5');
+  });
+
+  it('records the pod a workload reference resolved to, so the capture diagnoses offline', async () => {
+    const deploy: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'frontend', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'frontend' } } } };
+    const f = await fakeCluster('app-5xx', { extra: [deploy] });
+    const { files, warnings } = await collect({ from: 'deploy/frontend.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(warnings).toEqual([]);
+    expect(JSON.parse(files.get('capture.json')!)).toMatchObject({ from: 'frontend-6c9f7b5d4-x2kqp.shop', fromRef: 'deploy/frontend.shop' });
+    const { diagnosis } = diagnose(captureFromFiles(files));
+    expect(diagnosis.from).toBe('frontend-6c9f7b5d4-x2kqp.shop');
+    expect(diagnosis.segments.find((s) => s.name === 'client-sidecar')?.status).toBe('ok');
+    expect(diagnosis.verdict.segment).toBe('app');
   });
 
   it('a failing source costs a warning, not the capture', async () => {
