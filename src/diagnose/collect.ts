@@ -14,8 +14,8 @@
 import { stringify } from 'yaml';
 import type { EnvoyAdmin } from '../envoy/admin.js';
 import { redactSecrets } from '../envoy/secrets.js';
-import { parsePodRef, resolvePod } from '../kube/podref.js';
-import type { KubeClient, KubeObject } from '../kube/types.js';
+import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
+import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
 import { parseHostPort, parsePodName } from './path.js';
 
 export interface CollectRequest {
@@ -34,6 +34,19 @@ export interface CollectDeps {
   /** Lines of the istio-proxy log to keep. */
   readonly tailLines: number;
 }
+
+/**
+ * FROM or TO does not exist (as opposed to a read that failed): a capture of it could only say
+ * "unknown" everywhere, so the command stops with this message instead.
+ */
+export class TargetNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetNotFoundError';
+  }
+}
+
+const isNotFound = (e: unknown) => e instanceof PodRefError || (e instanceof KubeError && e.status === 404);
 
 export interface Collected {
   readonly files: Map<string, string>;
@@ -102,6 +115,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof TargetNotFoundError) throw e;
       warnings.push(`${what}: ${(e as Error).message}`);
       return undefined;
     }
@@ -123,13 +137,23 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     for (const g of gws ?? []) addPod(g);
   } else if (req.from !== 'ingress') {
     const ref = parsePodRef(req.from, kube.defaultNamespace);
-    const resolved = await attempt(`resolve ${req.from}`, () => resolvePod(kube, ref));
-    const p = resolved && (await attempt(`get pod ${resolved.namespace}/${resolved.name}`, () => kube.get('v1', 'Pod', resolved.namespace, resolved.name)));
+    const getFrom = async () => {
+      const r = await resolvePod(kube, ref);
+      return kube.get('v1', 'Pod', r.namespace, r.name);
+    };
+    const p = await attempt(`FROM ${req.from}`, async () => {
+      try {
+        return await getFrom();
+      } catch (e) {
+        if (isNotFound(e)) throw new TargetNotFoundError(`FROM: ${ref.kind === 'Pod' ? 'pod' : ref.kind} ${ref.name} not found in namespace ${ref.namespace}${e instanceof PodRefError ? ` (${e.message})` : ''}`);
+        throw e;
+      }
+    });
     if (p) {
       addPod(p);
       // capture.json names the pod that was read, not the reference: "deploy/frontend.shop" or
       // a bare name in the kubeconfig's namespace cannot be resolved again offline.
-      fromPod = `${p.metadata?.name ?? resolved.name}.${p.metadata?.namespace ?? resolved.namespace}`;
+      fromPod = `${p.metadata?.name ?? ref.name}.${p.metadata?.namespace ?? ref.namespace}`;
     }
   }
   const clientNs = pods[0]?.metadata?.namespace ?? kube.defaultNamespace;
@@ -150,9 +174,21 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
 
   // TO: a Service host[:port] (its selected pods are the servers), or a pod.
   const { host } = parseHostPort(req.to);
-  const labels = host.split('.');
+  const podTarget = host.startsWith('pod/');
+  const labels = host.replace(/^pod\//, '').split('.');
   const svcNs = labels.length > 1 && labels[1] !== 'svc' ? labels[1]! : clientNs;
-  const svc = await attempt(`get Service ${svcNs}/${labels[0]}`, () => kube.get('v1', 'Service', svcNs, labels[0]!));
+  let svcMissing = podTarget;
+  const svc = podTarget
+    ? undefined
+    : await attempt(`get Service ${svcNs}/${labels[0]}`, async () => {
+        try {
+          return await kube.get('v1', 'Service', svcNs, labels[0]!);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          svcMissing = true;
+          return undefined;
+        }
+      });
   if (svc) {
     add(svc);
     const selector = selectorString(svc.spec?.selector as Record<string, string>);
@@ -160,7 +196,16 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     for (const p of servers ?? []) addPod(p);
   } else {
     const r = parsePodName(host, clientNs);
-    const p = await attempt(`get pod ${r.namespace}/${r.name}`, () => kube.get('v1', 'Pod', r.namespace, r.name));
+    const p = await attempt(`get pod ${r.namespace}/${r.name}`, async () => {
+      try {
+        return await kube.get('v1', 'Pod', r.namespace, r.name);
+      } catch (e) {
+        // Only when the Service is known to be absent too: a Service read that failed for
+        // another reason (RBAC, timeout) is a warning, not a missing target.
+        if (svcMissing && isNotFound(e)) throw new TargetNotFoundError(`TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${podTarget ? r.namespace : svcNs}`);
+        throw e;
+      }
+    });
     if (p) addPod(p);
   }
 

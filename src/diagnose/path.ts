@@ -147,7 +147,18 @@ export function resolvePath(capture: CaptureData): RequestPath {
       servers = pods.filter((p) => p.object.metadata.namespace === namespace && labelsMatch(selector, p.object.metadata.labels as Record<string, string>)).map((p) => view(p, 'server'));
     }
   }
-  return { ingress, ...(client ? { client } : {}), clientRef, gateways, ...(service ? { service } : {}), host, ...(port ? { port } : service ? { port: service.port } : {}), servers, objects };
+  // A pod target without ":port": the port its app declares, when it declares exactly one.
+  const podPort = !port && !service && servers.length === 1 ? soleAppPort(servers[0]!.object) : undefined;
+  const resolvedPort = port ?? service?.port ?? podPort;
+  return { ingress, ...(client ? { client } : {}), clientRef, gateways, ...(service ? { service } : {}), host, ...(resolvedPort ? { port: resolvedPort } : {}), servers, objects };
+}
+
+function soleAppPort(pod: K8sObject): number | undefined {
+  const ports = ((pod.spec?.containers ?? []) as Record<string, unknown>[])
+    .filter((c) => c.name !== 'istio-proxy')
+    .flatMap((c) => ((c.ports ?? []) as Record<string, unknown>[]).map((p) => Number(p.containerPort)))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  return ports.length === 1 ? ports[0] : undefined;
 }
 
 /** The app container port a Service targetPort names, for one pod. */

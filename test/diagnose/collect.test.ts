@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { AdminError, type EnvoyAdmin } from '../../src/envoy/admin.js';
 import { captureFromFiles, readCapture, readCaptureFiles } from '../../src/diagnose/capture.js';
 import { writeCapture } from '../../src/commands/capture/action.js';
-import { collect, redactConfigDump, scrub } from '../../src/diagnose/collect.js';
+import { collect, redactConfigDump, scrub, TargetNotFoundError } from '../../src/diagnose/collect.js';
+import { resolvePath } from '../../src/diagnose/path.js';
 import { diagnose } from '../../src/diagnose/run.js';
 import { KubeError, type KubeClient, type KubeObject } from '../../src/kube/types.js';
 
@@ -147,6 +148,33 @@ describe('collect', () => {
     expect(diagnosis.from).toBe('frontend-6c9f7b5d4-x2kqp.shop');
     expect(diagnosis.segments.find((s) => s.name === 'client-sidecar')?.status).toBe('ok');
     expect(diagnosis.verdict.segment).toBe('app');
+  });
+
+  it.each([
+    ['nosuch.shop', 'cart.shop:8080', 'FROM: pod nosuch not found in namespace shop'],
+    ['deploy/nosuch.shop', 'cart.shop:8080', 'FROM: Deployment nosuch not found in namespace shop'],
+    ['frontend-6c9f7b5d4-x2kqp.shop', 'nosuch.shop:8080', 'TO: no Service nosuch and no pod nosuch in namespace shop'],
+    ['frontend-6c9f7b5d4-x2kqp.shop', 'pod/nosuch.shop', 'TO: no Service nosuch and no pod nosuch in namespace shop'],
+  ])('FROM %s TO %s that does not exist stops the capture', async (from, to, message) => {
+    const f = await fakeCluster('healthy');
+    const run = collect({ from, to }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    await expect(run).rejects.toThrow(TargetNotFoundError);
+    await expect(run).rejects.toThrow(message);
+  });
+
+  it('a pod target: no Service lookup of "pod/…", the port its app declares, no Service walk', async () => {
+    const f = await fakeCluster('healthy');
+    const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'pod/cart-v1-7d8f9c6b5-4hx2m.shop' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(warnings).toEqual([]);
+    expect(f.calls.filter((c) => c.startsWith('get Service'))).toEqual([]);
+    const capture = captureFromFiles(files);
+    const { diagnosis } = diagnose(capture);
+    const p = resolvePath(capture);
+    expect(p.servers.map((x) => x.name)).toEqual(['cart-v1-7d8f9c6b5-4hx2m']);
+    expect(p.port).toBe(8080);
+    const all = diagnosis.segments.flatMap((s) => s.evidence.map((e) => e.id));
+    expect(all.filter((id) => id.startsWith('path.'))).toEqual([]);
+    expect(diagnosis.segments.find((s) => s.name === 'server-app')?.status).toBe('ok');
   });
 
   it('a failing source costs a warning, not the capture', async () => {

@@ -1,9 +1,9 @@
 /** Shared by capture and live diagnose: validate the target before any cluster call, then collect. */
 import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../cli/errors.js';
+import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { PortForwardAdmin, parseDuration } from '../../envoy/admin.js';
-import { collect, type CollectRequest, type Collected } from '../../diagnose/collect.js';
+import { collect, TargetNotFoundError, type CollectRequest, type Collected } from '../../diagnose/collect.js';
 import { parsePodRef, PodRefError } from '../../kube/podref.js';
 import { asUserError } from '../proxy-config/options.js';
 
@@ -53,6 +53,7 @@ export async function collectLive(ctx: CommandContext, req: CollectRequest, o: L
       tailLines,
     });
   } catch (e) {
+    if (e instanceof TargetNotFoundError) throw new UserError(e.message, ExitCode.Error, 'Check the name and namespace (kubectl get pods,services -A).');
     throw asUserError(e);
   }
 }

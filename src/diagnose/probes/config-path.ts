@@ -127,7 +127,11 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
       return;
     }
   } else {
-    const port = path.port ?? 0;
+    // To a pod IP (no Service) a sidecar has no host-specific route or cluster: the request goes
+    // through the port's listener to PassthroughCluster (ORIGINAL_DST). Nothing to walk; other
+    // probes speak for this segment.
+    if (!path.service || path.port === undefined) return;
+    const port = path.port;
     const ip = path.service?.object.spec?.clusterIP;
     const candidates = listeners.filter((l) => listenerPort(l) === port && (listenerAddress(l) === '0.0.0.0' || listenerAddress(l) === ip || listenerAddress(l) === '::'));
     const l = candidates.find((c) => listenerAddress(c) === ip) ?? candidates[0];
