@@ -19,7 +19,7 @@ log "binaries ready in $((SECONDS - t0))s: $bin"
 export HARNESS_BIN="$bin"
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
-[[ -f dist/main.js || -d dist/src ]] || npm run build   # the e2e tests run the built CLI
+[[ -f dist/cli/main.js ]] || npm run build   # the e2e tests run the built CLI
 
 # whatever happens to the test run, leave no harness process behind
 trap 'bash scripts/harness.sh down >/dev/null 2>&1 || true' EXIT

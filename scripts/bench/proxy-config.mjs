@@ -18,7 +18,7 @@ const targetMb = opt('--mb', 50);
 const runs = opt('--runs', 3);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'bin/istio-ts.js');
-if (!existsSync(path.join(root, 'dist/main.js'))) {
+if (!existsSync(path.join(root, 'dist/cli/main.js'))) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(2);
 }

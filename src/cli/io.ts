@@ -9,6 +9,8 @@ export interface IO {
   readonly isTTY: boolean;
   /** stdin is a terminal (prompts are possible). */
   readonly stdinIsTTY: boolean;
+  /** Asks a question on stderr and reads one line from stdin (only when stdinIsTTY). */
+  readonly prompt?: (question: string) => Promise<string>;
 }
 
 export interface Writable {
