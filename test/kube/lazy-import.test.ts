@@ -15,13 +15,18 @@ export async function resolve(specifier, context, next) {
 }`)}`;
 const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hooks)});`)}`;
 const cli = path.resolve('bin/istio-ts.js');
-const run = (args: string[]) => spawnSync(process.execPath, ['--import', register, cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
+const run = (args: string[]) => spawnSync(process.execPath, ['--import', register, cli, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
 
-describe.skipIf(!existsSync('dist/main.js'))('lazy Kubernetes client', () => {
+describe.skipIf(!existsSync('dist/cli/main.js'))('lazy Kubernetes client', () => {
   it.each([
     [['proxy-config', 'cluster', '-f', 'fixtures/envoy/sidecar/config_dump.json']],
     [['proxy-config', 'all', '-f', 'fixtures/envoy/sidecar/config_dump.json']],
     [['proxy-stats', '--summary', '-f', 'fixtures/envoy/sidecar/stats-default.txt']],
+    [['analyze', '-A', '-R', '--failure-threshold', 'None', 'fixtures/analyze/shop']],
+    [['kube-inject', '--offline', '-f', 'fixtures/inject/pod.yaml']],
+    [['manifest', 'generate', '--set', 'profile=demo']],
+    [['diagnose', '--capture', 'fixtures/diagnose/healthy/capture']],
+    [['--version']],
   ])('%j does not load it', (args) => {
     const r = run(args);
     expect(r.stderr).not.toContain('LOADED');
