@@ -13,6 +13,7 @@
  */
 import { stringify } from 'yaml';
 import type { EnvoyAdmin } from '../envoy/admin.js';
+import { monitoringPort } from '../envoy/istiod.js';
 import { redactSecrets } from '../envoy/secrets.js';
 import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
@@ -226,15 +227,16 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   }
   for (const [file, docs] of Object.entries(groups)) if (docs.length) files.set(`cluster/${file}`, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
 
-  // istiod's view of every proxy (/debug/syncz on the monitoring port). Each replica only knows
+  // istiod's view of every proxy (/debug/syncz on the monitoring port: prometheus.io/port, else
+  // 15014, as istioctl finds it). Each replica only knows
   // the proxies connected to it, so every running replica is asked and the lists are merged.
   const istiods = await attempt('list istiod pods', () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
-  const running = (istiods ?? []).filter((p) => p.status?.phase === 'Running');
+  const running = (istiods ?? []).filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
   const synced: unknown[] = [];
   let answered = 0;
   for (const istiod of running) {
     const name = istiod.metadata?.name ?? '';
-    const admin = deps.admin({ name, namespace: deps.istioNamespace }, 15014);
+    const admin = deps.admin({ name, namespace: deps.istioNamespace }, monitoringPort(istiod));
     const text = await attempt(`istiod ${name} /debug/syncz`, () => admin.get('debug/syncz'));
     await admin.close().catch(() => undefined);
     if (text === undefined) continue;

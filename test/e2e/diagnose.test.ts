@@ -1,0 +1,253 @@
+// E2E of `capture` and `diagnose` on the loopback harness: real API server objects, istiod's real
+// /debug/syncz through a port-forward, and the fake sidecar's Envoy admin (config_dump, clusters,
+// stats) and istio-proxy log through port-forward and `logs`.
+//
+// - A healthy path: ok segments name their evidence; the network has none (the fake sidecar
+//   carries no traffic, so no access-log lines or connection counters), and the verdict says
+//   "unknown" instead of claiming "none".
+// - A DestinationRule subset that selects no pod: client-sidecar.
+// - A sidecar that NACKs LDS (the fake sidecar's nack annotation): control-plane.
+// Each case: `capture -d DIR` then `diagnose --capture DIR` gives the same verdict and evidence
+// as live `diagnose`. The written capture carries no Secret data and no private key.
+//
+// ISTIO_TS_BIN picks the CLI (default: <repo>/bin/istio-ts.js, i.e. the built dist/).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apply, createNamespace, deployment, harnessEnv, kubectl, runningPods, service, waitFor } from './harness.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = process.env.ISTIO_TS_BIN ?? resolve(repo, 'bin/istio-ts.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function istioTs(args: string[], timeoutMs = 120_000): Promise<Run> {
+  return new Promise((done) => {
+    execFile('node', [cli, ...args], { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG, NO_COLOR: '1' }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Evidence {
+  id: string;
+  status: 'ok' | 'fault' | 'info';
+  summary: string;
+  source: string;
+}
+interface Diagnosis {
+  from: string;
+  to: string;
+  verdict: { segment: string; confidence: string; summary: string };
+  segments: { name: string; status: 'ok' | 'fault' | 'unknown'; evidence: Evidence[] }[];
+  nextSteps: string[];
+}
+
+function parse(r: Run): Diagnosis {
+  try {
+    return JSON.parse(r.stdout) as Diagnosis;
+  } catch {
+    throw new Error(`diagnose printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+const statuses = (d: Diagnosis) => Object.fromEntries(d.segments.map((s) => [s.name, s.status]));
+const segment = (d: Diagnosis, name: string) => d.segments.find((s) => s.name === name)!;
+/** Per segment, the evidence ids (summaries carry times and counters that move between runs). */
+const shape = (d: Diagnosis) => Object.fromEntries(d.segments.map((s) => [s.name, [...new Set(s.evidence.map((e) => e.id))].sort()]));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+const tmpDirs: string[] = [];
+function captureDir(): string {
+  const d = mkdtempSync(join(os.tmpdir(), 'istio-ts-e2e-capture-'));
+  tmpDirs.push(d);
+  return join(d, 'capture');
+}
+
+/** frontend → cart (Service port 8080), both injected; `frontend` may carry pod annotations. */
+async function shop(prefix: string, frontendAnnotations: Record<string, string> = {}) {
+  const ns = await createNamespace(prefix, { 'istio-injection': 'enabled' });
+  await apply(service('cart'), ns.name);
+  await apply(deployment('cart'), ns.name);
+  await apply(deployment('frontend', { annotations: frontendAnnotations }), ns.name);
+  const [frontend] = await runningPods(ns.name, 'frontend', 1);
+  await runningPods(ns.name, 'cart', 1);
+  return { ns, client: `${frontend.metadata.name as string}.${ns.name}`, to: `cart.${ns.name}:8080` };
+}
+
+/** Live diagnose, retried until `ready` holds (istiod pushes as pods come up). */
+async function liveUntil(from: string, to: string, ready: (d: Diagnosis) => boolean): Promise<{ run: Run; d: Diagnosis }> {
+  return waitFor(`live diagnose ${from} → ${to}`, async () => {
+    const run = await istioTs(['diagnose', from, to, '-o', 'json']);
+    const d = parse(run);
+    return ready(d) ? { run, d } : undefined;
+  }, 120_000, 2000);
+}
+
+/** capture, then diagnose the capture offline; both as JSON. */
+async function roundTrip(from: string, to: string): Promise<{ dir: string; capture: Run; offline: Run; d: Diagnosis }> {
+  const dir = captureDir();
+  const capture = await istioTs(['capture', from, to, '-d', dir]);
+  expect(capture.code, capture.stderr).toBe(0);
+  const offline = await istioTs(['diagnose', '--capture', dir, '-o', 'json']);
+  return { dir, capture, offline, d: parse(offline) };
+}
+
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('diagnose and capture on a live mesh', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it('healthy path: ok segments name their evidence, the network stays unknown, the capture round trip agrees', async () => {
+    const s = await shop('e2e-diag-ok');
+    cleanups.push(s.ns.cleanup);
+    // A Secret applied with kubectl (data also in the last-applied annotation): never captured.
+    const secretValue = Buffer.from('-----BEGIN PRIVATE KEY-----\ne2e-not-a-real-key\n-----END PRIVATE KEY-----\n').toString('base64');
+    await apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cart-tls' }, type: 'Opaque', data: { 'tls.key': secretValue } }, s.ns.name);
+
+    const live = await liveUntil(s.client, s.to, (d) => segment(d, 'control-plane').status === 'ok' && segment(d, 'client-sidecar').status === 'ok');
+    expect(live.run.code).toBe(0);
+    // The workload reference resolves to the pod, and the capture records the pod.
+    const { dir, capture, offline, d } = await roundTrip(`deploy/frontend.${s.ns.name}`, s.to);
+    expect(capture.stderr).toMatch(/^wrote \d+ files to .*; diagnose with: istio-ts diagnose --capture /m);
+    expect(offline.code).toBe(0);
+    expect(d.from).toBe(s.client);
+    expect(JSON.parse(readFileSync(join(dir, 'capture.json'), 'utf8'))).toMatchObject({ from: s.client, fromRef: `deploy/frontend.${s.ns.name}`, to: s.to });
+
+    for (const x of [live.d, d]) {
+      // No traffic crossed the fake sidecars: nothing can show the network is fine.
+      expect(x.verdict.segment).toBe('unknown');
+      expect(x.verdict.summary).toMatch(/no evidence for .*network/);
+      expect(statuses(x)).toEqual({ 'client-app': 'ok', 'client-sidecar': 'ok', network: 'unknown', 'server-sidecar': 'ok', 'server-app': 'ok', 'control-plane': 'ok' });
+      // "ok" only with ok evidence, each naming where it was read.
+      for (const seg of x.segments.filter((g) => g.status === 'ok')) {
+        const ok = seg.evidence.filter((e) => e.status === 'ok');
+        expect(ok.length, seg.name).toBeGreaterThan(0);
+        for (const e of ok) expect(e.source, `${seg.name} ${e.id}`).toMatch(/^(cluster\/|istiod\/|proxies\/)/);
+      }
+      expect(segment(x, 'network').evidence.filter((e) => e.status === 'ok')).toEqual([]);
+      // The fake sidecar writes no access log: that is said, not read as "no errors".
+      expect(segment(x, 'client-sidecar').evidence.map((e) => e.id)).toContain('log.no-lines');
+      expect(segment(x, 'client-sidecar').evidence.map((e) => e.id)).toEqual(expect.arrayContaining(['path.listener', 'path.route', 'path.cluster', 'path.endpoints', 'cert.valid', 'injection.present']));
+      expect(segment(x, 'control-plane').evidence.filter((e) => e.id === 'sync.synced').map((e) => e.source)).toEqual(
+        expect.arrayContaining([expect.stringMatching(new RegExp(`^istiod/syncz\\.json: proxy ${s.client.replace(/\./g, '\\.')}`))]),
+      );
+    }
+    expect(shape(d)).toEqual(shape(live.d));
+
+    // What was written: both proxies, istiod's sync state; no Secret data, no private key.
+    const files = filesUnder(dir).map((f) => f.slice(dir.length + 1)).sort();
+    expect(files).toEqual(expect.arrayContaining(['capture.json', 'istiod/syncz.json', 'cluster/pods.yaml', 'cluster/services.yaml', `proxies/${s.ns.name}/${s.client.split('.')[0]}/config_dump.json`]));
+    expect(files.filter((f) => f.startsWith(`proxies/${s.ns.name}/`) && f.endsWith('/stats.txt'))).toHaveLength(2);
+    const caKey = (await kubectl(['get', 'secret', '-n', 'istio-system', 'istio-ca-secret', '-o', 'jsonpath={.data.ca-key\\.pem}'])).trim();
+    expect(caKey.length).toBeGreaterThan(100);
+    for (const f of filesUnder(dir)) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toContain(secretValue);
+      expect(text, f).not.toContain(caKey);
+      expect(text, f).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+      expect(text, f).not.toMatch(/kind: Secret/);
+    }
+    // The workload certificate's key is in the dump only as Envoy's redaction marker.
+    const dump = readFileSync(join(dir, 'proxies', s.ns.name, s.client.split('.')[0]!, 'config_dump.json'), 'utf8');
+    const keys = [...dump.matchAll(/"private_key": \{\s*"(inline_bytes|inline_string)": "([^"]*)"/g)].map((m) => m[2]);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(['[redacted]', 'W3JlZGFjdGVkXQ==']).toContain(k);
+  });
+
+  it('a DestinationRule subset that selects no pod is the client sidecar, live and from the capture', async () => {
+    const s = await shop('e2e-diag-subset');
+    cleanups.push(s.ns.cleanup);
+    await apply(
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'cart' },
+        spec: { host: 'cart', subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] },
+      },
+      s.ns.name,
+    );
+    await apply({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart' }, spec: { hosts: ['cart'], http: [{ route: [{ destination: { host: 'cart', subset: 'v2' } }] }] } }, s.ns.name);
+    const subsetCluster = `outbound|8080|v2|cart.${s.ns.name}.svc.cluster.local`;
+
+    // Until istiod has pushed the VirtualService, the route still points at the whole Service.
+    const live = await liveUntil(s.client, s.to, (d) => segment(d, 'client-sidecar').evidence.some((e) => e.id === 'path.endpoints-subset-empty'));
+    expect(live.run.code).toBe(80);
+    const { offline, d } = await roundTrip(s.client, s.to);
+    expect(offline.code).toBe(80);
+    for (const x of [live.d, d]) {
+      expect(x.verdict).toMatchObject({ segment: 'client-sidecar', confidence: 'high' });
+      const cs = segment(x, 'client-sidecar');
+      expect(cs.status).toBe('fault');
+      const empty = cs.evidence.find((e) => e.id === 'path.endpoints-subset-empty')!;
+      expect(empty.summary).toContain(subsetCluster);
+      expect(empty.summary).toContain(`DestinationRule ${s.ns.name}/cart`);
+      expect(empty.source).toMatch(/^proxies\/.*\/clusters\.json: cluster_statuses outbound\|8080\|v2\|/);
+      // IST0173 from the analyzers over the captured objects points at the same cause.
+      expect(cs.evidence.some((e) => e.id === 'analyzer.finding' && e.summary.startsWith('IST0173'))).toBe(true);
+      // Not blamed on the server or istiod.
+      expect(segment(x, 'server-app').status).toBe('ok');
+      expect(segment(x, 'control-plane').status).toBe('ok');
+    }
+    expect(shape(d)).toEqual(shape(live.d));
+  });
+
+  it('a sidecar that NACKs LDS is the control plane, with istiod and Envoy both as witnesses', async () => {
+    const s = await shop('e2e-diag-nack', { 'fake-sidecar.istio-ts.dev/nack': 'LDS' });
+    cleanups.push(s.ns.cleanup);
+    const live = await liveUntil(s.client, s.to, (d) => segment(d, 'control-plane').evidence.some((e) => e.id === 'sync.nack'));
+    expect(live.run.code).toBe(80);
+    const { offline, d } = await roundTrip(s.client, s.to);
+    expect(offline.code).toBe(80);
+    for (const x of [live.d, d]) {
+      expect(x.verdict).toMatchObject({ segment: 'control-plane', confidence: 'high' });
+      expect(x.verdict.summary).toContain(`${s.client} rejected (NACK) the last LDS push`);
+      const cp = segment(x, 'control-plane').evidence;
+      expect(cp.find((e) => e.id === 'sync.nack')?.source).toBe(`istiod/syncz.json: proxy ${s.client}, LDS lastError`);
+      expect(cp.find((e) => e.id === 'stats.update-rejected')?.summary).toMatch(/listener_manager\.lds\.update_rejected = [1-9]/);
+      // The missing listener is the consequence, on the client sidecar; the verdict stays on the cause.
+      expect(segment(x, 'client-sidecar').evidence.some((e) => e.id === 'path.listener-missing')).toBe(true);
+      expect(x.nextSteps[0]).toContain(`istio-ts proxy-status ${s.client}`);
+      expect(new Set(x.nextSteps.flatMap((n) => n.split('; '))).size).toBe(x.nextSteps.flatMap((n) => n.split('; ')).length);
+    }
+    expect(shape(d)).toEqual(shape(live.d));
+  });
+
+  it('a FROM or TO that does not exist stops with a message; capture refuses a non-empty directory', async () => {
+    const s = await shop('e2e-diag-err');
+    cleanups.push(s.ns.cleanup);
+    const noPod = await istioTs(['diagnose', `nosuch.${s.ns.name}`, s.to]);
+    expect(noPod.code).toBe(1);
+    expect(noPod.stderr).toBe(`Error: FROM: pod nosuch not found in namespace ${s.ns.name}\nCheck the name and namespace (kubectl get pods,services -A).\n`);
+    const noDeploy = await istioTs(['capture', `deploy/nosuch.${s.ns.name}`, s.to, '-d', captureDir()]);
+    expect(noDeploy.code).toBe(1);
+    expect(noDeploy.stderr).toMatch(new RegExp(`^Error: FROM: Deployment nosuch not found in namespace ${s.ns.name}`));
+    const noTarget = await istioTs(['diagnose', s.client, `nosuch.${s.ns.name}`]);
+    expect(noTarget.code).toBe(1);
+    expect(noTarget.stderr).toMatch(new RegExp(`^Error: TO: no Service nosuch and no pod nosuch in namespace ${s.ns.name}`));
+    const full = captureDir();
+    await istioTs(['capture', s.client, s.to, '-d', full]);
+    writeFileSync(join(full, 'note.txt'), 'keep');
+    const again = await istioTs(['capture', s.client, s.to, '-d', full]);
+    expect(again.code).toBe(64);
+    expect(readFileSync(join(full, 'note.txt'), 'utf8')).toBe('keep');
+  });
+});
