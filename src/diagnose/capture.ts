@@ -17,7 +17,7 @@ import { parseConfigDump } from '../envoy/configdump.js';
 import { parseClustersJson } from '../envoy/host-status.js';
 import { parseStats } from '../envoy/stats.js';
 import { parseText, type LoadedObject, type LoadProblem } from '../resources/loader.js';
-import type { CaptureData, CaptureMeta, ProxyCapture, ProxyFileKind, SyncEntry } from './model.js';
+import type { CaptureData, CaptureMeta, NotCollected, ProxyCapture, ProxyFileKind, SyncEntry } from './model.js';
 
 export class CaptureError extends Error {
   constructor(
@@ -73,7 +73,13 @@ export function parseMeta(text: string, file = 'capture.json'): CaptureMeta {
     ...(typeof o.via === 'string' && o.via !== '' ? { via: o.via } : {}),
     time: String(o.time),
     istioTsVersion: typeof o.istioTsVersion === 'string' ? o.istioTsVersion : '',
+    ...(Array.isArray(o.notCollected) ? { notCollected: o.notCollected.filter(isNotCollected) } : {}),
   };
+}
+
+function isNotCollected(x: unknown): x is NotCollected {
+  const o = (x ?? {}) as Record<string, unknown>;
+  return typeof o.file === 'string' && (o.reason === 'unreachable' || o.reason === 'failed') && typeof o.error === 'string';
 }
 
 /** istiod /debug/syncz: one entry per connected proxy, with per-type nonces and the last NACK. */

@@ -12,11 +12,12 @@
  * Not collected: sockets.txt (needs exec into the pod, which KubeClient does not offer yet).
  */
 import { stringify } from 'yaml';
-import type { EnvoyAdmin } from '../envoy/admin.js';
+import { AdminError, type EnvoyAdmin } from '../envoy/admin.js';
 import { monitoringPort } from '../envoy/istiod.js';
 import { redactSecrets } from '../envoy/secrets.js';
 import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
+import type { NotCollected } from './model.js';
 import { parseHostPort, parsePodName } from './path.js';
 
 export interface CollectRequest {
@@ -95,6 +96,24 @@ export function redactConfigDump(text: string): string {
   return `${JSON.stringify(data, null, 1)}\n`;
 }
 
+type Reach = { kind: 'answered' } | { kind: NotCollected['reason']; error: string };
+
+/**
+ * Whether the sidecar's admin API answers. A port-forward the API server refuses (RBAC, pod
+ * gone) says nothing about the sidecar; a connection that is refused or times out inside the pod
+ * does (kubelet reports "connection refused" through the port-forward's error stream).
+ */
+async function probeAdmin(admin: EnvoyAdmin): Promise<Reach> {
+  try {
+    await admin.get('ready');
+    return { kind: 'answered' };
+  } catch (e) {
+    const error = (e as Error).message;
+    if (e instanceof AdminError) return /: unexpected status code: /.test(error) ? { kind: 'answered' } : { kind: 'unreachable', error };
+    return { kind: 'failed', error };
+  }
+}
+
 const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 function hasSidecar(p: KubeObject): boolean {
@@ -110,6 +129,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   const { kube } = deps;
   const files = new Map<string, string>();
   const warnings: string[] = [];
+  const notCollected: NotCollected[] = [];
   const objects = new Map<string, KubeObject>();
   const add = (o: KubeObject) => objects.set(key(o), scrub(o));
   const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
@@ -254,16 +274,29 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     const namespace = p.metadata?.namespace ?? '';
     const dir = `proxies/${namespace}/${name}`;
     const admin = deps.admin({ name, namespace }, 15000);
+    const proxyFiles = ['config_dump.json', 'clusters.json', 'stats.txt'].map((f) => `${dir}/${f}`);
     try {
-      const dump = await attempt(`${name}.${namespace} /config_dump`, () => admin.get('config_dump?include_eds'));
-      if (dump !== undefined) {
-        const redacted = await attempt(`${name}.${namespace} /config_dump is not JSON`, async () => redactConfigDump(dump));
-        if (redacted !== undefined) files.set(`${dir}/config_dump.json`, redacted);
+      // /ready first: it is small, so a timeout there means the sidecar does not answer (hung or
+      // not running), not that the config dump of a large mesh is slow. Any HTTP status counts
+      // as answering (503 while Envoy is still initializing).
+      const reach = await probeAdmin(admin);
+      if (reach.kind !== 'answered') {
+        warnings.push(`${name}.${namespace} Envoy admin: ${reach.error}`);
+        for (const file of proxyFiles) notCollected.push({ file, reason: reach.kind, error: reach.error });
+      } else {
+        const fetch = async (file: string, adminPath: string, transform: (text: string) => string = (t) => t) => {
+          try {
+            files.set(file, transform(await admin.get(adminPath)));
+          } catch (e) {
+            const error = (e as Error).message;
+            warnings.push(`${name}.${namespace} /${adminPath.split('?')[0]}: ${error}`);
+            notCollected.push({ file, reason: 'failed', error });
+          }
+        };
+        await fetch(proxyFiles[0]!, 'config_dump?include_eds', redactConfigDump);
+        await fetch(proxyFiles[1]!, 'clusters?format=json');
+        await fetch(proxyFiles[2]!, 'stats');
       }
-      const clusters = await attempt(`${name}.${namespace} /clusters`, () => admin.get('clusters?format=json'));
-      if (clusters !== undefined) files.set(`${dir}/clusters.json`, clusters);
-      const stats = await attempt(`${name}.${namespace} /stats`, () => admin.get('stats'));
-      if (stats !== undefined) files.set(`${dir}/stats.txt`, stats);
     } finally {
       await admin.close().catch(() => undefined);
     }
@@ -271,6 +304,15 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     if (log !== undefined) files.set(`${dir}/istio-proxy.log`, log);
   }
 
-  files.set('capture.json', `${JSON.stringify({ from: fromPod ?? req.from, ...(fromPod && fromPod !== req.from ? { fromRef: req.from } : {}), to: req.to, ...(req.via ? { via: req.via } : {}), time: deps.now.toISOString(), istioTsVersion: deps.version }, null, 2)}\n`);
+  const meta = {
+    from: fromPod ?? req.from,
+    ...(fromPod && fromPod !== req.from ? { fromRef: req.from } : {}),
+    to: req.to,
+    ...(req.via ? { via: req.via } : {}),
+    time: deps.now.toISOString(),
+    istioTsVersion: deps.version,
+    ...(notCollected.length ? { notCollected } : {}),
+  };
+  files.set('capture.json', `${JSON.stringify(meta, null, 2)}\n`);
   return { files, warnings };
 }

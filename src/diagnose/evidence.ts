@@ -34,6 +34,7 @@ export const EVIDENCE = {
   'sync.synced': { status: 'ok', weight: 1, template: 'istiod: {proxy} SYNCED ({types} acked)' },
   'sync.nack': { status: 'fault', weight: 3, template: 'istiod: {proxy} rejected (NACK) the last {type} push: {error}', next: 'istio-ts proxy-status {proxy}; kubectl -n {namespace} logs {name} -c istio-proxy | grep -i rejected' },
   'sync.stale': { status: 'fault', weight: 1, template: 'istiod: {proxy} STALE for {types} (sent nonce not acked); normal during a push, a problem if it persists', next: 'istioctl proxy-status {proxy} -v 1 (again in a minute); check NetworkPolicies for port 15012' },
+  'sync.not-connected-proxy-down': { status: 'info', weight: 1, template: 'istiod: {proxy} is not in /debug/syncz, and its Envoy admin API did not answer either (the sidecar is down, not istiod)' },
   'sync.not-connected': { status: 'fault', weight: 2, template: 'istiod: {proxy} is not in /debug/syncz (not connected to this istiod)', next: 'kubectl -n {namespace} logs {name} -c istio-proxy | grep -i xds' },
   'sync.no-syncz': { status: 'info', weight: 1, template: 'no istiod /debug/syncz in the capture' },
 
@@ -100,6 +101,10 @@ export const EVIDENCE = {
   'analyzer.finding': { status: 'fault', weight: 2, template: '{code} {level}: {message} ({origin})', next: 'istio-ts analyze -k -n {namespace} (live), or istio-ts analyze CAPTURE_DIR/cluster/ (offline)' },
   'analyzer.minor': { status: 'info', weight: 1, template: '{code} {level}: {message} ({origin})' },
   'analyzer.clean': { status: 'info', weight: 1, template: 'analyzers: no finding on the {count} involved resources' },
+
+  // proxy-admin
+  'proxy.admin-unreachable': { status: 'fault', weight: 2, template: '{proxy}: the Envoy admin API did not answer ({error}): the sidecar is not running or is hung', next: 'kubectl -n {namespace} describe pod {name}; kubectl -n {namespace} logs {name} -c istio-proxy --previous' },
+  'proxy.not-collected': { status: 'info', weight: 1, template: '{proxy}: {file} not collected: {error}' },
 
   // probe failures
   'probe.failed': { status: 'info', weight: 1, template: 'probe {probe} failed: {error}' },

@@ -21,6 +21,19 @@ export interface CaptureMeta {
   /** When the capture was taken (RFC 3339); the clock for certificate validity and --since. */
   readonly time: string;
   readonly istioTsVersion: string;
+  /** Files the collector could not read, and why. */
+  readonly notCollected?: readonly NotCollected[];
+}
+
+/**
+ * A capture file that is missing because reading it failed. "unreachable": the sidecar's admin
+ * API did not answer inside the pod (evidence against that sidecar); "failed": anything else
+ * (RBAC, the API server, a slow large response), which is evidence of nothing.
+ */
+export interface NotCollected {
+  readonly file: string;
+  readonly reason: 'unreachable' | 'failed';
+  readonly error: string;
 }
 
 /** A file of the capture that a probe read, and what in it (for evidence lines). */

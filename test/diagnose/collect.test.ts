@@ -33,7 +33,7 @@ interface Fake {
   closed: string[];
 }
 
-async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?: KubeObject[]; privateKey?: boolean; twoIstiods?: boolean } = {}): Promise<Fake> {
+async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?: KubeObject[]; privateKey?: boolean; twoIstiods?: boolean; deadAdmin?: string; rbacAdmin?: string } = {}): Promise<Fake> {
   const files = await readCaptureFiles(path.join(ROOT, scenario, 'capture'));
   const objects: KubeObject[] = [...(opts.extra ?? [])];
   for (const [rel, text] of files) if (rel.startsWith('cluster/')) for (const d of parseAllDocuments(text)) objects.push(d.toJS() as KubeObject);
@@ -74,6 +74,11 @@ async function fakeCluster(scenario: string, opts: { failStats?: boolean; extra?
         if (!opts.twoIstiods) return JSON.stringify(all);
         return JSON.stringify(pod.name.endsWith('k2x4p') ? all.slice(0, 1) : all.slice(1));
       }
+      // A hung Envoy: the port-forward opens, nothing answers inside the pod.
+      if (pod.name === opts.deadAdmin) throw new AdminError(`${pod.name}.${pod.namespace}: Envoy admin GET /${p} timed out after 30s`);
+      // The API server refuses the port-forward: says nothing about the sidecar.
+      if (pod.name === opts.rbacAdmin) throw new KubeError('pods "x" is forbidden: User "dev" cannot create resource "pods/portforward"', 403);
+      if (p === 'ready') return 'LIVE\n';
       const base = `proxies/${pod.namespace}/${pod.name}`;
       if (p === 'config_dump?include_eds') {
         const dump = files.get(`${base}/config_dump.json`)!;
@@ -187,6 +192,43 @@ describe('collect', () => {
     ]);
     expect([...files.keys()].some((k) => k.endsWith('stats.txt'))).toBe(false);
     expect(diagnose(captureFromFiles(files)).diagnosis.verdict.segment).toBe('app');
+  });
+
+  it('a sidecar whose admin API does not answer: one try, the sidecar is blamed, not istiod', async () => {
+    const f = await fakeCluster('healthy', { deadAdmin: 'frontend-6c9f7b5d4-x2kqp' });
+    const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    // Only /ready was tried: three more timeouts would only make the user wait.
+    expect(f.calls.filter((c) => c.startsWith('admin frontend'))).toEqual(['admin frontend-6c9f7b5d4-x2kqp:15000 ready']);
+    expect(warnings).toEqual(['frontend-6c9f7b5d4-x2kqp.shop Envoy admin: frontend-6c9f7b5d4-x2kqp.shop: Envoy admin GET /ready timed out after 30s']);
+    const meta = JSON.parse(files.get('capture.json')!) as { notCollected: { file: string; reason: string }[] };
+    expect(meta.notCollected.map((m) => [m.file, m.reason])).toEqual([
+      ['proxies/shop/frontend-6c9f7b5d4-x2kqp/config_dump.json', 'unreachable'],
+      ['proxies/shop/frontend-6c9f7b5d4-x2kqp/clusters.json', 'unreachable'],
+      ['proxies/shop/frontend-6c9f7b5d4-x2kqp/stats.txt', 'unreachable'],
+    ]);
+    // The fixture's syncz still lists the proxy; drop it, as istiod does for a dead sidecar.
+    const syncz = (JSON.parse(files.get('istiod/syncz.json')!) as { proxy: string }[]).filter((e) => !e.proxy.startsWith('frontend'));
+    files.set('istiod/syncz.json', JSON.stringify(syncz));
+    const { diagnosis } = diagnose(captureFromFiles(files));
+    expect(diagnosis.verdict.segment).toBe('client-sidecar');
+    const ids = (name: string) => diagnosis.segments.find((s) => s.name === name)!.evidence.map((e) => e.id);
+    expect(ids('client-sidecar')).toContain('proxy.admin-unreachable');
+    expect(ids('control-plane')).toContain('sync.not-connected-proxy-down');
+    expect(ids('control-plane')).not.toContain('sync.not-connected');
+  });
+
+  it('a port-forward the API server refuses is a gap in the capture, not a sidecar fault', async () => {
+    const f = await fakeCluster('healthy', { rbacAdmin: 'cart-v1-7d8f9c6b5-4hx2m' });
+    const { files } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    const { diagnosis } = diagnose(captureFromFiles(files));
+    const server = diagnosis.segments.find((s) => s.name === 'server-sidecar')!;
+    expect(server.evidence.filter((e) => e.status === 'fault')).toEqual([]);
+    expect(server.evidence.filter((e) => e.id === 'proxy.not-collected').map((e) => e.source)).toEqual([
+      'capture.json: notCollected proxies/shop/cart-v1-7d8f9c6b5-4hx2m/config_dump.json',
+      'capture.json: notCollected proxies/shop/cart-v1-7d8f9c6b5-4hx2m/clusters.json',
+      'capture.json: notCollected proxies/shop/cart-v1-7d8f9c6b5-4hx2m/stats.txt',
+    ]);
+    expect(diagnosis.verdict.segment).not.toBe('server-sidecar');
   });
 
   it('resolves "ingress" to the ingress gateway pods and --via to a gateway Service', async () => {

@@ -7,6 +7,7 @@ import { configPathProbe } from './config-path.js';
 import { injectionProbe } from './injection.js';
 import { mtlsProbe } from './mtls.js';
 import { podStatusProbe } from './pod-status.js';
+import { proxyAdminProbe } from './proxy-admin.js';
 import { statsProbe } from './stats.js';
 import { syncProbe } from './sync.js';
 import type { Probe } from './types.js';
@@ -22,6 +23,7 @@ export const allProbes: readonly Probe[] = [
   injectionProbe,
   mtlsProbe,
   podStatusProbe,
+  proxyAdminProbe,
   statsProbe,
   syncProbe,
 ];

@@ -4,19 +4,21 @@
  * (istiod pilot/pkg/xds/statusgen.go debugSyncStatus). STALE is also the normal state during a
  * push, so it only weighs as a symptom; a NACK decides.
  */
+import { unreachableProxies } from './proxy-admin.js';
 import { defineProbe, pathPods, sidecarContainer } from './types.js';
 
 export const syncProbe = defineProbe({
   name: 'sync',
   description: 'istiod has delivered the latest config to every proxy on the path and none rejected it',
   reads: ['istiod/syncz.json'],
-  evidence: ['sync.synced', 'sync.nack', 'sync.stale', 'sync.not-connected', 'sync.no-syncz'],
+  evidence: ['sync.synced', 'sync.nack', 'sync.stale', 'sync.not-connected', 'sync.not-connected-proxy-down', 'sync.no-syncz'],
   run(ctx) {
     const syncz = ctx.capture.syncz;
     if (!syncz) {
       ctx.report('sync.no-syncz', 'control-plane', {}, 'istiod/syncz.json');
       return;
     }
+    const down = unreachableProxies(ctx.capture.meta.notCollected);
     for (const p of pathPods(ctx.path)) {
       if (!sidecarContainer(p)) continue;
       const proxy = `${p.name}.${p.namespace}`;
@@ -24,7 +26,10 @@ export const syncProbe = defineProbe({
       const e = syncz.find((s) => s.proxy === proxy);
       const source = `istiod/syncz.json: proxy ${proxy}`;
       if (!e) {
-        ctx.report('sync.not-connected', 'control-plane', args, 'istiod/syncz.json');
+        // A sidecar whose own admin API is down is not connected because it is down: a note
+        // here, the fault is on that sidecar (proxy-admin probe).
+        if (down.has(proxy)) ctx.report('sync.not-connected-proxy-down', 'control-plane', args, 'istiod/syncz.json');
+        else ctx.report('sync.not-connected', 'control-plane', args, 'istiod/syncz.json');
         continue;
       }
       const types = Object.entries(e.types);
