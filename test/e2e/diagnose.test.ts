@@ -7,6 +7,9 @@
 //   "unknown" instead of claiming "none".
 // - A DestinationRule subset that selects no pod: client-sidecar.
 // - A sidecar that NACKs LDS (the fake sidecar's nack annotation): control-plane.
+// - North-south via a gateway (`proxy router`) whose VirtualService host the Gateway does not
+//   serve: gateway.
+// - An istio-proxy container whose admin API does not answer: that sidecar, after one timeout.
 // Each case: `capture -d DIR` then `diagnose --capture DIR` gives the same verdict and evidence
 // as live `diagnose`. The written capture carries no Secret data and no private key.
 //
@@ -98,9 +101,9 @@ async function liveUntil(from: string, to: string, ready: (d: Diagnosis) => bool
 }
 
 /** capture, then diagnose the capture offline; both as JSON. */
-async function roundTrip(from: string, to: string): Promise<{ dir: string; capture: Run; offline: Run; d: Diagnosis }> {
+async function roundTrip(from: string, to: string, extra: string[] = []): Promise<{ dir: string; capture: Run; offline: Run; d: Diagnosis }> {
   const dir = captureDir();
-  const capture = await istioTs(['capture', from, to, '-d', dir]);
+  const capture = await istioTs(['capture', from, to, '-d', dir, ...extra]);
   expect(capture.code, capture.stderr).toBe(0);
   const offline = await istioTs(['diagnose', '--capture', dir, '-o', 'json']);
   return { dir, capture, offline, d: parse(offline) };
@@ -229,6 +232,92 @@ describe('diagnose and capture on a live mesh', () => {
       expect(new Set(x.nextSteps.flatMap((n) => n.split('; '))).size).toBe(x.nextSteps.flatMap((n) => n.split('; ')).length);
     }
     expect(shape(d)).toEqual(shape(live.d));
+  });
+
+  it('north-south through a gateway: a VirtualService host the Gateway does not serve is the gateway', async () => {
+    const s = await shop('e2e-diag-gw');
+    cleanups.push(s.ns.cleanup);
+    // A gateway Deployment as istioctl renders one: not injected, istio-proxy runs `proxy router`.
+    await apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'shop-gateway' },
+        spec: {
+          selector: { matchLabels: { istio: 'shop-gateway' } },
+          template: {
+            metadata: { labels: { istio: 'shop-gateway', 'sidecar.istio.io/inject': 'false' } },
+            spec: { containers: [{ name: 'istio-proxy', image: 'example.invalid/proxyv2:1', args: ['proxy', 'router', '--domain', `${s.ns.name}.svc.cluster.local`], ports: [{ containerPort: 8080 }] }] },
+          },
+        },
+      },
+      s.ns.name,
+    );
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop-gateway' }, spec: { selector: { istio: 'shop-gateway' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }, s.ns.name);
+    await apply({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'shop' }, spec: { selector: { istio: 'shop-gateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }] } }, s.ns.name);
+    const vs = (host: string) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'cart-edge' }, spec: { hosts: [host], gateways: ['shop'], http: [{ route: [{ destination: { host: 'cart', port: { number: 8080 } } }] }] } });
+    await apply(vs('shop.example.com'), s.ns.name);
+    const via = `shop-gateway.${s.ns.name}`;
+
+    // Routed: the gateway segment is ok on its route, cluster and endpoints.
+    const ok = await waitFor('gateway route to cart', async () => {
+      const run = await istioTs(['diagnose', 'ingress', s.to, '--via', via, '-o', 'json']);
+      const d = parse(run);
+      return segment(d, 'gateway')?.evidence.some((e) => e.id === 'path.endpoints') ? d : undefined;
+    }, 120_000, 2000);
+    expect(ok.segments.map((g) => g.name)).not.toContain('client-sidecar');
+    expect(segment(ok, 'gateway').status).toBe('ok');
+    expect(segment(ok, 'gateway').evidence.find((e) => e.id === 'path.route')?.summary).toMatch(/route http\.8080 virtual host shop\.example\.com:8080 .*→ outbound\|8080\|\|cart\./);
+
+    await apply(vs('wrong.example.com'), s.ns.name);
+    const live = await waitFor('gateway route gone', async () => {
+      const run = await istioTs(['diagnose', 'ingress', s.to, '--via', via, '-o', 'json']);
+      const d = parse(run);
+      return segment(d, 'gateway').evidence.some((e) => e.id === 'path.route-missing') ? { run, d } : undefined;
+    }, 120_000, 2000);
+    expect(live.run.code).toBe(80);
+    const { offline, d } = await roundTrip('ingress', s.to, ['--via', via]);
+    expect(offline.code).toBe(80);
+    for (const x of [live.d, d]) {
+      expect(x.verdict).toMatchObject({ segment: 'gateway', confidence: 'high' });
+      expect(segment(x, 'gateway').evidence.some((e) => e.id === 'analyzer.finding' && e.summary.startsWith('IST0132'))).toBe(true);
+    }
+    expect(shape(d)).toEqual(shape(live.d));
+  });
+
+  it('a sidecar whose admin API does not answer is that sidecar, after one timeout, not three', async () => {
+    const s = await shop('e2e-diag-dead');
+    cleanups.push(s.ns.cleanup);
+    // An istio-proxy container the fake sidecar does not serve (not injected, not a router):
+    // the port-forward opens and nothing answers on 15000, like a hung Envoy.
+    await apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'hung', labels: { app: 'hung' }, annotations: { 'sidecar.istio.io/inject': 'false' } },
+        spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }, { name: 'istio-proxy', image: 'example.invalid/proxyv2:1' }] },
+      },
+      s.ns.name,
+    );
+    await runningPods(s.ns.name, 'hung', 1);
+    const started = Date.now();
+    const dir = captureDir();
+    const capture = await istioTs(['capture', `hung.${s.ns.name}`, s.to, '-d', dir, '--timeout', '3s']);
+    const elapsed = Date.now() - started;
+    expect(capture.code).toBe(0);
+    expect(capture.stderr).toContain(`warning: hung.${s.ns.name} Envoy admin: `);
+    // One /ready timeout (3 s) plus the rest of the capture, not three 3 s timeouts.
+    expect(elapsed).toBeLessThan(8_000 + 3_000);
+    const meta = JSON.parse(readFileSync(join(dir, 'capture.json'), 'utf8')) as { notCollected: { file: string; reason: string }[] };
+    expect(meta.notCollected.filter((m) => m.file.startsWith(`proxies/${s.ns.name}/hung/`)).map((m) => m.reason)).toEqual(['unreachable', 'unreachable', 'unreachable']);
+    const offline = await istioTs(['diagnose', '--capture', dir, '-o', 'json']);
+    expect(offline.code).toBe(80);
+    const d = parse(offline);
+    expect(d.verdict.segment).toBe('client-sidecar');
+    expect(segment(d, 'client-sidecar').evidence.find((e) => e.id === 'proxy.admin-unreachable')?.source).toBe(`capture.json: notCollected proxies/${s.ns.name}/hung/`);
+    // istiod does not list it either: a note, since the sidecar is the cause.
+    expect(segment(d, 'control-plane').evidence.some((e) => e.id === 'sync.not-connected-proxy-down')).toBe(true);
+    expect(segment(d, 'control-plane').evidence.some((e) => e.id === 'sync.not-connected')).toBe(false);
   });
 
   it('a FROM or TO that does not exist stops with a message; capture refuses a non-empty directory', async () => {
