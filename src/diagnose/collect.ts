@@ -38,13 +38,16 @@ export interface CollectDeps {
 }
 
 /**
- * FROM or TO does not exist (as opposed to a read that failed): a capture of it could only say
- * "unknown" everywhere, so the command stops with this message instead.
+ * FROM, TO or --via does not exist or cannot be read (API server unreachable, RBAC): a capture
+ * without them could only say "unknown" everywhere, so the command stops with this message.
  */
-export class TargetNotFoundError extends Error {
-  constructor(message: string) {
+export class TargetError extends Error {
+  constructor(
+    message: string,
+    readonly notFound: boolean,
+  ) {
     super(message);
-    this.name = 'TargetNotFoundError';
+    this.name = 'TargetError';
   }
 }
 
@@ -136,9 +139,20 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof TargetNotFoundError) throw e;
+      if (e instanceof TargetError) throw e;
       warnings.push(`${what}: ${(e as Error).message}`);
       return undefined;
+    }
+  };
+
+  // FROM, TO and --via must be read: not found, or not readable at all (API server down, RBAC),
+  // stops the collection.
+  const required = async <T>(msg: { notFound: string; unreadable: string }, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isNotFound(e)) throw new TargetError(`${msg.notFound}${e instanceof PodRefError ? ` (${e.message})` : ''}`, true);
+      throw new TargetError(`${msg.unreadable}: ${(e as Error).message}`, false);
     }
   };
 
@@ -162,13 +176,10 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       const r = await resolvePod(kube, ref);
       return kube.get('v1', 'Pod', r.namespace, r.name);
     };
-    const p = await attempt(`FROM ${req.from}`, async () => {
-      try {
-        return await getFrom();
-      } catch (e) {
-        if (isNotFound(e)) throw new TargetNotFoundError(`FROM: ${ref.kind === 'Pod' ? 'pod' : ref.kind} ${ref.name} not found in namespace ${ref.namespace}${e instanceof PodRefError ? ` (${e.message})` : ''}`);
-        throw e;
-      }
+    const what = `${ref.kind === 'Pod' ? 'pod' : ref.kind} ${ref.name}`;
+    const p = await required({ notFound: `FROM: ${what} not found in namespace ${ref.namespace}`, unreadable: `FROM: cannot read ${what} in namespace ${ref.namespace}` }, async () => {
+      const r = await resolvePod(kube, ref);
+      return kube.get('v1', 'Pod', r.namespace, r.name);
     });
     if (p) {
       addPod(p);
@@ -181,10 +192,11 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
 
   if (req.via) {
     const r = parsePodName(req.via, deps.istioNamespace);
-    const pod = await attempt(`get gateway ${req.via}`, async () => {
+    const pod = await required({ notFound: `--via: no gateway pod or Service ${r.name} in namespace ${r.namespace}`, unreadable: `--via: cannot read gateway ${r.name} in namespace ${r.namespace}` }, async () => {
       try {
         return [await kube.get('v1', 'Pod', r.namespace, r.name)];
-      } catch {
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
         const svc = await kube.get('v1', 'Service', r.namespace, r.name);
         add(svc);
         return list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
@@ -198,16 +210,14 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   const podTarget = host.startsWith('pod/');
   const labels = host.replace(/^pod\//, '').split('.');
   const svcNs = labels.length > 1 && labels[1] !== 'svc' ? labels[1]! : clientNs;
-  let svcMissing = podTarget;
   const svc = podTarget
     ? undefined
-    : await attempt(`get Service ${svcNs}/${labels[0]}`, async () => {
+    : await required({ notFound: '', unreadable: `TO: cannot read Service ${labels[0]} in namespace ${svcNs}` }, async () => {
         try {
           return await kube.get('v1', 'Service', svcNs, labels[0]!);
         } catch (e) {
-          if (!isNotFound(e)) throw e;
-          svcMissing = true;
-          return undefined;
+          if (isNotFound(e)) return undefined;
+          throw e;
         }
       });
   if (svc) {
@@ -217,16 +227,8 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     for (const p of servers ?? []) addPod(p);
   } else {
     const r = parsePodName(host, clientNs);
-    const p = await attempt(`get pod ${r.namespace}/${r.name}`, async () => {
-      try {
-        return await kube.get('v1', 'Pod', r.namespace, r.name);
-      } catch (e) {
-        // Only when the Service is known to be absent too: a Service read that failed for
-        // another reason (RBAC, timeout) is a warning, not a missing target.
-        if (svcMissing && isNotFound(e)) throw new TargetNotFoundError(`TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${podTarget ? r.namespace : svcNs}`);
-        throw e;
-      }
-    });
+    const notFound = podTarget ? `TO: pod ${r.name} not found in namespace ${r.namespace}` : `TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${r.namespace}`;
+    const p = await required({ notFound, unreadable: `TO: cannot read pod ${r.name} in namespace ${r.namespace}` }, () => kube.get('v1', 'Pod', r.namespace, r.name));
     if (p) addPod(p);
   }
 

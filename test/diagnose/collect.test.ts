@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { AdminError, type EnvoyAdmin } from '../../src/envoy/admin.js';
 import { captureFromFiles, readCapture, readCaptureFiles } from '../../src/diagnose/capture.js';
 import { writeCapture } from '../../src/commands/capture/action.js';
-import { collect, redactConfigDump, scrub, TargetNotFoundError } from '../../src/diagnose/collect.js';
+import { collect, redactConfigDump, scrub, TargetError } from '../../src/diagnose/collect.js';
 import { resolvePath } from '../../src/diagnose/path.js';
 import { diagnose } from '../../src/diagnose/run.js';
 import { KubeError, type KubeClient, type KubeObject } from '../../src/kube/types.js';
@@ -159,12 +159,31 @@ describe('collect', () => {
     ['nosuch.shop', 'cart.shop:8080', 'FROM: pod nosuch not found in namespace shop'],
     ['deploy/nosuch.shop', 'cart.shop:8080', 'FROM: Deployment nosuch not found in namespace shop'],
     ['frontend-6c9f7b5d4-x2kqp.shop', 'nosuch.shop:8080', 'TO: no Service nosuch and no pod nosuch in namespace shop'],
-    ['frontend-6c9f7b5d4-x2kqp.shop', 'pod/nosuch.shop', 'TO: no Service nosuch and no pod nosuch in namespace shop'],
+    ['frontend-6c9f7b5d4-x2kqp.shop', 'pod/nosuch.shop', 'TO: pod nosuch not found in namespace shop'],
   ])('FROM %s TO %s that does not exist stops the capture', async (from, to, message) => {
     const f = await fakeCluster('healthy');
     const run = collect({ from, to }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
-    await expect(run).rejects.toThrow(TargetNotFoundError);
+    await expect(run).rejects.toThrow(TargetError);
     await expect(run).rejects.toThrow(message);
+    await expect(run).rejects.toMatchObject({ notFound: true });
+  });
+
+  it('an API server that cannot be reached stops at FROM, instead of a capture of warnings', async () => {
+    const f = await fakeCluster('healthy');
+    const down = new Error('request to https://127.0.0.1:6443/api/v1 failed, reason: connect ECONNREFUSED 127.0.0.1:6443');
+    const kube: KubeClient = { ...f.kube, get: async () => Promise.reject(down), list: async () => Promise.reject(down) };
+    const run = collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    await expect(run).rejects.toThrow(`FROM: cannot read pod frontend-6c9f7b5d4-x2kqp in namespace shop: ${down.message}`);
+    await expect(run).rejects.toMatchObject({ notFound: false });
+  });
+
+  it('a TO Service that cannot be read (RBAC) stops the capture; a missing --via gateway too', async () => {
+    const f = await fakeCluster('healthy');
+    const forbidden = new KubeError('services "cart" is forbidden: User "dev" cannot get resource "services" in the namespace "shop"', 403);
+    const kube: KubeClient = { ...f.kube, get: async (v, kind, ns, name) => (kind === 'Service' ? Promise.reject(forbidden) : f.kube.get(v, kind, ns, name)) };
+    const deps = { kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 };
+    await expect(collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, deps)).rejects.toThrow(`TO: cannot read Service cart in namespace shop: ${forbidden.message}`);
+    await expect(collect({ from: 'ingress', to: 'cart.shop:8080', via: 'nosuch-gateway.istio-system' }, { ...deps, kube: f.kube })).rejects.toThrow('--via: no gateway pod or Service nosuch-gateway in namespace istio-system');
   });
 
   it('a pod target: no Service lookup of "pod/…", the port its app declares, no Service walk', async () => {

@@ -300,14 +300,15 @@ describe('diagnose and capture on a live mesh', () => {
       s.ns.name,
     );
     await runningPods(s.ns.name, 'hung', 1);
-    const started = Date.now();
     const dir = captureDir();
     const capture = await istioTs(['capture', `hung.${s.ns.name}`, s.to, '-d', dir, '--timeout', '3s']);
-    const elapsed = Date.now() - started;
     expect(capture.code).toBe(0);
-    expect(capture.stderr).toContain(`warning: hung.${s.ns.name} Envoy admin: `);
-    // One /ready timeout (3 s) plus the rest of the capture, not three 3 s timeouts.
-    expect(elapsed).toBeLessThan(8_000 + 3_000);
+    // One /ready timeout, then its config_dump, clusters and stats are not tried.
+    const hungWarnings = capture.stderr.split('\n').filter((l) => l.startsWith(`warning: hung.${s.ns.name} `));
+    // KWOK opens the port-forward and nothing answers behind it (a real kubelet would report
+    // "connection refused" through the port-forward instead).
+    expect(hungWarnings[0]).toBe(`warning: hung.${s.ns.name} Envoy admin: hung.${s.ns.name}: Envoy admin GET /ready timed out after 3s`);
+    expect(hungWarnings.filter((l) => /\/(config_dump|clusters|stats)\b/.test(l))).toEqual([]);
     const meta = JSON.parse(readFileSync(join(dir, 'capture.json'), 'utf8')) as { notCollected: { file: string; reason: string }[] };
     expect(meta.notCollected.filter((m) => m.file.startsWith(`proxies/${s.ns.name}/hung/`)).map((m) => m.reason)).toEqual(['unreachable', 'unreachable', 'unreachable']);
     const offline = await istioTs(['diagnose', '--capture', dir, '-o', 'json']);

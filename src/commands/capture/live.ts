@@ -3,7 +3,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { PortForwardAdmin, parseDuration } from '../../envoy/admin.js';
-import { collect, TargetNotFoundError, type CollectRequest, type Collected } from '../../diagnose/collect.js';
+import { collect, TargetError, type CollectRequest, type Collected } from '../../diagnose/collect.js';
 import { parsePodRef, PodRefError } from '../../kube/podref.js';
 import { asUserError } from '../proxy-config/options.js';
 
@@ -53,7 +53,9 @@ export async function collectLive(ctx: CommandContext, req: CollectRequest, o: L
       tailLines,
     });
   } catch (e) {
-    if (e instanceof TargetNotFoundError) throw new UserError(e.message, ExitCode.Error, 'Check the name and namespace (kubectl get pods,services -A).');
+    if (e instanceof TargetError) {
+      throw new UserError(e.message, ExitCode.Error, e.notFound ? 'Check the name and namespace (kubectl get pods,services -A).' : 'Check that the cluster is reachable and that you may read pods and services (kubectl auth can-i get pods).');
+    }
     throw asUserError(e);
   }
 }
