@@ -92,6 +92,9 @@ async function listAnyVersion(kube: KubeClient, group: string, kind: string): Pr
       const status = (e as { status?: number }).status;
       last = (e as Error).message;
       if (status === 404) continue; // this version (or the CRD) is not served: try the next
+      // No HTTP status: the API server was not reached at all. Analyzing without the cluster
+      // would report "no issues" for a cluster nobody looked at, so stop here.
+      if (status === undefined) throw e;
       return { error: last };
     }
   }

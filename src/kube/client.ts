@@ -301,5 +301,10 @@ function wrap(e: unknown, what: string): KubeError {
   } else if (err.body && typeof err.body === 'object' && 'message' in err.body) {
     reason = String((err.body as { message: unknown }).message);
   }
+  // client-node's discovery says this (with no HTTP status) when the API server does not serve
+  // that group/version/kind: the same meaning as a 404 from the server.
+  if (status === undefined && /^Unrecognized API version and kind/.test(reason)) {
+    return new KubeError(`${what}: ${reason}`, 404);
+  }
   return new KubeError(`${what}: ${reason}`, typeof status === 'number' ? status : undefined);
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { allAnalyzers } from '../../analyzers/index.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import type { KubeClient } from '../../kube/types.js';
+import { KubeError, type KubeClient } from '../../kube/types.js';
 import { VERSION } from '../../cli/version.js';
 import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYaml } from '../../output/diagnostics.js';
 import { painter } from '../../output/paint.js';
@@ -66,6 +66,11 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     addDefaults: o.defaultResources,
     readStdin: ctx.io.readStdin,
     ...(live ? { live } : {}),
+  }).catch((e: unknown) => {
+    if (live && e instanceof KubeError) {
+      throw new UserError(`cannot reach the cluster: ${e.message}`, ExitCode.Error, 'To analyze files without a cluster, pass them with --use-kube=false.');
+    }
+    throw e;
   });
   for (const u of result.unlisted) ctx.err(`Warning: could not list ${u.kind}: ${u.reason}; analyzers that need it were skipped\n`);
   for (const p of result.problems.filter((p) => p.type === 'io')) ctx.err(`Error: ${p.file}: ${p.message}\n`);
