@@ -75,26 +75,64 @@ export const ISTIO_KINDS: readonly [string, string][] = [
 export function scrub(o: KubeObject): KubeObject {
   const { managedFields: _m, ...metadata } = (o.metadata ?? {}) as Record<string, unknown>;
   const out: KubeObject = { ...o, metadata: metadata as KubeObject['metadata'] };
+  if (o.kind !== 'Secret' && o.kind !== 'Pod') return out;
+  // `kubectl apply` keeps the whole applied object, data and env included, in this annotation.
+  const annotations = { ...((metadata.annotations ?? {}) as Record<string, string>) };
+  if (LAST_APPLIED in annotations) {
+    annotations[LAST_APPLIED] = '[redacted]';
+    out.metadata = { ...(out.metadata ?? {}), annotations } as KubeObject['metadata'];
+  }
   if (o.kind === 'Secret') {
-    // `kubectl apply` keeps the whole applied object, data included, in this annotation.
-    const annotations = { ...((metadata.annotations ?? {}) as Record<string, string>) };
-    if ('kubectl.kubernetes.io/last-applied-configuration' in annotations) {
-      annotations['kubectl.kubernetes.io/last-applied-configuration'] = '[redacted]';
-      out.metadata = { ...(out.metadata ?? {}), annotations } as KubeObject['metadata'];
-    }
     for (const k of ['data', 'stringData'] as const) {
       const d = o[k] as Record<string, unknown> | undefined;
       if (d) out[k] = Object.fromEntries(Object.keys(d).map((key) => [key, '[redacted]']));
     }
+  } else if (o.spec) {
+    // Apps often carry credentials as literal env values; nothing diagnose reads depends on an
+    // app's env. Istio's own containers keep theirs (ISTIO_META_*, PROXY_CONFIG are read).
+    const spec = { ...o.spec } as Record<string, unknown>;
+    for (const k of ['containers', 'initContainers'] as const) {
+      if (Array.isArray(spec[k])) spec[k] = (spec[k] as Record<string, unknown>[]).map(redactEnv);
+    }
+    out.spec = spec;
   }
   return out;
 }
 
-/** A config dump with the secrets section's key material redacted. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const ISTIO_CONTAINERS = new Set(['istio-proxy', 'istio-init', 'istio-validation']);
+
+function redactEnv(c: Record<string, unknown>): Record<string, unknown> {
+  if (ISTIO_CONTAINERS.has(String(c.name)) || !Array.isArray(c.env)) return c;
+  return { ...c, env: (c.env as Record<string, unknown>[]).map((e) => ('value' in e ? { ...e, value: '[redacted]' } : e)) };
+}
+
+/**
+ * Fields Envoy marks `udpa.annotations.sensitive` that hold key material or credentials as a
+ * DataSource (inline_bytes / inline_string): TLS private keys and key passwords, HMAC secrets
+ * (OAuth2), session ticket keys, generic secrets. Envoy redacts them in /config_dump; a capture
+ * meant for bug reports does not rely on that, and they can appear outside the secrets section
+ * (an EnvoyFilter or DestinationRule can inline a transport socket's key in a cluster).
+ */
+const SENSITIVE = new Set(['private_key', 'privateKey', 'password', 'hmac_secret', 'hmacSecret']);
+
+function redactSensitive(v: unknown, parentKey = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => redactSensitive(x, parentKey));
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+    const sensitive = SENSITIVE.has(k) || (k === 'secret' && (parentKey === 'generic_secret' || parentKey === 'genericSecret')) || ((parentKey === 'session_ticket_keys' || parentKey === 'sessionTicketKeys') && k === 'keys');
+    if (!sensitive) out[k] = redactSensitive(child, k);
+    else out[k] = Array.isArray(child) ? child.map(() => ({ inline_string: '[redacted]' })) : { inline_string: '[redacted]' };
+  }
+  return out;
+}
+
+/** A config dump with every key and credential field redacted (see SENSITIVE). */
 export function redactConfigDump(text: string): string {
   const data = JSON.parse(text) as { configs?: Record<string, unknown>[] };
   if (Array.isArray(data.configs)) {
-    data.configs = data.configs.map((c) => (String(c['@type'] ?? '').endsWith('SecretsConfigDump') ? redactSecrets(c) : c));
+    data.configs = data.configs.map((c) => redactSensitive(String(c['@type'] ?? '').endsWith('SecretsConfigDump') ? redactSecrets(c) : c) as Record<string, unknown>);
   }
   return `${JSON.stringify(data, null, 1)}\n`;
 }

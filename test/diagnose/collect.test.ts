@@ -140,7 +140,34 @@ describe('collect', () => {
     expect(all).toContain('[redacted]');
     expect(scrub(secret).data).toEqual({ 'tls.key': '[redacted]' });
     expect(JSON.stringify(scrub(secret))).not.toContain('LS0tLS1CRUdJTi');
+    // Literal env values of app containers (credentials), not of the sidecar (diagnose reads those).
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'cart-0', namespace: 'shop' },
+      spec: {
+        containers: [
+          { name: 'app', env: [{ name: 'DB_PASSWORD', value: 'hunter2' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'cart', key: 'token' } } }] },
+          { name: 'istio-proxy', env: [{ name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' }] },
+        ],
+      },
+    };
+    const scrubbed = JSON.stringify(scrub(pod));
+    expect(scrubbed).not.toContain('hunter2');
+    expect(scrubbed).toContain('"secretKeyRef":{"name":"cart","key":"token"}');
+    expect(scrubbed).toContain('"value":"Kubernetes"');
     expect(redactConfigDump(JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump', dynamic_active_secrets: [{ secret: { tls_certificate: { private_key: { inline_bytes: 'a2V5' } } } }] }] }))).not.toContain('a2V5');
+    // Key material outside the secrets section: a cluster's inlined transport socket (EnvoyFilter),
+    // an OAuth2 HMAC secret, session ticket keys, a generic secret. Certificates stay.
+    const cluster = {
+      '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
+      dynamic_active_clusters: [{ cluster: { name: 'outbound|443||legacy.example.com', transport_socket: { typed_config: { common_tls_context: { tls_certificates: [{ certificate_chain: { inline_string: 'CERT-CHAIN' }, private_key: { inline_string: 'KEY-1' }, password: { inline_string: 'PASS-2' } }] }, session_ticket_keys: { keys: [{ inline_bytes: 'VElDSy0z' }] } } } } }],
+      listeners: [{ oauth2: { credentials: { hmac_secret: { generic_secret: { secret: { inline_string: 'HMAC-4' } } } } } }],
+      secrets: [{ generic_secret: { secret: { inline_bytes: 'R0VOLTU=' } } }],
+    };
+    const redacted = redactConfigDump(JSON.stringify({ configs: [cluster] }));
+    for (const v of ['KEY-1', 'PASS-2', 'VElDSy0z', 'HMAC-4', 'R0VOLTU=']) expect(redacted).not.toContain(v);
+    expect(redacted).toContain('CERT-CHAIN');
   });
 
   it('records the pod a workload reference resolved to, so the capture diagnoses offline', async () => {

@@ -81,14 +81,16 @@ function captureDir(): string {
 }
 
 /** frontend → cart (Service port 8080), both injected; `frontend` may carry pod annotations. */
-async function shop(prefix: string, frontendAnnotations: Record<string, string> = {}) {
+async function shop(prefix: string, frontendAnnotations: Record<string, string> = {}, frontendEnv: { name: string; value: string }[] = []) {
   const ns = await createNamespace(prefix, { 'istio-injection': 'enabled' });
   await apply(service('cart'), ns.name);
   await apply(deployment('cart'), ns.name);
-  await apply(deployment('frontend', { annotations: frontendAnnotations }), ns.name);
-  const [frontend] = await runningPods(ns.name, 'frontend', 1);
+  const frontend = deployment('frontend', { annotations: frontendAnnotations }) as { spec: { template: { spec: { containers: { env?: unknown[] }[] } } } };
+  if (frontendEnv.length) frontend.spec.template.spec.containers[0]!.env = frontendEnv;
+  await apply(frontend, ns.name);
+  const [pod] = await runningPods(ns.name, 'frontend', 1);
   await runningPods(ns.name, 'cart', 1);
-  return { ns, client: `${frontend.metadata.name as string}.${ns.name}`, to: `cart.${ns.name}:8080` };
+  return { ns, client: `${pod.metadata.name as string}.${ns.name}`, to: `cart.${ns.name}:8080` };
 }
 
 /** Live diagnose, retried until `ready` holds (istiod pushes as pods come up). */
@@ -120,7 +122,8 @@ describe('diagnose and capture on a live mesh', () => {
   });
 
   it('healthy path: ok segments name their evidence, the network stays unknown, the capture round trip agrees', async () => {
-    const s = await shop('e2e-diag-ok');
+    const dbPassword = `e2e-db-password-${Date.now()}`;
+    const s = await shop('e2e-diag-ok', {}, [{ name: 'DB_PASSWORD', value: dbPassword }]);
     cleanups.push(s.ns.cleanup);
     // A Secret applied with kubectl (data also in the last-applied annotation): never captured.
     const secretValue = Buffer.from('-----BEGIN PRIVATE KEY-----\ne2e-not-a-real-key\n-----END PRIVATE KEY-----\n').toString('base64');
@@ -156,7 +159,8 @@ describe('diagnose and capture on a live mesh', () => {
     }
     expect(shape(d)).toEqual(shape(live.d));
 
-    // What was written: both proxies, istiod's sync state; no Secret data, no private key.
+    // What was written: both proxies, istiod's sync state; no Secret data, no private key, no
+    // literal env value of the app.
     const files = filesUnder(dir).map((f) => f.slice(dir.length + 1)).sort();
     expect(files).toEqual(expect.arrayContaining(['capture.json', 'istiod/syncz.json', 'cluster/pods.yaml', 'cluster/services.yaml', `proxies/${s.ns.name}/${s.client.split('.')[0]}/config_dump.json`]));
     expect(files.filter((f) => f.startsWith(`proxies/${s.ns.name}/`) && f.endsWith('/stats.txt'))).toHaveLength(2);
@@ -165,6 +169,7 @@ describe('diagnose and capture on a live mesh', () => {
     for (const f of filesUnder(dir)) {
       const text = readFileSync(f, 'utf8');
       expect(text, f).not.toContain(secretValue);
+      expect(text, f).not.toContain(dbPassword);
       expect(text, f).not.toContain(caKey);
       expect(text, f).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
       expect(text, f).not.toMatch(/kind: Secret/);
