@@ -12,7 +12,7 @@
  * Not collected: sockets.txt (needs exec into the pod, which KubeClient does not offer yet).
  */
 import { stringify } from 'yaml';
-import { AdminError, type EnvoyAdmin } from '../envoy/admin.js';
+import { AdminError, mapLimit, type EnvoyAdmin } from '../envoy/admin.js';
 import { monitoringPort } from '../envoy/istiod.js';
 import { redactSecrets } from '../envoy/secrets.js';
 import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
@@ -135,6 +135,66 @@ export function redactConfigDump(text: string): string {
     data.configs = data.configs.map((c) => redactSensitive(String(c['@type'] ?? '').endsWith('SecretsConfigDump') ? redactSecrets(c) : c) as Record<string, unknown>);
   }
   return `${JSON.stringify(data, null, 1)}\n`;
+}
+
+const PROXY_CONCURRENCY = 4;
+
+interface ProxyResult {
+  readonly files: [string, string][];
+  readonly warnings: string[];
+  readonly notCollected: NotCollected[];
+}
+
+/** One sidecar: its admin API (config dump, clusters, stats) and its istio-proxy log. */
+async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResult> {
+  const name = p.metadata?.name ?? '';
+  const namespace = p.metadata?.namespace ?? '';
+  const proxy = `${name}.${namespace}`;
+  const dir = `proxies/${namespace}/${name}`;
+  const out: ProxyResult = { files: [], warnings: [], notCollected: [] };
+  const admin = deps.admin({ name, namespace }, 15000);
+  const proxyFiles = ['config_dump.json', 'clusters.json', 'stats.txt'].map((f) => `${dir}/${f}`);
+  try {
+    // /ready first: it is small, so a timeout there means the sidecar does not answer (hung or
+    // not running), not that the config dump of a large mesh is slow. Any HTTP status counts
+    // as answering (503 while Envoy is still initializing).
+    const reach = await probeAdmin(admin);
+    if (reach.kind !== 'answered') {
+      out.warnings.push(`${proxy} Envoy admin: ${reach.error}`);
+      for (const file of proxyFiles) out.notCollected.push({ file, reason: reach.kind, error: reach.error });
+    } else {
+      const fetch = async (file: string, adminPath: string, transform: (text: string) => string = (t) => t) => {
+        const what = `/${adminPath.split('?')[0]}`;
+        let text: string;
+        try {
+          text = await admin.get(adminPath);
+        } catch (e) {
+          const error = (e as Error).message;
+          out.warnings.push(`${proxy} ${what}: ${error}`);
+          out.notCollected.push({ file, reason: 'failed', error });
+          return;
+        }
+        try {
+          out.files.push([file, transform(text)]);
+        } catch (e) {
+          const error = `${what} is not JSON: ${(e as Error).message}`;
+          out.warnings.push(`${proxy} ${error}`);
+          out.notCollected.push({ file, reason: 'failed', error });
+        }
+      };
+      await fetch(proxyFiles[0]!, 'config_dump?include_eds', redactConfigDump);
+      await fetch(proxyFiles[1]!, 'clusters?format=json');
+      await fetch(proxyFiles[2]!, 'stats');
+    }
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+  try {
+    out.files.push([`${dir}/istio-proxy.log`, await deps.kube.logs(namespace, name, 'istio-proxy', { tailLines: deps.tailLines })]);
+  } catch (e) {
+    out.warnings.push(`${proxy} istio-proxy log: ${(e as Error).message}`);
+  }
+  return out;
 }
 
 type Reach = { kind: 'answered' } | { kind: NotCollected['reason']; error: string };
@@ -309,39 +369,14 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   if (answered > 0) files.set('istiod/syncz.json', `${JSON.stringify(synced, null, 1)}\n`);
   else if (running.length === 0) warnings.push(`no running istiod pod in ${deps.istioNamespace}: sync state not captured`);
 
-  for (const p of pods.filter(hasSidecar)) {
-    const name = p.metadata?.name ?? '';
-    const namespace = p.metadata?.namespace ?? '';
-    const dir = `proxies/${namespace}/${name}`;
-    const admin = deps.admin({ name, namespace }, 15000);
-    const proxyFiles = ['config_dump.json', 'clusters.json', 'stats.txt'].map((f) => `${dir}/${f}`);
-    try {
-      // /ready first: it is small, so a timeout there means the sidecar does not answer (hung or
-      // not running), not that the config dump of a large mesh is slow. Any HTTP status counts
-      // as answering (503 while Envoy is still initializing).
-      const reach = await probeAdmin(admin);
-      if (reach.kind !== 'answered') {
-        warnings.push(`${name}.${namespace} Envoy admin: ${reach.error}`);
-        for (const file of proxyFiles) notCollected.push({ file, reason: reach.kind, error: reach.error });
-      } else {
-        const fetch = async (file: string, adminPath: string, transform: (text: string) => string = (t) => t) => {
-          try {
-            files.set(file, transform(await admin.get(adminPath)));
-          } catch (e) {
-            const error = (e as Error).message;
-            warnings.push(`${name}.${namespace} /${adminPath.split('?')[0]}: ${error}`);
-            notCollected.push({ file, reason: 'failed', error });
-          }
-        };
-        await fetch(proxyFiles[0]!, 'config_dump?include_eds', redactConfigDump);
-        await fetch(proxyFiles[1]!, 'clusters?format=json');
-        await fetch(proxyFiles[2]!, 'stats');
-      }
-    } finally {
-      await admin.close().catch(() => undefined);
-    }
-    const log = await attempt(`${name}.${namespace} istio-proxy log`, () => kube.logs(namespace, name, 'istio-proxy', { tailLines: deps.tailLines }));
-    if (log !== undefined) files.set(`${dir}/istio-proxy.log`, log);
+  // Proxies are read a few at a time (each is a port-forward plus four requests, one of them a
+  // config dump that can be megabytes); results are merged in path order, so warnings and
+  // notCollected read client first whatever finished first.
+  const perProxy = await mapLimit(pods.filter(hasSidecar), PROXY_CONCURRENCY, (p) => collectProxy(p, deps));
+  for (const r of perProxy) {
+    for (const [file, text] of r.files) files.set(file, text);
+    warnings.push(...r.warnings);
+    notCollected.push(...r.notCollected);
   }
 
   const meta = {
