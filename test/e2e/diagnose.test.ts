@@ -158,6 +158,12 @@ describe('diagnose and capture on a live mesh', () => {
       );
     }
     expect(shape(d)).toEqual(shape(live.d));
+    // The table says the same to a human: each segment's status and where its evidence was read.
+    const table = await istioTs(['diagnose', '--capture', dir]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^\?  network +no evidence$/m);
+    expect(table.stdout).toMatch(/^✔  control-plane .*\n +from (istiod\/syncz\.json|proxies\/)/m);
+    expect(table.stdout).toMatch(/^Verdict: unknown \(low confidence\): no fault found, but no evidence for network$/m);
 
     // What was written: both proxies, istiod's sync state; no Secret data, no private key, no
     // literal env value of the app.

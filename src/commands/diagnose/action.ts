@@ -30,6 +30,8 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
   let files: CaptureFiles;
   if (o.capture) {
     if ((from === undefined) !== (to === undefined)) throw new UsageError('with --capture, give both FROM and TO (to override capture.json) or neither');
+    // A capture holds pods, not their workloads: deploy/NAME cannot be resolved offline.
+    if (from && /^(?!pods?\/|po\/)[a-z.]+\//i.test(from)) throw new UsageError(`with --capture, FROM must be a pod (name.namespace) or "ingress", not "${from}"`, 'The client pod of the capture is in DIR/capture.json ("from").');
     files = await readOrThrow(o.capture);
     if (from && to) files = withMeta(files, { from, to, via: o.via });
   } else {

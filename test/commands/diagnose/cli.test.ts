@@ -50,6 +50,7 @@ describe('istio-ts diagnose --capture', () => {
     { args: ['diagnose', '--capture', fx('healthy'), '-o', 'yaml'], code: 64, err: 'invalid output format "yaml"' },
     { args: ['diagnose', '--capture', fx('healthy'), 'only-from'], code: 64, err: 'give both FROM and TO' },
     { args: ['diagnose', '--capture', '/nonexistent/capture'], code: 66, err: 'does not exist' },
+    { args: ['diagnose', '--capture', fx('healthy'), 'deploy/frontend.shop', 'cart.shop'], code: 64, err: 'with --capture, FROM must be a pod (name.namespace) or "ingress", not "deploy/frontend.shop"' },
     { args: ['diagnose', 'Bad_Pod', 'cart.shop:8080'], code: 64, err: 'FROM:' },
     { args: ['diagnose', 'frontend.shop', 'cart.shop:99999'], code: 64, err: 'TO: port 99999 is out of range' },
     { args: ['capture', 'frontend.shop', 'cart.shop:8080'], code: 64, err: "required option '-d, --dir <dir>'" },
@@ -59,6 +60,12 @@ describe('istio-ts diagnose --capture', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toContain(err);
     expect(r.stdout).toBe('');
+  });
+
+  it('with --capture, FROM may name the pod as pod/NAME.NS', async () => {
+    const r = await runCli(['diagnose', '--capture', fx('app-5xx'), 'pod/frontend-6c9f7b5d4-x2kqp.shop', 'cart.shop:8080', '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).verdict.segment).toBe('app');
   });
 
   it('capture refuses a non-empty directory before touching the cluster', async () => {
