@@ -266,8 +266,12 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   };
   // FROM: a pod reference (pod, deploy/NAME…), or "ingress" for the default ingress gateway.
   if (req.from === 'ingress' && !req.via) {
-    const gws = await attempt('list ingress gateway pods', () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
-    for (const g of gws ?? []) addPod(g);
+    const where = `(label istio=ingressgateway) in namespace ${deps.istioNamespace}`;
+    const gws = await required({ notFound: '', unreadable: `FROM: cannot list the ingress gateway pods ${where}` }, () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
+    // Terminating gateway pods (a rollout, an uninstall) take no new connections.
+    const serving = gws.filter((g) => !g.metadata?.deletionTimestamp);
+    if (serving.length === 0) throw new TargetError(`FROM: no ingress gateway pods ${where}; name the gateway with --via NAME.NAMESPACE`, true);
+    for (const g of serving) addPod(g);
   } else if (req.from !== 'ingress') {
     const ref = parsePodRef(req.from, kube.defaultNamespace);
     const getFrom = async () => {

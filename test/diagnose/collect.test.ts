@@ -211,6 +211,8 @@ describe('collect', () => {
     const deps = { kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 };
     await expect(collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, deps)).rejects.toThrow(`TO: cannot read Service cart in namespace shop: ${forbidden.message}`);
     await expect(collect({ from: 'ingress', to: 'cart.shop:8080', via: 'nosuch-gateway.istio-system' }, { ...deps, kube: f.kube })).rejects.toThrow('--via: no gateway pod or Service nosuch-gateway in namespace istio-system');
+    // "ingress" without --via needs the default gateway (minimal profile installs none).
+    await expect(collect({ from: 'ingress', to: 'cart.shop:8080' }, { ...deps, kube: f.kube })).rejects.toThrow('FROM: no ingress gateway pods (label istio=ingressgateway) in namespace istio-system; name the gateway with --via NAME.NAMESPACE');
   });
 
   it('a pod target: no Service lookup of "pod/…", the port its app declares, no Service walk', async () => {

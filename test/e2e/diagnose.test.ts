@@ -344,6 +344,10 @@ describe('diagnose and capture on a live mesh', () => {
     const noTarget = await istioTs(['diagnose', s.client, `nosuch.${s.ns.name}`]);
     expect(noTarget.code).toBe(1);
     expect(noTarget.stderr).toMatch(new RegExp(`^Error: TO: no Service nosuch and no pod nosuch in namespace ${s.ns.name}`));
+    // The harness installs the minimal profile: no default ingress gateway to start from.
+    const noGateway = await istioTs(['diagnose', 'ingress', s.to]);
+    expect(noGateway.code).toBe(1);
+    expect(noGateway.stderr).toMatch(/^Error: FROM: no ingress gateway pods \(label istio=ingressgateway\) in namespace istio-system; name the gateway with --via NAME\.NAMESPACE$/m);
     const full = captureDir();
     await istioTs(['capture', s.client, s.to, '-d', full]);
     writeFileSync(join(full, 'note.txt'), 'keep');
