@@ -58,17 +58,20 @@ export interface Collected {
   readonly warnings: string[];
 }
 
-/** Istio config kinds that change what the involved proxies do, with the API version to list. */
-export const ISTIO_KINDS: readonly [string, string][] = [
-  ['networking.istio.io/v1', 'VirtualService'],
-  ['networking.istio.io/v1', 'DestinationRule'],
-  ['networking.istio.io/v1', 'Gateway'],
-  ['networking.istio.io/v1', 'ServiceEntry'],
-  ['networking.istio.io/v1', 'Sidecar'],
-  ['networking.istio.io/v1alpha3', 'EnvoyFilter'],
-  ['security.istio.io/v1', 'PeerAuthentication'],
-  ['security.istio.io/v1', 'AuthorizationPolicy'],
-  ['security.istio.io/v1', 'RequestAuthentication'],
+/**
+ * Istio config kinds that change what the involved proxies do, each with the API versions to try
+ * in order: v1 is served since Istio 1.22; older control planes serve only v1beta1/v1alpha3.
+ */
+export const ISTIO_KINDS: readonly (readonly [kind: string, versions: readonly string[]])[] = [
+  ['VirtualService', ['networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3']],
+  ['DestinationRule', ['networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3']],
+  ['Gateway', ['networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3']],
+  ['ServiceEntry', ['networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3']],
+  ['Sidecar', ['networking.istio.io/v1', 'networking.istio.io/v1beta1', 'networking.istio.io/v1alpha3']],
+  ['EnvoyFilter', ['networking.istio.io/v1alpha3']],
+  ['PeerAuthentication', ['security.istio.io/v1', 'security.istio.io/v1beta1']],
+  ['AuthorizationPolicy', ['security.istio.io/v1', 'security.istio.io/v1beta1']],
+  ['RequestAuthentication', ['security.istio.io/v1', 'security.istio.io/v1beta1']],
 ];
 
 /** Drops what is noise in a capture (managedFields) and any Secret payload. */
@@ -274,21 +277,15 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     for (const g of serving) addPod(g);
   } else if (req.from !== 'ingress') {
     const ref = parsePodRef(req.from, kube.defaultNamespace);
-    const getFrom = async () => {
-      const r = await resolvePod(kube, ref);
-      return kube.get('v1', 'Pod', r.namespace, r.name);
-    };
     const what = `${ref.kind === 'Pod' ? 'pod' : ref.kind} ${ref.name}`;
     const p = await required({ notFound: `FROM: ${what} not found in namespace ${ref.namespace}`, unreadable: `FROM: cannot read ${what} in namespace ${ref.namespace}` }, async () => {
       const r = await resolvePod(kube, ref);
       return kube.get('v1', 'Pod', r.namespace, r.name);
     });
-    if (p) {
-      addPod(p);
-      // capture.json names the pod that was read, not the reference: "deploy/frontend.shop" or
-      // a bare name in the kubeconfig's namespace cannot be resolved again offline.
-      fromPod = `${p.metadata?.name ?? ref.name}.${p.metadata?.namespace ?? ref.namespace}`;
-    }
+    addPod(p);
+    // capture.json names the pod that was read, not the reference: "deploy/frontend.shop" or
+    // a bare name in the kubeconfig's namespace cannot be resolved again offline.
+    fromPod = `${p.metadata?.name ?? ref.name}.${p.metadata?.namespace ?? ref.namespace}`;
   }
   const clientNs = pods[0]?.metadata?.namespace ?? kube.defaultNamespace;
 
@@ -304,7 +301,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
         return list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
       }
     });
-    for (const g of pod ?? []) addPod(g);
+    for (const g of pod) addPod(g);
   }
 
   // TO: a Service host[:port] (its selected pods are the servers), or a pod.
@@ -330,18 +327,45 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
   } else {
     const r = parsePodName(host, clientNs);
     const notFound = podTarget ? `TO: pod ${r.name} not found in namespace ${r.namespace}` : `TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${r.namespace}`;
-    const p = await required({ notFound, unreadable: `TO: cannot read pod ${r.name} in namespace ${r.namespace}` }, () => kube.get('v1', 'Pod', r.namespace, r.name));
-    if (p) addPod(p);
+    addPod(await required({ notFound, unreadable: `TO: cannot read pod ${r.name} in namespace ${r.namespace}` }, () => kube.get('v1', 'Pod', r.namespace, r.name)));
   }
 
   const namespaces = [...new Set([...pods.map((p) => p.metadata?.namespace ?? ''), svcNs, deps.istioNamespace].filter(Boolean))].sort();
   for (const ns of namespaces) {
     const o = await attempt(`get Namespace ${ns}`, () => kube.get('v1', 'Namespace', undefined, ns));
     if (o) add(o);
-    for (const [apiVersion, kind] of ISTIO_KINDS) {
-      const items = await attempt(`list ${kind} in ${ns}`, () => list(apiVersion, kind, ns));
-      for (const x of items ?? []) add(x);
+  }
+  // Per kind: the first served version (found on the first namespace), then every namespace.
+  // Kinds are listed in parallel; warnings keep the table's order.
+  const perKind = await mapLimit(ISTIO_KINDS, 4, async ([kind, versions]) => {
+    const found: KubeObject[] = [];
+    const problems: string[] = [];
+    let served = [...versions];
+    for (const ns of namespaces) {
+      let done = false;
+      while (!done && served.length > 0) {
+        try {
+          found.push(...(await list(served[0]!, kind, ns)));
+          served = [served[0]!];
+          done = true;
+        } catch (e) {
+          if (e instanceof KubeError && e.status === 404) served.shift();
+          else {
+            problems.push(`list ${kind} in ${ns}: ${(e as Error).message.split('\n')[0]}`);
+            done = true;
+          }
+        }
+      }
+      if (served.length === 0) {
+        problems.push(`${kind}: the API server serves none of ${versions.join(', ')} (Istio CRDs not installed?)`);
+        break;
+      }
     }
+    return { found, problems };
+  });
+  for (const r of perKind) {
+    for (const x of r.found) add(x);
+    warnings.push(...r.problems);
   }
 
   const groups: Record<string, KubeObject[]> = { 'namespaces.yaml': [], 'pods.yaml': [], 'services.yaml': [], 'istio.yaml': [] };

@@ -230,6 +230,24 @@ describe('collect', () => {
     expect(diagnosis.segments.find((s) => s.name === 'server-app')?.status).toBe('ok');
   });
 
+  it('an Istio older than 1.22 (no v1 APIs): its config is read as v1beta1 and still diagnoses', async () => {
+    const f = await fakeCluster('subset-no-pods');
+    const notServed = (v: string) => /^(networking|security)\.istio\.io\/v1$/.test(v);
+    const kube: KubeClient = { ...f.kube, list: async (v, kind, ns, o) => (notServed(v) ? Promise.reject(new KubeError(`the server could not find the requested resource`, 404)) : f.kube.list(v, kind, ns, o)) };
+    const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(warnings).toEqual([]);
+    expect(files.get('cluster/istio.yaml')).toContain('apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule');
+    expect(diagnose(captureFromFiles(files)).diagnosis.verdict.segment).toBe('client-sidecar');
+  });
+
+  it('without Istio CRDs: one warning per kind, not one per kind and namespace', async () => {
+    const f = await fakeCluster('healthy');
+    const kube: KubeClient = { ...f.kube, list: async (v, kind, ns, o) => (v.includes('istio.io') ? Promise.reject(new KubeError('404 page not found', 404)) : f.kube.list(v, kind, ns, o)) };
+    const { warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(warnings).toHaveLength(9);
+    expect(warnings[0]).toBe('VirtualService: the API server serves none of networking.istio.io/v1, networking.istio.io/v1beta1, networking.istio.io/v1alpha3 (Istio CRDs not installed?)');
+  });
+
   it('a failing source costs a warning, not the capture', async () => {
     const f = await fakeCluster('app-5xx', { failStats: true });
     const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
