@@ -21,8 +21,10 @@ export HARNESS_BIN="$bin"
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 [[ -f dist/cli/main.js ]] || npm run build   # the e2e tests run the built CLI
 
-# whatever happens to the test run, leave no harness process behind
-trap 'bash scripts/harness.sh down >/dev/null 2>&1 || true' EXIT
+# A harness of our own (several runs may share one working tree; `up` picks free istiod ports).
+export HARNESS_DIR="${HARNESS_DIR:-$REPO/.harness/ci-$$}"
+# whatever happens to the test run, leave no harness process of ours behind
+trap 'bash scripts/harness.sh down >/dev/null 2>&1 || true; [[ "$HARNESS_DIR" == "$REPO/.harness/ci-$$" ]] && rm -rf "$HARNESS_DIR"' EXIT
 t1=$SECONDS
 rc=0
 timeout --kill-after=60 "${E2E_TIMEOUT:-1200}" npm run test:e2e || rc=$?

@@ -10,7 +10,8 @@
 #   scripts/harness.sh istiod       (re)start istiod + fake sidecar only (after your own install)
 #
 # Env:
-#   HARNESS_DIR      runtime state (default: <repo>/.harness/run)
+#   HARNESS_DIR      runtime state (default: <repo>/.harness/run; `npm run test:e2e` and
+#                    scripts/ci-e2e.sh use a fresh .harness/e2e-<pid> / .harness/ci-<pid> per run)
 #   HARNESS_BIN      use binaries from this directory instead of building
 #   HARNESS_PORT_OFFSET  added to istiod's host ports (15010/15012/15014/15017/8080/9876), so that
 #                    several harnesses can run on one machine; pods still see 150xx. Default `auto`:
@@ -225,6 +226,7 @@ cmd_istiod() {
 }
 
 cmd_down() {
+  [[ -d "$RUN" ]] || { log "nothing to stop in $RUN"; return 0; }
   BIN="$(bin_dir 2>/dev/null || true)"
   stop_pidfile "$RUN/fake-sidecar.pid"
   stop_pidfile "$RUN/istiod.pid"
