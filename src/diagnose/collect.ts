@@ -172,7 +172,7 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
         try {
           text = await admin.get(adminPath);
         } catch (e) {
-          const error = (e as Error).message;
+          const error = firstLine(e);
           out.warnings.push(`${proxy} ${what}: ${error}`);
           out.notCollected.push({ file, reason: 'failed', error });
           return;
@@ -180,7 +180,7 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
         try {
           out.files.push([file, transform(text)]);
         } catch (e) {
-          const error = `${what} is not JSON: ${(e as Error).message}`;
+          const error = `${what} is not JSON: ${firstLine(e)}`;
           out.warnings.push(`${proxy} ${error}`);
           out.notCollected.push({ file, reason: 'failed', error });
         }
@@ -195,7 +195,7 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
   try {
     out.files.push([`${dir}/istio-proxy.log`, await deps.kube.logs(namespace, name, 'istio-proxy', { tailLines: deps.tailLines })]);
   } catch (e) {
-    out.warnings.push(`${proxy} istio-proxy log: ${(e as Error).message}`);
+    out.warnings.push(`${proxy} istio-proxy log: ${firstLine(e)}`);
   }
   return out;
 }
@@ -212,10 +212,18 @@ async function probeAdmin(admin: EnvoyAdmin): Promise<Reach> {
     await admin.get('ready');
     return { kind: 'answered' };
   } catch (e) {
-    const error = (e as Error).message;
+    const error = firstLine(e);
     if (e instanceof AdminError) return /: unexpected status code: /.test(error) ? { kind: 'answered' } : { kind: 'unreachable', error };
     return { kind: 'failed', error };
   }
+}
+
+/**
+ * The first line of an error: the Kubernetes client appends the HTTP response (status, body,
+ * every header) to its messages, which buries the reason in a warning or capture.json.
+ */
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0]!.trim();
 }
 
 const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -241,7 +249,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       return await fn();
     } catch (e) {
       if (e instanceof TargetError) throw e;
-      warnings.push(`${what}: ${(e as Error).message}`);
+      warnings.push(`${what}: ${firstLine(e)}`);
       return undefined;
     }
   };
@@ -253,7 +261,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       return await fn();
     } catch (e) {
       if (isNotFound(e)) throw new TargetError(`${msg.notFound}${e instanceof PodRefError ? ` (${e.message})` : ''}`, true);
-      throw new TargetError(`${msg.unreadable}: ${(e as Error).message}`, false);
+      throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false);
     }
   };
 
@@ -351,7 +359,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
         } catch (e) {
           if (e instanceof KubeError && e.status === 404) served.shift();
           else {
-            problems.push(`list ${kind} in ${ns}: ${(e as Error).message.split('\n')[0]}`);
+            problems.push(`list ${kind} in ${ns}: ${firstLine(e)}`);
             done = true;
           }
         }
