@@ -69,6 +69,9 @@ async function snapshot(selector?: string): Promise<string[]> {
     // kubectl hides managedFields unless asked.
     const list = await kubectlJSON(['get', k, '-A', '--show-managed-fields', ...(selector ? ['-l', selector] : [])]);
     for (const o of list.items) {
+      // Other suites' namespaces (e2e-*) are deleted without waiting; their objects vanish while
+      // this suite runs and are none of install's business.
+      if (/^e2e-/.test(o.metadata.namespace ?? '') || (o.kind === 'Namespace' && /^e2e-/.test(o.metadata.name))) continue;
       const ours = (o.metadata.managedFields ?? []).find((m: { manager?: string }) => m.manager === 'istio-ts');
       const v = ours ? `istio-ts ${ours.time}${o.metadata.generation !== undefined ? ` g${o.metadata.generation}` : ''}` : o.metadata.generation !== undefined ? `g${o.metadata.generation}` : o.metadata.resourceVersion;
       out.push(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}@${v}`);
