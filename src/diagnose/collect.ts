@@ -155,42 +155,16 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
   const proxy = `${name}.${namespace}`;
   const dir = `proxies/${namespace}/${name}`;
   const out: ProxyResult = { files: [], warnings: [], notCollected: [] };
-  const admin = deps.admin({ name, namespace }, 15000);
   const proxyFiles = ['config_dump.json', 'clusters.json', 'stats.txt'].map((f) => `${dir}/${f}`);
-  try {
-    // /ready first: it is small, so a timeout there means the sidecar does not answer (hung or
-    // not running), not that the config dump of a large mesh is slow. Any HTTP status counts
-    // as answering (503 while Envoy is still initializing).
-    const reach = await probeAdmin(admin);
-    if (reach.kind !== 'answered') {
-      out.warnings.push(`${proxy} Envoy admin: ${reach.error}`);
-      for (const file of proxyFiles) out.notCollected.push({ file, reason: reach.kind, error: reach.error });
-    } else {
-      const fetch = async (file: string, adminPath: string, transform: (text: string) => string = (t) => t) => {
-        const what = `/${adminPath.split('?')[0]}`;
-        let text: string;
-        try {
-          text = await admin.get(adminPath);
-        } catch (e) {
-          const error = firstLine(e);
-          out.warnings.push(`${proxy} ${what}: ${error}`);
-          out.notCollected.push({ file, reason: 'failed', error });
-          return;
-        }
-        try {
-          out.files.push([file, transform(text)]);
-        } catch (e) {
-          const error = `${what} is not JSON: ${firstLine(e)}`;
-          out.warnings.push(`${proxy} ${error}`);
-          out.notCollected.push({ file, reason: 'failed', error });
-        }
-      };
-      await fetch(proxyFiles[0]!, 'config_dump?include_eds', redactConfigDump);
-      await fetch(proxyFiles[1]!, 'clusters?format=json');
-      await fetch(proxyFiles[2]!, 'stats');
-    }
-  } finally {
-    await admin.close().catch(() => undefined);
+  const phase = String(p.status?.phase ?? 'Unknown');
+  if (phase === 'Running') await readAdmin(deps.admin({ name, namespace }, 15000), proxy, proxyFiles, out);
+  else {
+    // Nothing to port-forward to (Pending: not started; Succeeded/Failed: exited); pod-status
+    // says why. Not evidence against the sidecar as such, so "failed", not "unreachable".
+    const error = `pod is ${phase}`;
+    out.warnings.push(`${proxy} Envoy admin: not read, ${error}`);
+    for (const file of proxyFiles) out.notCollected.push({ file, reason: 'failed', error });
+    if (phase === 'Pending') return out;
   }
   try {
     out.files.push([`${dir}/istio-proxy.log`, await deps.kube.logs(namespace, name, 'istio-proxy', { tailLines: deps.tailLines })]);
@@ -198,6 +172,44 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
     out.warnings.push(`${proxy} istio-proxy log: ${firstLine(e)}`);
   }
   return out;
+}
+
+async function readAdmin(admin: EnvoyAdmin, proxy: string, [dumpFile, clustersFile, statsFile]: string[], out: ProxyResult): Promise<void> {
+  try {
+    // /ready first: it is small, so a timeout there means the sidecar does not answer (hung or
+    // not running), not that the config dump of a large mesh is slow. Any HTTP status counts
+    // as answering (503 while Envoy is still initializing).
+    const reach = await probeAdmin(admin);
+    if (reach.kind !== 'answered') {
+      out.warnings.push(`${proxy} Envoy admin: ${reach.error}`);
+      for (const file of [dumpFile!, clustersFile!, statsFile!]) out.notCollected.push({ file, reason: reach.kind, error: reach.error });
+      return;
+    }
+    const fetch = async (file: string, adminPath: string, transform: (text: string) => string = (t) => t) => {
+      const what = `/${adminPath.split('?')[0]}`;
+      let text: string;
+      try {
+        text = await admin.get(adminPath);
+      } catch (e) {
+        const error = firstLine(e);
+        out.warnings.push(`${proxy} ${what}: ${error}`);
+        out.notCollected.push({ file, reason: 'failed', error });
+        return;
+      }
+      try {
+        out.files.push([file, transform(text)]);
+      } catch (e) {
+        const error = `${what} is not JSON: ${firstLine(e)}`;
+        out.warnings.push(`${proxy} ${error}`);
+        out.notCollected.push({ file, reason: 'failed', error });
+      }
+    };
+    await fetch(dumpFile!, 'config_dump?include_eds', redactConfigDump);
+    await fetch(clustersFile!, 'clusters?format=json');
+    await fetch(statsFile!, 'stats');
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
 }
 
 type Reach = { kind: 'answered' } | { kind: NotCollected['reason']; error: string };

@@ -297,6 +297,24 @@ describe('collect', () => {
     expect(diagnosis.verdict.segment).not.toBe('server-sidecar');
   });
 
+  it('a Pending server pod is not port-forwarded to; the gap is noted, not blamed on its sidecar', async () => {
+    const pending: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'cart-v1-7d8f9c6b5-zz9pq', namespace: 'shop', labels: { app: 'cart', version: 'v1' } },
+      spec: { containers: [{ name: 'cart', ports: [{ containerPort: 8080 }] }, { name: 'istio-proxy' }] },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] },
+    };
+    const f = await fakeCluster('healthy', { extra: [pending] });
+    const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(f.calls.filter((c) => c.includes('zz9pq'))).toEqual([]);
+    expect(warnings).toEqual(['cart-v1-7d8f9c6b5-zz9pq.shop Envoy admin: not read, pod is Pending']);
+    const meta = JSON.parse(files.get('capture.json')!) as { notCollected: { file: string; reason: string; error: string }[] };
+    expect(meta.notCollected.map((m) => `${m.reason}: ${m.error}`)).toEqual(['failed: pod is Pending', 'failed: pod is Pending', 'failed: pod is Pending']);
+    const { diagnosis } = diagnose(captureFromFiles(files));
+    expect(diagnosis.segments.flatMap((g) => g.evidence).filter((e) => e.id === 'proxy.admin-unreachable')).toEqual([]);
+  });
+
   it('resolves "ingress" to the ingress gateway pods and --via to a gateway Service', async () => {
     const f = await fakeCluster('gateway-host-mismatch');
     const { files } = await collect({ from: 'ingress', to: 'cart.shop:8080', via: 'istio-ingressgateway.istio-system' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
