@@ -35,6 +35,11 @@ export interface CollectDeps {
   readonly version: string;
   /** Lines of the istio-proxy log to keep. */
   readonly tailLines: number;
+  /**
+   * How long a sidecar has to answer /ready before it counts as not answering (default: no
+   * limit beyond the admin client's own timeout). Kept short so a hung sidecar costs seconds.
+   */
+  readonly readyTimeoutMs?: number;
 }
 
 /**
@@ -157,7 +162,7 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
   const out: ProxyResult = { files: [], warnings: [], notCollected: [] };
   const proxyFiles = ['config_dump.json', 'clusters.json', 'stats.txt'].map((f) => `${dir}/${f}`);
   const phase = String(p.status?.phase ?? 'Unknown');
-  if (phase === 'Running') await readAdmin(deps.admin({ name, namespace }, 15000), proxy, proxyFiles, out);
+  if (phase === 'Running') await readAdmin(deps.admin({ name, namespace }, 15000), proxy, proxyFiles, out, deps.readyTimeoutMs);
   else {
     // Nothing to port-forward to (Pending: not started; Succeeded/Failed: exited); pod-status
     // says why. Not evidence against the sidecar as such, so "failed", not "unreachable".
@@ -174,12 +179,12 @@ async function collectProxy(p: KubeObject, deps: CollectDeps): Promise<ProxyResu
   return out;
 }
 
-async function readAdmin(admin: EnvoyAdmin, proxy: string, [dumpFile, clustersFile, statsFile]: string[], out: ProxyResult): Promise<void> {
+async function readAdmin(admin: EnvoyAdmin, proxy: string, [dumpFile, clustersFile, statsFile]: string[], out: ProxyResult, readyTimeoutMs: number | undefined): Promise<void> {
   try {
     // /ready first: it is small, so a timeout there means the sidecar does not answer (hung or
     // not running), not that the config dump of a large mesh is slow. Any HTTP status counts
     // as answering (503 while Envoy is still initializing).
-    const reach = await probeAdmin(admin);
+    const reach = await probeAdmin(admin, readyTimeoutMs);
     if (reach.kind !== 'answered') {
       out.warnings.push(`${proxy} Envoy admin: ${reach.error}`);
       for (const file of [dumpFile!, clustersFile!, statsFile!]) out.notCollected.push({ file, reason: reach.kind, error: reach.error });
@@ -219,14 +224,26 @@ type Reach = { kind: 'answered' } | { kind: NotCollected['reason']; error: strin
  * gone) says nothing about the sidecar; a connection that is refused or times out inside the pod
  * does (kubelet reports "connection refused" through the port-forward's error stream).
  */
-async function probeAdmin(admin: EnvoyAdmin): Promise<Reach> {
+async function probeAdmin(admin: EnvoyAdmin, timeoutMs: number | undefined): Promise<Reach> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await admin.get('ready');
+    const ready = admin.get('ready');
+    if (timeoutMs === undefined) await ready;
+    else {
+      // The abandoned request ends when the caller closes the port-forward.
+      ready.catch(() => undefined);
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AdminError(`${admin.target}: Envoy admin GET /ready timed out after ${timeoutMs / 1000}s`)), timeoutMs);
+      });
+      await Promise.race([ready, late]);
+    }
     return { kind: 'answered' };
   } catch (e) {
     const error = firstLine(e);
     if (e instanceof AdminError) return /: unexpected status code: /.test(error) ? { kind: 'answered' } : { kind: 'unreachable', error };
     return { kind: 'failed', error };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -283,6 +283,22 @@ describe('collect', () => {
     expect(ids('control-plane')).not.toContain('sync.not-connected');
   });
 
+  it('/ready has its own, shorter deadline: a sidecar that never answers costs readyTimeoutMs', async () => {
+    const f = await fakeCluster('healthy');
+    const admin = (pod: { name: string; namespace: string }, port: number): EnvoyAdmin => {
+      const real = f.admin(pod, port);
+      if (!pod.name.startsWith('cart')) return real;
+      return { ...real, get: (p: string) => (p === 'ready' ? new Promise<string>(() => undefined) : real.get(p)) };
+    };
+    const started = Date.now();
+    const { files, warnings } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100, readyTimeoutMs: 50 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(warnings).toEqual(['cart-v1-7d8f9c6b5-4hx2m.shop Envoy admin: cart-v1-7d8f9c6b5-4hx2m.shop: Envoy admin GET /ready timed out after 0.05s']);
+    expect(files.has('proxies/shop/frontend-6c9f7b5d4-x2kqp/config_dump.json')).toBe(true);
+    expect(f.closed).toContain('cart-v1-7d8f9c6b5-4hx2m:15000');
+    expect(diagnose(captureFromFiles(files)).diagnosis.segments.find((s) => s.name === 'server-sidecar')?.status).toBe('fault');
+  });
+
   it('a port-forward the API server refuses is a gap in the capture, not a sidecar fault', async () => {
     const f = await fakeCluster('healthy', { rbacAdmin: 'cart-v1-7d8f9c6b5-4hx2m' });
     const { files } = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.shop:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });

@@ -7,6 +7,8 @@ import { collect, TargetError, type CollectRequest, type Collected } from '../..
 import { parsePodRef, PodRefError } from '../../kube/podref.js';
 import { asUserError } from '../proxy-config/options.js';
 
+const READY_TIMEOUT_MS = 10_000;
+
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Usage errors in FROM, TO or --via, found without touching the cluster. */
@@ -51,6 +53,9 @@ export async function collectLive(ctx: CommandContext, req: CollectRequest, o: L
       now: new Date(),
       version: VERSION,
       tailLines,
+      // A healthy Envoy answers /ready in milliseconds; past this a sidecar counts as hung, so a
+      // dead one costs seconds, not the full --timeout meant for large config dumps.
+      readyTimeoutMs: Math.min(timeoutMs, READY_TIMEOUT_MS),
     });
   } catch (e) {
     if (e instanceof TargetError) {
