@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { readStdin } from '../cli/stdin.js';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 
@@ -144,7 +144,7 @@ export function parseText(text: string, file: string, objects: LoadedObject[], p
       continue;
     }
     if (value === null || value === undefined) continue;
-    const locate = (p: FieldPath) => lineOf(fieldOffset(doc, p));
+    const locate = lazyLocator(text, lc, start, doc.range?.[2] ?? text.length);
     addObject(value, { file, line: start }, locate, [], objects, problems);
   }
 }
@@ -207,6 +207,22 @@ function addObject(
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
+}
+
+/**
+ * Field positions are needed only for the few objects a message is about, so the parsed
+ * Document (large, and kept alive by every object's locate) is not retained: the document's
+ * text is parsed again on the first lookup. With 10k documents this keeps the heap small and
+ * the garbage collector out of the way.
+ */
+function lazyLocator(text: string, lc: LineCounter, startLine: number, end: number): (path: FieldPath) => number | undefined {
+  let doc: Document.Parsed | undefined;
+  const from = lc.lineStarts[startLine - 1] ?? 0;
+  return (path) => {
+    doc ??= parseDocument(text.slice(from, end), { uniqueKeys: false }) as Document.Parsed;
+    const off = fieldOffset(doc, path);
+    return off === undefined ? undefined : lc.linePos(from + off).line;
+  };
 }
 
 /**
