@@ -4,25 +4,12 @@
 // files over the cluster with --use-kube.
 //
 // ISTIO_TS_BIN picks the CLI (default: <repo>/bin/istio-ts.js, i.e. the built dist/).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, harnessEnv } from './harness.js';
+import { apply, createNamespace, istioTs } from './harness.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = process.env.ISTIO_TS_BIN ?? resolve(repo, 'bin/istio-ts.js');
-
-function istioTs(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile('node', [cli, ...args], { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG, NO_COLOR: '1', ...env }, timeout: 120_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Msg {
   code: string;
@@ -105,7 +92,7 @@ describe('analyze on a live cluster', () => {
       kc,
       'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:9"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: x}\n',
     );
-    const r = await istioTs(['analyze', '-A'], { KUBECONFIG: kc });
+    const r = await istioTs(['analyze', '-A'], { env: { KUBECONFIG: kc } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/^Error: /m);
     expect(r.stderr).not.toMatch(/\n\s+at /);

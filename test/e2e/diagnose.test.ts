@@ -14,31 +14,14 @@
 // as live `diagnose`. The written capture carries no Secret data and no private key.
 //
 // ISTIO_TS_BIN picks the CLI (default: <repo>/bin/istio-ts.js, i.e. the built dist/).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, deployment, harnessEnv, kubectl, runningPods, service, waitFor } from './harness.js';
+import { apply, createNamespace, deployment, istioTs, kubectl, runningPods, service, waitFor, type CliRun } from './harness.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = process.env.ISTIO_TS_BIN ?? resolve(repo, 'bin/istio-ts.js');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function istioTs(args: string[], timeoutMs = 120_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile('node', [cli, ...args], { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG, NO_COLOR: '1' }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Evidence {
   id: string;
@@ -54,7 +37,7 @@ interface Diagnosis {
   nextSteps: string[];
 }
 
-function parse(r: Run): Diagnosis {
+function parse(r: CliRun): Diagnosis {
   try {
     return JSON.parse(r.stdout) as Diagnosis;
   } catch {
@@ -94,7 +77,7 @@ async function shop(prefix: string, frontendAnnotations: Record<string, string> 
 }
 
 /** Live diagnose, retried until `ready` holds (istiod pushes as pods come up). */
-async function liveUntil(from: string, to: string, ready: (d: Diagnosis) => boolean): Promise<{ run: Run; d: Diagnosis }> {
+async function liveUntil(from: string, to: string, ready: (d: Diagnosis) => boolean): Promise<{ run: CliRun; d: Diagnosis }> {
   return waitFor(`live diagnose ${from} → ${to}`, async () => {
     const run = await istioTs(['diagnose', from, to, '-o', 'json']);
     const d = parse(run);
@@ -103,7 +86,7 @@ async function liveUntil(from: string, to: string, ready: (d: Diagnosis) => bool
 }
 
 /** capture, then diagnose the capture offline; both as JSON. */
-async function roundTrip(from: string, to: string, extra: string[] = []): Promise<{ dir: string; capture: Run; offline: Run; d: Diagnosis }> {
+async function roundTrip(from: string, to: string, extra: string[] = []): Promise<{ dir: string; capture: CliRun; offline: CliRun; d: Diagnosis }> {
   const dir = captureDir();
   const capture = await istioTs(['capture', from, to, '-d', dir, ...extra]);
   expect(capture.code, capture.stderr).toBe(0);

@@ -164,3 +164,27 @@ export async function getViaPortForward(namespace: string, target: string, remot
     pf.close();
   }
 }
+
+/** The CLI under test: ISTIO_TS_BIN, else the repo's bin/istio-ts.js (the built dist/). */
+export const istioTsBin = process.env.ISTIO_TS_BIN ?? new URL('../../bin/istio-ts.js', import.meta.url).pathname;
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs istio-ts against the harness (no color), resolving with its exit code and output. */
+export function istioTs(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [istioTsBin, ...args],
+      { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG, NO_COLOR: '1', ...opts.env }, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}

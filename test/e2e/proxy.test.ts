@@ -5,29 +5,11 @@
 // that does not answer is reported while the others' results print.
 //
 // ISTIO_TS_BIN picks the CLI (default: <repo>/bin/istio-ts.js, i.e. the built dist/).
-import { execFile } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, deployment, harnessEnv, kubectl, runningPods, service, waitFor } from './harness.js';
+import { apply, createNamespace, deployment, istioTs, kubectl, runningPods, service, waitFor } from './harness.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = process.env.ISTIO_TS_BIN ?? resolve(repo, 'bin/istio-ts.js');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-function istioTs(args: string[], timeoutMs = 60_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile('node', [cli, ...args], { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG, NO_COLOR: '1' }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The table row of one proxy: NAME CLUSTER CDS LDS EDS RDS ECDS ISTIOD VERSION. */
 function row(table: string, proxy: string): string[] | undefined {
