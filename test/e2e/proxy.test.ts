@@ -76,6 +76,27 @@ describe('data plane commands on a live mesh', () => {
     expect(r.stdout).toMatch(/^cluster_manager\.cds\.update_success: [1-9]/m);
   });
 
+  it('proxy-stats -l: a pod that does not answer is reported while the others print', async () => {
+    // An istio-proxy container the fake sidecar does not serve: the port-forward opens and
+    // nothing answers on 15000, like a hung Envoy.
+    await apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web-hung', labels: { app: 'web', hung: 'yes' }, annotations: { 'sidecar.istio.io/inject': 'false' } },
+        spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }, { name: 'istio-proxy', image: 'example.invalid/proxyv2:1' }] },
+      },
+      ns.name,
+    );
+    await waitFor('web-hung Running', async () => (await kubectl(['get', 'pod', 'web-hung', '-n', ns.name, '-o', 'jsonpath={.status.phase}'])) === 'Running', 90_000);
+    const r = await istioTs(['proxy-stats', '-n', ns.name, '-l', 'app=web', '--filter', 'cluster_manager\\.cds\\.update_success', '--timeout', '3s']);
+    for (const p of pods) expect(r.stdout).toContain(`${p}.${ns.name}:\ncluster_manager.cds.update_success: `);
+    expect(r.stderr).toMatch(new RegExp(`^Error: web-hung\\.${ns.name}: .*timed out after 3s`, 'm'));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(1);
+    await kubectl(['delete', 'pod', 'web-hung', '-n', ns.name, '--wait=false']);
+  });
+
   it('proxy-status <pod> compares istiod and Envoy', async () => {
     const r = await istioTs(['ps', `${pods[0]}.${ns.name}`]);
     expect(r.stderr).toBe('');

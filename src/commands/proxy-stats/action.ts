@@ -37,8 +37,20 @@ export async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<
   const isFile = o.file.length > 0;
   return withAdmins(admins, async () => {
     const targets: EnvoyAdmin[][] = isFile ? [admins] : admins.map((a) => [a]);
-    const outputs = await mapLimit(targets, concurrency, async (group) => {
+    // With several pods (-l), one that does not answer is reported and the others still print.
+    const failures: { name: string; error: unknown }[] = [];
+    const results = await mapLimit(targets, concurrency, async (group) => {
       const name = group.map((a) => a.target).join(', ');
+      try {
+        return await statsFor(group, name);
+      } catch (error) {
+        if (targets.length === 1) throw error;
+        failures.push({ name, error });
+        return undefined;
+      }
+    });
+    const outputs = results.filter((r) => r !== undefined);
+    async function statsFor(group: EnvoyAdmin[], name: string): Promise<unknown> {
       const prefix = targets.length > 1 ? `${name}:\n` : '';
       if (o.summary) {
         const statsText = await firstAnswer(group, 'stats');
@@ -63,12 +75,13 @@ export async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<
       const stats = filterStats(parseStats(await a.get('stats')), re);
       if (format === 'json') return targets.length > 1 ? { target: name, stats } : stats;
       return prefix + renderStatLines(stats);
-    });
+    }
     if (format === 'json') {
-      const value = outputs.length === 1 ? outputs[0] : outputs;
+      const value = targets.length === 1 ? outputs[0] : outputs;
       ctx.out(`${JSON.stringify(value, null, 2)}\n`);
     } else ctx.out((outputs as string[]).join(''));
-    return 0;
+    for (const f of failures) ctx.err(`Error: ${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`);
+    return failures.length ? 1 : 0;
   });
 }
 
