@@ -1,6 +1,7 @@
 import type { IO } from './io.js';
 import { decideColor, type ColorMode } from './io.js';
 import { UsageError } from './errors.js';
+import type { KubeWriteClient } from '../kube/types.js';
 
 /** Global flags, shared by every command (kubectl / istioctl names). */
 export interface GlobalOptions {
@@ -29,6 +30,20 @@ export class CommandContext {
 
   err(s: string): void {
     this.io.stderr.write(s);
+  }
+
+  /**
+   * The cluster, from --kubeconfig/--context/-n as kubectl resolves them. The client library is
+   * imported here, on first use, so that offline commands never load it.
+   */
+  async connectKube(): Promise<KubeWriteClient> {
+    const { connect } = await import('../kube/client.js');
+    return connect({
+      env: this.io.env,
+      ...(this.globals.kubeconfig ? { kubeconfig: this.globals.kubeconfig } : {}),
+      ...(this.globals.context ? { context: this.globals.context } : {}),
+      ...(this.globals.namespace ? { namespace: this.globals.namespace } : {}),
+    });
   }
 
   /** Picks -o from the allowed set (case-insensitive), or throws a usage error. */

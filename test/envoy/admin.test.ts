@@ -2,7 +2,8 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminError, classifyAdminText, FileAdmin, kindsForPath, mapLimit, parseDuration, PortForwardAdmin } from '../../src/envoy/admin.js';
+import { AdminError, classifyAdminText, FileAdmin, kindsForPath, mapLimit, PortForwardAdmin } from '../../src/envoy/admin.js';
+import { parseFlagDuration } from '../../src/cli/flags.js';
 import { openSources, SourceError, validateSource } from '../../src/envoy/source.js';
 import type { KubeClient, KubeObject } from '../../src/kube/types.js';
 
@@ -45,7 +46,7 @@ describe('durations and concurrency', () => {
     ['1500ms', 1500],
     ['5', 5000],
     ['soon', undefined],
-  ])('%s', (s, ms) => expect(parseDuration(s)).toBe(ms));
+  ])('%s', (s, ms) => expect(parseFlagDuration(s)).toBe(ms));
 
   it('mapLimit keeps order and never exceeds the limit', async () => {
     let inFlight = 0;

@@ -39,14 +39,8 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   if (!useKube && files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
   let live: { kube: KubeClient; revision?: string } | undefined;
   if (useKube) {
-    const { connect } = await import('../../kube/client.js');
     try {
-      const kube = await connect({
-        env: ctx.io.env,
-        ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-        ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-      });
+      const kube = await ctx.connectKube();
       live = { kube, ...(o.revision ? { revision: o.revision } : {}) };
     } catch (e) {
       throw new UserError(`cannot reach the cluster: ${(e as Error).message}`, ExitCode.Error, 'To analyze files without a cluster, pass them with --use-kube=false.');

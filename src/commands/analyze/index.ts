@@ -1,12 +1,11 @@
 import { Option, type Command } from 'commander';
-import { parseBoolFlag } from '../../cli/flags.js';
+import { collect, parseBoolFlag } from '../../cli/flags.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
 
 import { OUTPUTS } from './formats.js';
 
 // Registration only: flags and help. The implementation is imported when the command runs, so
 // `istio-ts --version` and other commands do not pay for the analyzers.
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export const analyzeCommand: CommandModule = {
   register(program: Command, bind: Bind) {

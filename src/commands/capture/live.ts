@@ -2,7 +2,8 @@
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
-import { PortForwardAdmin, parseDuration } from '../../envoy/admin.js';
+import { PortForwardAdmin } from '../../envoy/admin.js';
+import { parseFlagDuration } from '../../cli/flags.js';
 import { collect, TargetError, type CollectRequest, type Collected } from '../../diagnose/collect.js';
 import { parsePodRef, PodRefError } from '../../kube/podref.js';
 import { asUserError } from '../proxy-config/options.js';
@@ -36,16 +37,10 @@ export interface LiveOptions {
 export async function collectLive(ctx: CommandContext, req: CollectRequest, o: LiveOptions): Promise<Collected> {
   const tailLines = Number(o.tail);
   if (!Number.isInteger(tailLines) || tailLines < 1) throw new UsageError(`--tail: "${o.tail}" is not a positive integer`);
-  const timeoutMs = parseDuration(o.timeout);
+  const timeoutMs = parseFlagDuration(o.timeout);
   if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s)`);
   try {
-    const { connect } = await import('../../kube/client.js');
-    const kube = await connect({
-      ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-      ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-      ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-      env: ctx.io.env,
-    });
+    const kube = await ctx.connectKube();
     return await collect(req, {
       kube,
       admin: (pod, port) => new PortForwardAdmin(kube, pod, { port, timeoutMs }),

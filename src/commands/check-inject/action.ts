@@ -36,15 +36,9 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
   if (o.filename.length > 0) {
     gathered = await gatherFromFiles(o.filename, sel, ctx.io.readStdin);
   } else {
-    const { connect } = await import('../../kube/client.js');
     let kube;
     try {
-      kube = await connect({
-        env: ctx.io.env,
-        ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-        ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-      });
+      kube = await ctx.connectKube();
     } catch (e) {
       throw new UserError(`cannot reach the cluster: ${(e as Error).message}`, ExitCode.Error, 'To check manifests without a cluster, pass the webhooks, namespaces and workloads with -f.');
     }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
-import { parseDuration } from '../../envoy/admin.js';
+import { parseFlagDuration } from '../../cli/flags.js';
 import { CaptureError, captureFromFiles, readCaptureFiles, type CaptureFiles } from '../../diagnose/capture.js';
 import { diagnose } from '../../diagnose/run.js';
 import { renderDiagnoseJson, renderDiagnoseTable } from '../../output/diagnose.js';
@@ -24,7 +24,7 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
   const o = cmd.opts() as Opts;
   const [from, to] = cmd.args as [string | undefined, string | undefined];
   const format = ctx.outputFormat(['table', 'json'] as const, 'table');
-  const sinceMs = parseDuration(o.since);
+  const sinceMs = parseFlagDuration(o.since);
   if (sinceMs === undefined || sinceMs <= 0) throw new UsageError(`--since: "${o.since}" is not a duration (e.g. 10m, 1h)`);
   if (o.path !== undefined && !o.path.startsWith('/')) throw new UsageError(`--path: "${o.path}" must start with "/"`);
   let files: CaptureFiles;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { collect } from '../../cli/flags.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
 import { PROFILE_NAMES } from '../../install/profile-names.js';
 import { ISTIO_RELEASE } from '../../install/version.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export const installCommand: CommandModule = {
   register(program: Command, bind: Bind) {

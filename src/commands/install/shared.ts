@@ -15,15 +15,9 @@ export interface ClusterDeps {
 export function liveDeps(ctx: CommandContext): ClusterDeps {
   return {
     connect: async () => {
-      const { connect } = await import('../../kube/client.js');
       const { KubeError } = await import('../../kube/types.js');
       try {
-        return await connect({
-          ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-          ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-          ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-          env: ctx.io.env,
-        });
+        return await ctx.connectKube();
       } catch (e) {
         if (e instanceof KubeError) throw new UserError(e.message);
         throw e;

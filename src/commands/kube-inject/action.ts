@@ -61,13 +61,7 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
       env: ctx.io.env,
       exists: existsSync,
       connect: async () => {
-        const { connect } = await import('../../kube/client.js');
-        return connect({
-          env: ctx.io.env,
-          ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-          ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-          ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-        });
+        return ctx.connectKube();
       },
     },
   );

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { UsageError, UserError, ExitCode } from '../../cli/errors.js';
 import type { CommandContext } from '../../cli/context.js';
-import { AdminError, parseDuration, type EnvoyAdmin } from '../../envoy/admin.js';
+import { AdminError, type EnvoyAdmin } from '../../envoy/admin.js';
+import { parseFlagDuration } from '../../cli/flags.js';
 import { ConfigDumpError, MissingSectionError } from '../../envoy/configdump.js';
 import { LogLevelError } from '../../envoy/logging.js';
 import { openSources, SourceError, validateSource } from '../../envoy/source.js';
@@ -30,7 +31,7 @@ export async function openAdmins(ctx: CommandContext, cmd: Command, name: string
     throw asUserError(e);
   }
   const adminPort = parsePort('--proxy-admin-port', o.proxyAdminPort ?? '15000') ?? 15000;
-  const timeoutMs = parseDuration(o.timeout ?? '30s');
+  const timeoutMs = parseFlagDuration(o.timeout ?? '30s');
   if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
   try {
     return await openSources({
@@ -42,13 +43,7 @@ export async function openAdmins(ctx: CommandContext, cmd: Command, name: string
       timeoutMs,
       readStdin: ctx.io.readStdin,
       kube: async () => {
-        const { connect } = await import('../../kube/client.js');
-        return connect({
-          ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-          ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-          ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-          env: ctx.io.env,
-        });
+        return ctx.connectKube();
       },
     });
   } catch (e) {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { collect } from '../../cli/flags.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
 
 // Flags and help only; the stats parsers load when the command runs (start-up time).
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export const proxyStatsCommand: CommandModule = {
   register(program: Command, bind: Bind) {

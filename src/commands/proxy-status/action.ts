@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { AdminError, parseDuration, PortForwardAdmin } from '../../envoy/admin.js';
+import { AdminError, PortForwardAdmin } from '../../envoy/admin.js';
+import { parseFlagDuration } from '../../cli/flags.js';
 import { compareDumps, type DumpComparison } from '../../envoy/compare.js';
 import { ConfigDumpError, parseConfigDump, type ConfigDump } from '../../envoy/configdump.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../../envoy/istiod.js';
@@ -38,7 +39,7 @@ export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise
   const o = cmd.opts() as { revision?: string; file?: string; istiodFile?: string; synczFile: string[]; proxyAdminPort: string; timeout: string };
   const pod = cmd.args[0];
   const format = ctx.outputFormat(OUTPUTS, 'table');
-  const timeoutMs = parseDuration(o.timeout);
+  const timeoutMs = parseFlagDuration(o.timeout);
   if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
   const opts: ProxyStatusOptions = {
     ...(pod ? { pod } : {}),
@@ -53,15 +54,7 @@ export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise
     format,
   };
   return proxyStatus(ctx, opts, {
-    connect: async () => {
-      const { connect } = await import('../../kube/client.js');
-      return connect({
-        ...(ctx.globals.kubeconfig ? { kubeconfig: ctx.globals.kubeconfig } : {}),
-        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-        ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-        env: ctx.io.env,
-      });
-    },
+    connect: () => ctx.connectKube(),
   });
 }
 

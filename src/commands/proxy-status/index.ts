@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { collect } from '../../cli/flags.js';
 import type { Bind, CommandModule } from '../../cli/program.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export const proxyStatusCommand: CommandModule = {
   register(program: Command, bind: Bind) {
