@@ -9,7 +9,8 @@
 #
 # Prints the bin directory on the last line of stdout (progress goes to stderr).
 # Env: HARNESS_SKIP_KUBECTL=1 skips kubectl; HARNESS_SKIP_ISTIOCTL=1 skips istioctl (the
-#      harness then needs HARNESS_ISTIO_MANIFEST pointing at a pre-rendered manifest).
+#      harness then needs HARNESS_ISTIO_MANIFEST pointing at a pre-rendered manifest);
+#      HARNESS_SKIP_DATAPLANE=1 skips the real data plane (pilot-agent and Envoy, see envoy.sh).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,6 +82,9 @@ K_ETCD=$(module_key etcd . "etcd-v1")
 K_KWOK=$(module_key kwok "" "kwok-v1")
 K_ISTIO=$(module_key istio "" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" "${ISTIO_MAINS[*]}")
 K_SIDECAR=$(module_key istio cmd/fake-sidecar "sidecar-v1")
+# The real data plane (opt-in per pod, see test/harness/dataplane.sh): pilot-agent from the same
+# pinned istio module, plus Istio's envoy_bootstrap.json template copied from that module.
+K_AGENT=$(module_key istio "" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" "agent-v1")
 
 build_module istio istio "$K_ISTIO" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" "${ISTIO_MAINS[@]}"
 build_module istio sidecar "$K_SIDECAR" "-s -w" "" ./cmd/fake-sidecar
@@ -93,13 +97,27 @@ fi
 build_module kwok kwok "$K_KWOK" "-s -w" "" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
 build_module kube kube "$K_KUBE" "$KUBE_LDFLAGS" "" "${KUBE_MAINS[@]/#/k8s.io/kubernetes/cmd/}"
 
-ALL=$(printf '%s\n' "$K_KUBE" "$K_ETCD" "$K_KWOK" "$K_ISTIO" "$K_SIDECAR" | sha256sum | cut -c1-16)
+DIRS=("etcd-$K_ETCD" "kwok-$K_KWOK" "kube-$K_KUBE" "istio-$K_ISTIO" "sidecar-$K_SIDECAR")
+ENVOY=""
+if [[ "${HARNESS_SKIP_DATAPLANE:-0}" != 1 ]]; then
+  build_module istio agent "$K_AGENT" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" istio.io/istio/pilot/cmd/pilot-agent
+  if [[ ! -f "$CACHE/agent-$K_AGENT/envoy_bootstrap_tmpl.json" ]]; then
+    moddir="$(cd "$GODIR/istio" && go list -m -f '{{.Dir}}' istio.io/istio)"
+    cp "$moddir/tools/packaging/common/envoy_bootstrap.json" "$CACHE/agent-$K_AGENT/envoy_bootstrap_tmpl.json"
+    chmod 0644 "$CACHE/agent-$K_AGENT/envoy_bootstrap_tmpl.json"
+  fi
+  DIRS+=("agent-$K_AGENT")
+  ENVOY="$(bash "$HERE/envoy.sh" | tail -n1)"
+fi
+
+ALL=$(printf '%s\n' "$K_KUBE" "$K_ETCD" "$K_KWOK" "$K_ISTIO" "$K_SIDECAR" ${ENVOY:+"$K_AGENT" "$ENVOY"} | sha256sum | cut -c1-16)
 BIN="$CACHE/bin-$ALL"
 if [[ ! -f "$BIN/.complete" ]]; then
   rm -rf "$BIN"; mkdir -p "$BIN"
-  for d in "etcd-$K_ETCD" "kwok-$K_KWOK" "kube-$K_KUBE" "istio-$K_ISTIO" "sidecar-$K_SIDECAR"; do
+  for d in "${DIRS[@]}"; do
     for f in "$CACHE/$d"/*; do [[ -e "$f" ]] && ln -sf "$f" "$BIN/$(basename "$f")"; done
   done
+  [[ -z "$ENVOY" ]] || ln -sf "$ENVOY" "$BIN/envoy"
   touch "$BIN/.complete"
 fi
 log "binaries in $BIN"
