@@ -26,11 +26,11 @@
 # var/run/secrets/istio/root-cert.pem (ConfigMap istio-ca-root-cert), etc/istio/pod/labels, the
 # bootstrap template (Istio's envoy_bootstrap.json with `{{ .wildcard }}` = the pod IP), agent.pid,
 # raw.log and istio-proxy.cri.log (what `kubectl logs -c istio-proxy` serves, via a KWOK Logs
-# object). A KWOK PortForward maps the pod's 15000 to the Envoy admin on 127.0.0.1:<free port>
-# and 15090/15021 to <pod IP>:15090/15021.
+# object). A KWOK PortForward maps the pod's 15000 to the Envoy admin and 15020 to the agent's
+# status server, each on 127.0.0.1:<free port>, and 15090/15021 to <pod IP>:15090/15021.
 #
-# Differences from a cluster, on purpose: the agent's status server (15020) is off because it binds
-# every interface (statusPort 0); interception mode NONE (no iptables), so listeners are
+# Differences from a cluster, on purpose: the agent's status server listens on 127.0.0.1:<free port>
+# (build.sh patches its listen address; upstream binds every interface); interception mode NONE (no iptables), so listeners are
 # <pod IP>_<port>; istiod must run with PILOT_ENABLE_METADATA_EXCHANGE=false and
 # PILOT_ENABLE_ALPN_FILTER=false (harness.sh sets both) and a root Telemetry turning off the
 # prometheus provider (test/harness/manifests/dataplane-telemetry.yaml), else upstream Envoy NACKs
@@ -81,7 +81,11 @@ stop_group() { # pidfile: SIGTERM to the process group, then SIGKILL after 5 s
 # the line itself where it has one (Envoy's access log `[2026-…Z]`, its own `[2026-… …]`, the
 # agent's `2026-…Z`), else the previous line's.
 cri_filter() { # stream raw-file cri-file
-  exec awk -v stream="$1" -v raw="$2" -v cri="$3" '
+  # mawk (Debian's awk) reads a pipe in large blocks unless -W interactive: access-log lines would
+  # sit in its buffer until kilobytes more arrive.
+  local awk=(awk)
+  awk -W version 2>&1 | grep -q mawk && awk=(awk -W interactive)
+  exec "${awk[@]}" -v stream="$1" -v raw="$2" -v cri="$3" '
     BEGIN { ts = "1970-01-01T00:00:00Z" }
     {
       if (match($0, /^\[[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[^]]*Z\]/)) ts = substr($0, 2, RLENGTH - 2)
@@ -122,11 +126,12 @@ cmd_proxy_up() {
   node -e 'const l = JSON.parse(process.argv[1] || "{}"); process.stdout.write(Object.entries(l).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n")' "$labels" >"$dir/etc/istio/pod/labels"
   sed -e "s/{{ \.wildcard }}/$ip/g" -e "s/{{ \.additional_wildcard }}/$ip/g" "$BIN/envoy_bootstrap_tmpl.json" >"$dir/envoy_bootstrap_tmpl.json"
 
-  local admin; admin="$(free_port)"
+  local admin status; admin="$(free_port)"; status="$(free_port)"
+  [[ "$admin" != "$status" ]] || status="$(free_port)"
   local proxy_config
-  proxy_config="$(printf '{"discoveryAddress":"%s","statusPort":0,"proxyAdminPort":%s,"binaryPath":"%s","configPath":"./etc/istio/proxy","proxyBootstrapTemplatePath":"%s","concurrency":1,"drainDuration":"1s","terminationDrainDuration":"1s","controlPlaneAuthPolicy":"MUTUAL_TLS"}' \
-    "$xds" "$admin" "$BIN/envoy" "$dir/envoy_bootstrap_tmpl.json")"
-  echo "$admin" >"$dir/admin-port"; echo "$ip" >"$dir/pod-ip"
+  proxy_config="$(printf '{"discoveryAddress":"%s","statusPort":%s,"proxyAdminPort":%s,"binaryPath":"%s","configPath":"./etc/istio/proxy","proxyBootstrapTemplatePath":"%s","concurrency":1,"drainDuration":"1s","terminationDrainDuration":"1s","controlPlaneAuthPolicy":"MUTUAL_TLS"}' \
+    "$xds" "$status" "$admin" "$BIN/envoy" "$dir/envoy_bootstrap_tmpl.json")"
+  echo "$admin" >"$dir/admin-port"; echo "$status" >"$dir/status-port"; echo "$ip" >"$dir/pod-ip"
   : >"$dir/raw.log"; : >"$dir/istio-proxy.cri.log"
   (
     cd "$dir"
@@ -153,6 +158,8 @@ spec:
   forwards:
   - ports: [15000]
     target: {address: 127.0.0.1, port: $admin}
+  - ports: [15020]
+    target: {address: 127.0.0.1, port: $status}
   - ports: [15090]
     target: {address: $ip, port: 15090}
   - ports: [15021]

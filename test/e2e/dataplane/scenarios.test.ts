@@ -383,14 +383,24 @@ describe('diagnose on real Envoys: one scenario per real failure', () => {
       s.traffic(b.traffic);
       if (!s.nack) expect(await nacks(b.proxies.map((p) => p.ref)), 'a real Envoy rejected a push from istiod').toEqual([]);
 
-      const l = await live(b, s.verdict);
-      expect(l.d.verdict.segment, describeEvidence(l.d)).toBe(s.verdict);
-      expect(l.run.code).toBe(s.verdict === 'none' ? 0 : 80);
-
+      // Capture first (and record it): the recording is real data whatever today's verdict is.
       const dir = captureDir();
       const cap = await istioTs(['capture', b.from, b.to, ...(b.extra ?? []).filter((x, i, a) => x !== '--path' && a[i - 1] !== '--path'), '-d', dir]);
       expect(cap.code, cap.stderr).toBe(0);
       const pathArgs = b.extra?.includes('--path') ? ['--path', b.extra[b.extra.indexOf('--path') + 1]!] : [];
+      if (RECORD) {
+        const out = join(RECORD_DIR, s.name);
+        rmSync(out, { recursive: true, force: true });
+        mkdirSync(out, { recursive: true });
+        cpSync(dir, join(out, 'capture'), { recursive: true });
+        const expected = { scenario: s.name, describe: s.describe, recorded: 'real Envoy 1.40.0 + pilot-agent + istiod on the loopback harness (fixtures/diagnose/real/record.sh)', ...(pathArgs.length ? { options: { path: pathArgs[1] } } : {}), verdict: { segment: s.verdict }, traffic: b.traffic.codes };
+        writeFileSync(join(out, 'expected.json'), `${JSON.stringify(expected, null, 1)}\n`);
+      }
+
+      const l = await live(b, s.verdict);
+      expect(l.d.verdict.segment, describeEvidence(l.d)).toBe(s.verdict);
+      expect(l.run.code).toBe(s.verdict === 'none' ? 0 : 80);
+
       const off = await istioTs(['diagnose', '--capture', dir, ...pathArgs, '-o', 'json']);
       const d = parse(off);
       expect(d.verdict.segment, describeEvidence(d)).toBe(s.verdict);
@@ -401,17 +411,8 @@ describe('diagnose on real Envoys: one scenario per real failure', () => {
       expect(cited.length, describeEvidence(d)).toBeGreaterThan(0);
       if (s.logLine) expect(cited.some((line) => s.logLine!.test(line)), `cited lines:\n${cited.join('\n')}`).toBe(true);
       if (s.counter) expect(all(d).some((e) => e.status !== 'ok' && s.counter!.test(`${e.summary} ${e.source}`)), describeEvidence(d)).toBe(true);
-
-      if (RECORD) {
-        const out = join(RECORD_DIR, s.name);
-        rmSync(out, { recursive: true, force: true });
-        mkdirSync(out, { recursive: true });
-        cpSync(dir, join(out, 'capture'), { recursive: true });
-        const expected = { scenario: s.name, describe: s.describe, recorded: 'real Envoy 1.40.0 + pilot-agent + istiod on the loopback harness (fixtures/diagnose/real/record.sh)', ...(pathArgs.length ? { options: { path: pathArgs[1] } } : {}), verdict: { segment: s.verdict }, traffic: b.traffic.codes };
-        writeFileSync(join(out, 'expected.json'), `${JSON.stringify(expected, null, 1)}\n`);
-      }
     } finally {
-      await m.cleanup();
+      if (process.env.DP_KEEP !== '1') await m.cleanup(); // DP_KEEP=1: leave the mesh running to look at
     }
   });
 });
