@@ -13,6 +13,7 @@ import { painter } from '../../src/output/paint.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const ROOT = path.resolve('fixtures/diagnose');
+const GOLDEN_WIDTH = 100;
 const scenarios = readdirSync(ROOT).filter((d) => existsSync(path.join(ROOT, d, 'expected.json'))).sort();
 
 interface Expected {
@@ -32,7 +33,8 @@ describe('diagnose scenarios', () => {
     const capture = await readCapture(path.join(dir, 'capture'));
     expect(capture.problems).toEqual([]);
     const { diagnosis, evidence } = diagnose(capture, expected.options?.path ? { httpPath: expected.options.path } : {});
-    expectGolden(path.join(dir, 'diagnose.golden.txt'), renderDiagnoseTable(diagnosis, painter(false)));
+    // Goldens at a fixed terminal width: wrapping at words is part of what they pin.
+    expectGolden(path.join(dir, 'diagnose.golden.txt'), renderDiagnoseTable(diagnosis, painter(false), { width: GOLDEN_WIDTH }));
     expectGolden(path.join(dir, 'diagnose.golden.json'), renderDiagnoseJson(diagnosis));
     const statuses = Object.fromEntries(diagnosis.segments.map((s) => [s.name, s.status]));
     expect({ verdict: { segment: diagnosis.verdict.segment, confidence: diagnosis.verdict.confidence }, segments: statuses }).toEqual({ verdict: expected.verdict, segments: expected.segments });
