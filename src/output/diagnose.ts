@@ -18,10 +18,14 @@ const EVIDENCE_GLYPH = { ok: '✔', fault: '×', info: '·', warning: '‼' } as
 /** Warnings shown per segment without -v; the rest are counted. */
 const WARNINGS_SHOWN = 2;
 
-/** The line that stands for a segment: its heaviest fault, else its heaviest ok evidence. */
-export function headline(s: SegmentResult): Evidence | undefined {
+/**
+ * The line that stands for a segment: the verdict's own evidence when it is on this segment, else
+ * its heaviest fault, else its heaviest ok evidence.
+ */
+export function headline(s: SegmentResult, verdictSummary?: string): Evidence | undefined {
   const by = (status: Evidence['status']) => [...s.evidence.filter((e) => e.status === status)].sort((a, b) => b.weight - a.weight)[0];
-  return s.status === 'fault' ? by('fault') : s.status === 'ok' ? by('ok') : undefined;
+  if (s.status === 'fault') return s.evidence.find((e) => e.status === 'fault' && verdictSummary?.startsWith(e.summary)) ?? by('fault');
+  return s.status === 'ok' ? by('ok') : undefined;
 }
 
 export interface DiagnoseTableOptions {
@@ -74,7 +78,7 @@ export function renderDiagnoseTable(d: Diagnosis, paint: Painter, opts: Diagnose
     row('', '', paint.dim(`from ${e.source}`), withMark ? 4 : 2);
   };
   for (const s of d.segments) {
-    const h = headline(s);
+    const h = headline(s, d.verdict.summary);
     const warnings = s.evidence.filter((e) => e.status === 'warning');
     if (opts.verbose) {
       const [first, ...rest] = s.evidence;
@@ -115,7 +119,9 @@ export function renderDiagnoseTable(d: Diagnosis, paint: Painter, opts: Diagnose
     out += `\n${paint.bold('Next steps:')}\n`;
     d.nextSteps.forEach((s, i) => {
       const label = `  ${i + 1}. `;
-      out += `${label}${wrap(s, width, label.length, 0)}\n`;
+      // On a terminal, one command per line (copy-paste at 3 a.m.); piped, the step stays whole.
+      const parts = width === undefined ? [s] : s.split('; ');
+      out += parts.map((p, k) => `${k === 0 ? label : ' '.repeat(label.length)}${wrap(p, width, label.length)}`).join('\n') + '\n';
     });
   }
   return out;

@@ -64,14 +64,22 @@ function signature(e: AccessLogEntry): string {
   return `${e.code} ${e.flags || '-'} ${e.details || '-'}`;
 }
 
-function dominant(lines: Line[]): Line[] {
-  const groups = new Map<string, Line[]>();
+/**
+ * Failed lines grouped by what they say (code, flags, details), the largest group first (on a
+ * tie, the most recent). A window can hold more than one failure: with outlier detection the
+ * app's 500s come first, then the client's UH once the host is ejected; each is explained.
+ */
+function groups(lines: Line[]): Line[][] {
+  const by = new Map<string, Line[]>();
   for (const l of lines) {
     const k = signature(l.e);
-    groups.set(k, [...(groups.get(k) ?? []), l]);
+    by.set(k, [...(by.get(k) ?? []), l]);
   }
-  return [...groups.values()].sort((a, b) => b.length - a.length || time(b[b.length - 1]!.e) - time(a[a.length - 1]!.e))[0] ?? [];
+  return [...by.values()].sort((a, b) => b.length - a.length || time(b[b.length - 1]!.e) - time(a[a.length - 1]!.e));
 }
+
+/** Failure groups explained per run; more are rare and would bury the first ones. */
+const MAX_GROUPS = 3;
 
 /**
  * The server line of the same request: same x-request-id, else a line that started within the
@@ -154,7 +162,7 @@ export const accessLogProbe = defineProbe({
       }
     }
     if (failed.length === 0) return;
-    explainFailures(ctx, dominant(failed), server.lines, clientSeg, client.lines.length);
+    for (const g of groups(failed).slice(0, MAX_GROUPS)) explainFailures(ctx, g, server.lines, clientSeg, client.lines.length);
   },
 });
 

@@ -55,7 +55,7 @@ function checkProxy(ctx: ProbeContext, pod: PodView): void {
   if (rejected.length > 0 && bad.length === 0) {
     const byType = new Map<string, number>();
     for (const s of rejected) byType.set(xdsType(s.name), (byType.get(xdsType(s.name)) ?? 0) + 1);
-    const stats = [...byType].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ');
+    const stats = [...byType].map(([t, n]) => `${n} ${t}`).join(', ');
     ctx.report('stats.no-update-rejected', 'control-plane', { ...base, count: rejected.length, stats }, `${file}: *.update_rejected`);
   }
   const fqdn = ctx.path.service?.fqdn;
