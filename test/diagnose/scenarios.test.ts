@@ -27,6 +27,15 @@ describe('diagnose scenarios', () => {
     expect(scenarios).toHaveLength(17);
   });
 
+  it('each is marked hand-written, with its real recording or why real Envoy cannot produce it here', () => {
+    for (const name of scenarios) {
+      const e = JSON.parse(readFileSync(path.join(ROOT, name, 'expected.json'), 'utf8')) as { recording?: string; realCounterpart?: string; whyHandWritten?: string };
+      expect(e.recording, name).toBe('hand-written');
+      expect(Boolean(e.realCounterpart) !== Boolean(e.whyHandWritten), `${name}: exactly one of realCounterpart, whyHandWritten`).toBe(true);
+      if (e.realCounterpart) expect(e.realCounterpart).toMatch(/^fixtures\/diagnose\/real\/[a-z0-9-]+$/);
+    }
+  });
+
   it.each(scenarios)('%s', async (name) => {
     const dir = path.join(ROOT, name);
     const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
