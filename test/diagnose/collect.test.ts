@@ -196,7 +196,7 @@ describe('collect', () => {
   });
 
   it('TO may be a ServiceEntry host: its workloadSelector picks the servers; a mesh-external one has none', async () => {
-    const se = (name: string, spec: object) => ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace: 'shop' }, spec });
+    const se = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace: 'shop' }, spec });
     const extra = [se('cart-internal', { hosts: ['cart.internal'], location: 'MESH_INTERNAL', resolution: 'STATIC', ports: [{ number: 8080, name: 'http', protocol: 'HTTP' }], workloadSelector: { labels: { app: 'cart' } } }), se('payments', { hosts: ['*.payments.example.com'], location: 'MESH_EXTERNAL', resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] })];
     const f = await fakeCluster('healthy', { extra });
     const internal = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.internal:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
