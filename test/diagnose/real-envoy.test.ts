@@ -116,6 +116,8 @@ const rows: Row[] = [
     name: 'PeerAuthentication STRICT vs DestinationRule tls DISABLE: client 503 UC, server "- - -" 0 NR filter_chain_not_found',
     scenario: {
       requests: times(3, { code: 503, flags: 'UC', details: 'upstream_reset_before_response_started{connection_termination}', duration: 1, server: 'no-filter-chain' }),
+      // With a Sidecar ingress bind the inbound listener is `<pod IP>_9080`, not virtualInbound.
+      serverStats: { extra: [`listener.${SERVER.ip}_9080.no_filter_chain_match: 3`] },
       extraObjects: [
         { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'reviews', namespace: NS }, spec: { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' } } },
         { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews', namespace: NS }, spec: { host: 'reviews', trafficPolicy: { tls: { mode: 'DISABLE' } } } },
@@ -123,7 +125,7 @@ const rows: Row[] = [
     },
     verdict: 'client-sidecar',
     confidence: 'high',
-    faults: ['client-sidecar mtls.conflict', 'server-sidecar log.no-filter-chain'],
+    faults: ['client-sidecar mtls.conflict', 'server-sidecar log.no-filter-chain', 'server-sidecar stats.inbound-tls-fail'],
   },
   {
     name: 'client gives up: DC on both sides',

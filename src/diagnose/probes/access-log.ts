@@ -257,7 +257,7 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
     }
     return ctx.report('log.other', 'server-sidecar', { ...sargs, reporter: reporter(srv.pod) }, both);
   }
-  if (servers.length > 0 || ctx.path.servers.some((p) => p.proxy?.log !== undefined)) ctx.report('log.server-unseen', 'server-sidecar', {}, ctx.path.servers.map((p) => p.proxy?.files.log).filter(Boolean).join(', ') || 'server logs');
+  if (servers.length > 0 || ctx.path.servers.some((p) => p.proxy?.log !== undefined)) ctx.report('log.server-unseen', 'server-sidecar', {}, summarizeList(ctx.path.servers.map((p) => p.proxy?.files.log).filter((f): f is string => Boolean(f))) || 'server logs');
   if (f.includes('UF') || f.includes('URX') || e.details.includes('connection_failure')) {
     // Refused means something at the server pod's address answered with a reset: the network
     // delivered the connection and nothing listened. In a pod with a sidecar that is its Envoy

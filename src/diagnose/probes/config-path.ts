@@ -118,13 +118,13 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
           if (cs.length && pathMatches(obj(r.match), httpPath) && hop.clusters.length === 0) {
             hop.routeName = str(rc.name);
             hop.clusters = cs;
-            ctx.report('path.route', segment, { ...base, route: str(rc.name), vhost: str(vh.name), host: arr(vh.domains).map(str).join(','), cluster: cs.join(',') }, `${file}: dynamic_route_configs ${str(rc.name)}`);
+            ctx.report('path.route', segment, { ...base, route: str(rc.name), vhost: str(vh.name), host: summarizeList(arr(vh.domains).map(str)), cluster: summarizeList(cs) }, `${file}: dynamic_route_configs ${str(rc.name)}`);
           }
         }
       }
     }
     if (hop.clusters.length === 0) {
-      ctx.report('path.route-missing', segment, { ...base, route: routes.map((r) => str(r.name)).join(',') || '(none)', host: fqdn }, `${file}: dynamic_route_configs`);
+      ctx.report('path.route-missing', segment, { ...base, route: summarizeList(routes.map((r) => str(r.name))) || '(none)', host: fqdn }, `${file}: dynamic_route_configs`);
       return;
     }
   } else {
@@ -154,7 +154,7 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
         return;
       }
       hop.clusters = found.clusters;
-      ctx.report('path.route', segment, { ...base, route: hop.routeName, vhost: found.vhost, cluster: found.clusters.join(',') }, `${file}: dynamic_route_configs ${hop.routeName}, virtual host ${found.vhost}`);
+      ctx.report('path.route', segment, { ...base, route: hop.routeName, vhost: found.vhost, cluster: summarizeList(found.clusters) }, `${file}: dynamic_route_configs ${hop.routeName}, virtual host ${found.vhost}`);
     } else {
       const tcp = filters.find((f) => f.name === TCP_PROXY);
       const cluster = str(obj(field(tcp ?? {}, 'typed_config')).cluster);

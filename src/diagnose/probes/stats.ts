@@ -67,7 +67,12 @@ function checkProxy(ctx: ProbeContext, pod: PodView): void {
     for (const s of overflow) ctx.report('stats.overflow', pod.role === 'gateway' ? 'gateway' : 'client-sidecar', { ...base, stat: s.name, value: s.value, age: counterAge(pod) }, `${file}: ${s.name}`);
   }
   if (pod.role === 'server') {
-    const inbound = numeric(stats, (n) => /^listener\.[^.]+(?:\.[^.]+)*_15006\.(no_filter_chain_match|ssl\.connection_error|ssl\.fail_verify_error|ssl\.fail_verify_no_cert)$/.test(n)).filter((s) => s.value > 0);
+    // The inbound listener: virtualInbound on 15006 with iptables; with interception NONE and a
+    // Sidecar ingress bind, `<pod IP>_<port>` itself.
+    const inbound = numeric(stats, (n) => {
+      const m = /^listener\.(.+)_(\d+)\.(no_filter_chain_match|ssl\.connection_error|ssl\.fail_verify_error|ssl\.fail_verify_no_cert)$/.exec(n);
+      return !!m && (m[2] === '15006' || (pod.ip !== '' && m[1] === pod.ip));
+    }).filter((s) => s.value > 0);
     for (const s of inbound) ctx.report('stats.inbound-tls-fail', 'server-sidecar', { ...base, stat: s.name, value: s.value, age: counterAge(pod) }, `${file}: ${s.name}`);
     const remote = numeric(stats, (n) => /^cluster\.inbound\|.*\.upstream_cx_destroy_remote_with_active_rq$/.test(n)).filter((s) => s.value > 0);
     for (const s of remote) ctx.report('stats.destroy-remote', 'server-app', { ...base, stat: s.name, value: s.value, age: counterAge(pod) }, `${file}: ${s.name}`);
