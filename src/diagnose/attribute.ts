@@ -159,14 +159,15 @@ function nextSteps(faults: readonly Evidence[], top: Evidence | undefined): stri
   const rank = (f: Evidence) => (f === top ? 0 : top && (f.segment === top.segment || explains(top.segment, f)) ? 1 : 2);
   const ordered = [...faults].sort((a, b) => rank(a) - rank(b) || b.weight - a.weight);
   const out: string[] = [];
-  // A step is "cmd; cmd"; one whose commands all appear in earlier steps adds nothing (the NACK
-  // and the update_rejected counter of the same proxy both suggest grepping its log).
+  // A step is "cmd; cmd"; a command already given by an earlier step is not repeated, and a step
+  // whose commands all were adds nothing (the NACK and the update_rejected counter of the same
+  // proxy both suggest grepping its log).
   const seen = new Set<string>();
   for (const f of ordered) {
     if (!f.nextStep) continue;
-    const cmds = f.nextStep.split('; ');
-    if (cmds.every((c) => seen.has(c))) continue;
-    out.push(f.nextStep);
+    const cmds = f.nextStep.split('; ').filter((c) => !seen.has(c));
+    if (cmds.length === 0) continue;
+    out.push(cmds.join('; '));
     for (const c of cmds) seen.add(c);
   }
   return out.slice(0, 5);
