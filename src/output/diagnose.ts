@@ -113,7 +113,7 @@ export function renderDiagnoseTable(d: Diagnosis, paint: Painter, opts: Diagnose
   const verdictText = v.segment === 'none' ? paint.ok('no fault found') : v.segment === 'unknown' ? paint.warning('unknown') : paint.error(`fault in ${v.segment}`);
   out += `\n${wrap(`${paint.bold('Verdict:')} ${verdictText} (${v.confidence} confidence): ${v.summary}`, width, 0)}\n`;
   if (d.segments.some((s) => s.evidence.some((e) => e.status === 'warning'))) {
-    out += `${wrap(paint.dim('‼ marks findings that do not explain the failed requests (or, with none failed, did not stop them); they are not part of the verdict.'), width, 0)}\n`;
+    out += `${wrap(paint.dim('‼ marks findings left out of the verdict: they cannot cause what the access logs show (or, with no request failing, the passing requests refute them).'), width, 0)}\n`;
   }
   if (d.nextSteps.length) {
     out += `\n${paint.bold('Next steps:')}\n`;

@@ -6,14 +6,17 @@
  * `<pod IP>_9080` listener), app reset / slow app / server Envoy down → client-sidecar, and an old
  * update_rejected counter → control-plane.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureFromFiles } from '../../src/diagnose/capture.js';
 import type { Diagnosis, Evidence } from '../../src/diagnose/model.js';
 import { diagnose } from '../../src/diagnose/run.js';
 import { renderDiagnoseTable } from '../../src/output/diagnose.js';
 import { painter } from '../../src/output/paint.js';
+import { expectGolden } from '../helpers/golden.js';
 import { CLIENT, HOST, hostStatus, NS, OUT, SERVER, captureFiles, type Scenario } from './real-shapes.js';
 
+const GOLDEN_DIR = path.resolve('test/diagnose/real-shapes');
 const REFUSED = 'upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}';
 const REFUSED_REASON = 'delayed_connect_error:_Connection_refused';
 const times = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
@@ -24,6 +27,8 @@ const ids = (d: Diagnosis, status: Evidence['status']) => all(d).filter((e) => e
 
 interface Row {
   name: string;
+  /** The golden's file name (test/diagnose/real-shapes/<golden>.golden.txt). */
+  golden: string;
   scenario: Scenario;
   options?: { httpPath?: string };
   verdict: string;
@@ -38,6 +43,7 @@ interface Row {
 const rows: Row[] = [
   {
     name: 'none: 200 on both sidecars',
+    golden: 'healthy',
     scenario: { requests: times(5, { code: 200, server: { code: 200 } }) },
     verdict: 'none',
     confidence: 'high',
@@ -45,6 +51,7 @@ const rows: Row[] = [
   },
   {
     name: 'VirtualService timeout, slow app: client 504 UT response_timeout, server 0 DC downstream_remote_disconnect',
+    golden: 'slow-app',
     scenario: {
       requests: times(3, { code: 504, flags: 'UT', details: 'response_timeout', duration: 1001, server: { code: 0, flags: 'DC', details: 'downstream_remote_disconnect', duration: 1000 } }),
       clientRoutes: [{ match: { prefix: '/' }, route: { cluster: OUT, timeout: '1s' }, name: 'default' }],
@@ -56,6 +63,7 @@ const rows: Row[] = [
   },
   {
     name: 'app resets the connection: client 503 - via_upstream, server 503 UC upstream_reset_before_response_started{connection_termination}',
+    golden: 'app-reset',
     scenario: { requests: times(5, { code: 503, server: { code: 503, flags: 'UC', details: 'upstream_reset_before_response_started{connection_termination}', duration: 1 } }), serverStats: { extra: ['cluster.inbound|9080||.upstream_cx_destroy_remote_with_active_rq: 5'] } },
     verdict: 'app',
     confidence: 'high',
@@ -65,6 +73,7 @@ const rows: Row[] = [
   },
   {
     name: 'VirtualService matches only a prefix: client 404 NR route_not_found',
+    golden: 'no-route',
     scenario: {
       requests: times(3, { code: 404, flags: 'NR', details: 'route_not_found', duration: 0, local: true, path: '/admin' }),
       clientRoutes: [{ match: { prefix: '/reviews' }, route: { cluster: OUT, timeout: '0s' }, name: 'reviews.dp' }],
@@ -76,6 +85,7 @@ const rows: Row[] = [
   },
   {
     name: 'DestinationRule connection pool 1/1/1, 4 concurrent: client 503 UO …{overflow}',
+    golden: 'overflow',
     scenario: {
       requests: [...times(2, { code: 200, server: { code: 200 } }), ...times(3, { code: 503, flags: 'UO', details: 'upstream_reset_before_response_started{overflow}', duration: 0, local: true })],
       clientStats: { extra: [`cluster.${OUT}.upstream_rq_pending_overflow: 3`] },
@@ -86,6 +96,7 @@ const rows: Row[] = [
   },
   {
     name: 'outlier detection after a 503: client 503 UH no_healthy_upstream, /clusters failed_outlier_check',
+    golden: 'outlier',
     scenario: {
       requests: [{ code: 500, server: { code: 500 } }, ...times(4, { code: 503, flags: 'UH', details: 'no_healthy_upstream', duration: 0, local: true })],
       clientHosts: [hostStatus(SERVER.ip, 9080, { cx_total: 1, rq_error: 1, rq_total: 1 }, { ejected: true })],
@@ -96,6 +107,7 @@ const rows: Row[] = [
   },
   {
     name: 'app process down: client 503 - via_upstream, server 503 URX,UF delayed_connect_error:_Connection_refused',
+    golden: 'app-down',
     scenario: {
       requests: times(3, { code: 503, server: { code: 503, flags: 'URX,UF', details: REFUSED, reason: REFUSED_REASON, duration: 0 } }),
       serverHosts: [hostStatus('127.0.0.1', SERVER.appPort, { cx_connect_fail: 9, cx_total: 9 })],
@@ -107,6 +119,7 @@ const rows: Row[] = [
   },
   {
     name: 'server Envoy down: client 503 URX,UF Connection_refused, no server log',
+    golden: 'server-envoy-down',
     scenario: { requests: times(3, { code: 503, flags: 'URX,UF', details: REFUSED, reason: REFUSED_REASON, duration: 1 }), serverEnvoyDown: true, clientHosts: [hostStatus(SERVER.ip, 9080, { cx_connect_fail: 9, cx_total: 9 })] },
     verdict: 'server-sidecar',
     confidence: 'high',
@@ -114,6 +127,7 @@ const rows: Row[] = [
   },
   {
     name: 'PeerAuthentication STRICT vs DestinationRule tls DISABLE: client 503 UC, server "- - -" 0 NR filter_chain_not_found',
+    golden: 'mtls-strict-vs-disable',
     scenario: {
       requests: times(3, { code: 503, flags: 'UC', details: 'upstream_reset_before_response_started{connection_termination}', duration: 1, server: 'no-filter-chain' }),
       // With a Sidecar ingress bind the inbound listener is `<pod IP>_9080`, not virtualInbound.
@@ -129,6 +143,7 @@ const rows: Row[] = [
   },
   {
     name: 'client gives up: DC on both sides',
+    golden: 'client-gives-up',
     scenario: { requests: times(2, { code: 0, flags: 'DC', details: 'downstream_remote_disconnect', duration: 200, server: { code: 0, flags: 'DC', details: 'downstream_remote_disconnect', duration: 199 } }) },
     verdict: 'app',
     confidence: 'low',
@@ -137,8 +152,10 @@ const rows: Row[] = [
 ];
 
 describe('real Envoy failure types (real-envoy.md)', () => {
-  it.each(rows)('$name → $verdict', ({ scenario, options, verdict, confidence, faults, says, never }) => {
+  it.each(rows)('$name → $verdict', ({ golden, scenario, options, verdict, confidence, faults, says, never }) => {
     const { diagnosis, evidence } = run(scenario, options);
+    // What a person reads at 3 a.m., at a fixed terminal width.
+    expectGolden(path.join(GOLDEN_DIR, `${golden}.golden.txt`), renderDiagnoseTable(diagnosis, painter(false), { width: 100 }));
     const why = `${diagnosis.verdict.summary}\n${all(diagnosis).filter((e) => e.status !== 'ok').map((e) => `${e.status} ${e.segment} ${e.id}: ${e.summary}`).join('\n')}`;
     expect({ segment: diagnosis.verdict.segment, confidence: diagnosis.verdict.confidence }, why).toEqual({ segment: verdict, confidence });
     expect(ids(diagnosis, 'fault'), why).toEqual(expect.arrayContaining(faults));
@@ -194,7 +211,8 @@ describe('real Envoy failure types (real-envoy.md)', () => {
     expect(warning.summary).toMatch(/^IST0132 Warning: /);
     expect(diagnosis.segments.find((s) => s.name === 'client-sidecar')!.status).toBe('ok');
     expect(diagnosis.nextSteps).toEqual([]);
-    const table = renderDiagnoseTable(diagnosis, painter(false));
+    const table = renderDiagnoseTable(diagnosis, painter(false), { width: 100 });
+    expectGolden(path.join(GOLDEN_DIR, 'analyzer-warning.golden.txt'), table);
     expect(table).toMatch(/^✔  client-sidecar /m);
     expect(table).toMatch(/^ {19}‼ IST0132 Warning: /m);
     expect(table).not.toContain('×');
