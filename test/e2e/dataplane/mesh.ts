@@ -250,6 +250,28 @@ export class Mesh {
     }, timeoutMs, 500);
   }
 
+  /**
+   * Waits until the proxies have nothing warming (an ACKed listener still waits for its routes and
+   * certificates before it accepts connections), each server's inbound listener <pod IP>_9080 is
+   * active, and each caller's cluster for the server's host lists the server's pod IP (EDS).
+   */
+  async ready(ws: Workload[], routes: { from: Workload; to: Workload }[] = [], timeoutMs = 60_000): Promise<void> {
+    for (const w of ws) {
+      await waitFor(`${w.ref}: no listener or cluster warming`, async () => {
+        const stats = await this.admin(w, `stats?filter=${encodeURIComponent('^(listener_manager|cluster_manager)\\.(total_listeners_warming|warming_clusters|total_listeners_active)$')}`);
+        const v = (k: string) => Number(new RegExp(`^${k.replace(/\./g, '\\.')}: (\\d+)$`, 'm').exec(stats)?.[1] ?? NaN);
+        return v('listener_manager.total_listeners_warming') === 0 && v('cluster_manager.warming_clusters') === 0 && v('listener_manager.total_listeners_active') >= 3;
+      }, timeoutMs, 300);
+      if (w.appPort !== undefined) {
+        await waitFor(`${w.ref}: inbound listener ${w.ip}_${PORT} active`, async () => (await this.admin(w, 'listeners')).includes(`${w.ip}_${PORT}::`), timeoutMs, 300);
+      }
+    }
+    for (const r of routes) {
+      const cluster = `outbound|${PORT}||${this.host(r.to.name)}`;
+      await waitFor(`${r.from.ref}: ${cluster} has ${r.to.ip}`, async () => (await this.admin(r.from, 'clusters')).includes(`${cluster}::${r.to.ip}:${PORT}::`), timeoutMs, 300);
+    }
+  }
+
   /** GETs through a workload's listener (client sidecar or gateway), bounded in count and time. */
   async drive(via: Workload, opts: { host: string; path?: string; port?: number; count?: number; concurrency?: number; timeoutMs?: number }): Promise<DriveResult> {
     const args = [

@@ -31,6 +31,7 @@ describe('data plane commands on real Envoys', () => {
     await m.proxyUp(server);
     await m.proxyUp(client);
     await m.synced([client, server]);
+    await m.ready([client, server], [{ from: client, to: server }]);
     expect((await m.drive(client, { host: `${reviews}:${PORT}`, path: '/reviews/1', count: 7 })).codes).toEqual({ 200: 7 });
     await m.appDown(server);
     await m.appUp(server, '500');

@@ -13,7 +13,7 @@
 // fixtures/diagnose/real/<scenario>/ for the unit suite (test/diagnose/real-captures.test.ts).
 //
 // Run alone: npx vitest run --project e2e test/e2e/dataplane
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,7 @@ async function pair(m: Mesh, o: { mode?: 'ok' | '500' | 'reset' | 'slow'; delayM
   await m.proxyUp(server);
   await m.proxyUp(client);
   await m.synced([client, server]);
+  await m.ready([client, server], [{ from: client, to: server }]);
   return { client, server };
 }
 
@@ -115,6 +116,7 @@ async function north(m: Mesh, o: { served: string; routed: string; mode: 'ok' | 
   await m.proxyUp(server);
   await m.proxyUp(gw);
   await m.synced([gw, server]);
+  await m.ready([gw, server], [{ from: gw, to: server }]);
   const traffic = await m.drive(gw, { host: o.routed, port: 8080, path: '/reviews/1', count: 5 });
   return { from: 'ingress', to: `reviews.${m.ns}:${PORT}`, extra: ['--via', `istio-ingressgateway.${m.ns}`], traffic, proxies: [gw, server] };
 }
@@ -359,12 +361,28 @@ function describeEvidence(d: Diagnosis): string {
     .join('\n')}`;
 }
 
-/** The log lines an evidence source cites ("proxies/ns/pod/istio-proxy.log: lines 3, 4"). */
+/** The log lines an evidence source cites ("proxies/ns/a/istio-proxy.log: lines 3, 4; proxies/ns/b/…"). */
 function citedLines(dir: string, source: string): string[] {
-  const m = /^(proxies\/[^:]+\/istio-proxy\.log): lines? ([\d, …]+)/.exec(source);
-  if (!m) return [];
-  const text = readFileSync(join(dir, m[1]!), 'utf8').split('\n');
-  return m[2]!.split(',').map((s) => s.trim()).filter((s) => /^\d+$/.test(s)).map((n) => text[Number(n) - 1] ?? '');
+  const out: string[] = [];
+  for (const m of source.matchAll(/(proxies\/[^:;]+\/istio-proxy\.log): lines? ([\d, …]+)/g)) {
+    const text = readFileSync(join(dir, m[1]!), 'utf8').split('\n');
+    for (const n of m[2]!.split(',').map((x) => x.trim()).filter((x) => /^\d+$/.test(x))) out.push(text[Number(n) - 1] ?? '');
+  }
+  return out;
+}
+
+/**
+ * Keeps a recording small: each Envoy lists its ~500 compiled-in extensions in the bootstrap's
+ * node.extensions (77 KB per dump), which no probe reads.
+ */
+function slimDumps(dir: string): void {
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!f.isFile() || f.name !== 'config_dump.json') continue;
+    const file = join(f.parentPath, f.name);
+    const dump = JSON.parse(readFileSync(file, 'utf8')) as { configs?: { bootstrap?: { node?: Record<string, unknown> } }[] };
+    for (const c of dump.configs ?? []) if (c.bootstrap?.node) delete c.bootstrap.node.extensions;
+    writeFileSync(file, `${JSON.stringify(dump, null, 1)}\n`);
+  }
 }
 
 describe('diagnose on real Envoys: one scenario per real failure', () => {
@@ -393,7 +411,8 @@ describe('diagnose on real Envoys: one scenario per real failure', () => {
         rmSync(out, { recursive: true, force: true });
         mkdirSync(out, { recursive: true });
         cpSync(dir, join(out, 'capture'), { recursive: true });
-        const expected = { scenario: s.name, describe: s.describe, recorded: 'real Envoy 1.40.0 + pilot-agent + istiod on the loopback harness (fixtures/diagnose/real/record.sh)', ...(pathArgs.length ? { options: { path: pathArgs[1] } } : {}), verdict: { segment: s.verdict }, traffic: b.traffic.codes };
+        slimDumps(join(out, 'capture'));
+        const expected = { scenario: s.name, describe: s.describe, recorded: 'real Envoy 1.40.0 + pilot-agent + istiod on the loopback harness (fixtures/diagnose/real/record.sh); node.extensions (the 516 extensions compiled into Envoy) removed from each config_dump.json', ...(pathArgs.length ? { options: { path: pathArgs[1] } } : {}), verdict: { segment: s.verdict }, traffic: b.traffic.codes };
         writeFileSync(join(out, 'expected.json'), `${JSON.stringify(expected, null, 1)}\n`);
       }
 
