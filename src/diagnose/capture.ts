@@ -18,13 +18,11 @@ import { parseClustersJson } from '../envoy/host-status.js';
 import { parseStats } from '../envoy/stats.js';
 import { parseText, type LoadedObject, type LoadProblem } from '../resources/loader.js';
 import type { CaptureData, CaptureMeta, NotCollected, ProxyCapture, ProxyFileKind, SyncEntry } from './model.js';
+import { KindError } from '../util/errors.js';
 
-export class CaptureError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'noinput' | 'data',
-  ) {
-    super(message);
+export class CaptureError extends KindError {
+  constructor(message: string, kind: 'noinput' | 'data') {
+    super(message, kind);
     this.name = 'CaptureError';
   }
 }

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { KubeClient, PortForwardSession } from '../kube/types.js';
+import { KindError, hintOf, kindOf, type ErrorKind } from '../util/errors.js';
 
 export interface EnvoyAdmin {
   /** "pod.namespace" or the file path, for messages and multi-pod output. */
@@ -20,12 +21,9 @@ export interface EnvoyAdmin {
   close(): Promise<void>;
 }
 
-export class AdminError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+export class AdminError extends KindError {
+  constructor(message: string, hint?: string, kind: ErrorKind = 'unreachable') {
+    super(message, kind, hint);
     this.name = 'AdminError';
   }
 }
@@ -149,9 +147,15 @@ export class PortForwardAdmin implements EnvoyAdmin {
       return await httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target, this.opts.service, this.opts.unreachableHint);
     } catch (e) {
       // A dropped local socket only says "socket hang up"; the port-forward knows the cause.
-      const cause = s.lastError?.();
+      // Its kind (forbidden, not found, timed out…) stays: a refused port-forward is not a dead proxy.
+      const failure = s.lastFailure?.();
+      const cause = failure?.message ?? s.lastError?.();
       if (cause) {
-        throw new AdminError(`${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`, 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods/portforward).');
+        throw new AdminError(
+          `${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`,
+          hintOf(failure) ?? 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods/portforward).',
+          failure ? kindOf(failure) : 'unreachable',
+        );
       }
       throw e;
     }
@@ -179,11 +183,11 @@ export function httpRequest(
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode !== 200) {
-          reject(new AdminError(`${target}: ${service} ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`));
+          reject(new AdminError(`${target}: ${service} ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`, undefined, 'failed'));
         } else resolve(body);
       });
     });
-    req.on('timeout', () => req.destroy(new AdminError(`${target}: ${service} ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).')));
+    req.on('timeout', () => req.destroy(new AdminError(`${target}: ${service} ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).', 'timeout')));
     req.on('error', (e) => reject(e instanceof AdminError ? e : new AdminError(`${target}: cannot reach the ${service} port: ${e.message}`, unreachableHint)));
     req.end();
   });

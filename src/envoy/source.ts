@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { KubeClient } from '../kube/types.js';
 import { parsePodRef, resolvePod, resolveSelector } from '../kube/podref.js';
 import { FileAdmin, PortForwardAdmin, type EnvoyAdmin } from './admin.js';
+import { KindError } from '../util/errors.js';
 
 export interface SourceOptions {
   /** One saved response, or several (proxy-stats --summary takes /stats and /clusters). */
@@ -23,13 +24,9 @@ export interface SourceOptions {
   kube: () => Promise<KubeClient>;
 }
 
-export class SourceError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'usage' | 'noinput' | 'error',
-    readonly hint?: string,
-  ) {
-    super(message);
+export class SourceError extends KindError {
+  constructor(message: string, kind: 'usage' | 'noinput' | 'error', hint?: string) {
+    super(message, kind === 'error' ? 'failed' : kind, hint);
     this.name = 'SourceError';
   }
 }
