@@ -19,6 +19,7 @@ import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
 import type { NotCollected } from './model.js';
 import { parseHostPort, parsePodName } from './path.js';
+import { KindError, hintOf, kindOf, type ErrorKind } from '../util/errors.js';
 
 export interface CollectRequest {
   readonly from: string;
@@ -46,12 +47,16 @@ export interface CollectDeps {
  * FROM, TO or --via does not exist or cannot be read (API server unreachable, RBAC): a capture
  * without them could only say "unknown" everywhere, so the command stops with this message.
  */
-export class TargetError extends Error {
+export class TargetError extends KindError {
   constructor(
     message: string,
     readonly notFound: boolean,
+    kind: ErrorKind = notFound ? 'notfound' : 'failed',
+    hint: string | undefined = notFound
+      ? 'Check the name and namespace (kubectl get pods,services -A).'
+      : 'Check that the cluster is reachable and that you may read pods and services (kubectl auth can-i get pods).',
   ) {
-    super(message);
+    super(message, kind, hint);
     this.name = 'TargetError';
   }
 }
@@ -233,13 +238,20 @@ async function probeAdmin(admin: EnvoyAdmin, timeoutMs: number | undefined): Pro
       // The abandoned request ends when the caller closes the port-forward.
       ready.catch(() => undefined);
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AdminError(`${admin.target}: Envoy admin GET /ready timed out after ${timeoutMs / 1000}s`)), timeoutMs);
+        timer = setTimeout(() => {
+          // No tunnel yet: the API server has not answered the port-forward, which says nothing about Envoy.
+          const tunnel = admin.tunnelUp?.() === false;
+          const msg = tunnel ? `port-forward not established after ${timeoutMs / 1000}s (the API server did not answer)` : `Envoy admin GET /ready timed out after ${timeoutMs / 1000}s`;
+          reject(new AdminError(`${admin.target}: ${msg}`, undefined, 'timeout', tunnel));
+        }, timeoutMs);
       });
       await Promise.race([ready, late]);
     }
     return { kind: 'answered' };
   } catch (e) {
     const error = firstLine(e);
+    // A refused or timed-out port-forward (RBAC, the API server) never reached the sidecar: cannot tell.
+    if (e instanceof AdminError && e.tunnel) return { kind: 'failed', error };
     if (e instanceof AdminError) return /: unexpected status code: /.test(error) ? { kind: 'answered' } : { kind: 'unreachable', error };
     return { kind: 'failed', error };
   } finally {
@@ -290,7 +302,9 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       return await fn();
     } catch (e) {
       if (isNotFound(e)) throw new TargetError(`${msg.notFound}${e instanceof PodRefError ? ` (${e.message})` : ''}`, true);
-      throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false);
+      // Forbidden, unauthorized, timed out, unreachable: the cause's kind and hint, not a guess.
+      const kind = kindOf(e);
+      throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false, kind === 'internal' ? 'failed' : kind, hintOf(e));
     }
   };
 

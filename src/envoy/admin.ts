@@ -19,10 +19,21 @@ export interface EnvoyAdmin {
   /** POST (Envoy's /logging only changes levels on POST). */
   post(path: string): Promise<string>;
   close(): Promise<void>;
+  /** Live only: false while the port-forward to the pod is not established yet (or failed). */
+  tunnelUp?(): boolean;
 }
 
+/**
+ * A failed admin call. `tunnel`: it failed before reaching the pod (the port-forward was refused
+ * or timed out at the API server), which says nothing about the proxy itself.
+ */
 export class AdminError extends KindError {
-  constructor(message: string, hint?: string, kind: ErrorKind = 'unreachable') {
+  constructor(
+    message: string,
+    hint?: string,
+    kind: ErrorKind = 'unreachable',
+    readonly tunnel = false,
+  ) {
     super(message, kind, hint);
     this.name = 'AdminError';
   }
@@ -141,9 +152,12 @@ export class PortForwardAdmin implements EnvoyAdmin {
     return this.request('POST', path);
   }
 
+  private established = false;
+
   private async request(method: string, path: string): Promise<string> {
     const s = await this.open();
     try {
+      if (!this.established && s.established) void s.established().then(() => (this.established = true), () => undefined);
       return await httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target, this.opts.service, this.opts.unreachableHint);
     } catch (e) {
       // A dropped local socket only says "socket hang up"; the port-forward knows the cause.
@@ -151,14 +165,22 @@ export class PortForwardAdmin implements EnvoyAdmin {
       const failure = s.lastFailure?.();
       const cause = failure?.message ?? s.lastError?.();
       if (cause) {
+        // The pod's port refusing the connection (reported inside the tunnel) is about the pod;
+        // anything else (RBAC, the API server, a timeout) never reached it.
+        const inPod = (failure as { inPod?: boolean } | undefined)?.inPod === true;
         throw new AdminError(
           `${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`,
           hintOf(failure) ?? 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods/portforward).',
           failure ? kindOf(failure) : 'unreachable',
+          !inPod,
         );
       }
       throw e;
     }
+  }
+
+  tunnelUp(): boolean {
+    return this.established;
   }
 
   async close(): Promise<void> {

@@ -28,7 +28,7 @@ export class ClusterSettingsError extends KindError {
   constructor(
     message: string,
     readonly reason: 'missing' | 'unreachable' | 'invalid',
-    kind: ErrorKind = reason === 'missing' ? 'notfound' : reason === 'invalid' ? 'data' : 'unreachable',
+    kind: ErrorKind = reason === 'missing' ? 'notfound' : reason === 'invalid' ? 'failed' : 'unreachable',
   ) {
     super(message, kind, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
     this.name = 'ClusterSettingsError';

@@ -32,6 +32,14 @@ export interface PortForwardRequest {
 
 type Mode = 'websocket' | 'spdy';
 
+/** The tunnel worked but the pod's port did not (connection refused inside the pod). */
+export class PodPortError extends KubeError {
+  readonly inPod = true;
+  constructor(message: string) {
+    super(message, undefined, 'unreachable', 'Is the process listening on that port in the pod?');
+  }
+}
+
 export async function openPortForward(req: PortForwardRequest): Promise<PortForwardSession> {
   const sockets = new Set<net.Socket>();
   const closers = new Set<() => void>();
@@ -39,6 +47,8 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
   let spdy: Promise<SpdyConnection> | undefined;
   let lastFailure: KubeError | undefined;
   let closed = false;
+  let markEstablished: () => void = () => undefined;
+  const established = new Promise<void>((resolve) => (markEstablished = resolve));
 
   const spdyConnection = (): Promise<SpdyConnection> => {
     if (!spdy) {
@@ -60,6 +70,7 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
     if (mode === 'websocket') {
       try {
         const { socket, head } = await upgrade(req, 'websocket');
+        markEstablished();
         const close = pipeWebSocket(local, socket, head, req.port, (e) => (lastFailure = e));
         closers.add(close);
         local.on('close', () => closers.delete(close));
@@ -72,6 +83,7 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
       }
     }
     const conn = await spdyConnection();
+    markEstablished();
     conn.forward(local, req.port, (e) => (lastFailure = e));
   };
 
@@ -96,6 +108,7 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
     localPort,
     lastError: () => lastFailure?.message,
     lastFailure: () => lastFailure,
+    established: () => established,
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;
@@ -214,7 +227,7 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
     }
     if (payload.length === 0) return;
     if (channel === 0) local.write(payload);
-    else fail(new KubeError(`port-forward to port ${port}: ${payload.toString('utf8').trim()}`, undefined, 'unreachable'));
+    else fail(new PodPortError(`port-forward to port ${port}: ${payload.toString('utf8').trim()}`));
   };
   const parse = () => {
     for (;;) {
@@ -316,7 +329,7 @@ export class SpdyConnection {
       onData: (b) => (errorText += b.toString('utf8')),
       onFin: () => {
         if (errorText.trim()) {
-          fail(new KubeError(`port-forward to port ${port}: ${errorText.trim()}`, undefined, 'unreachable'));
+          fail(new PodPortError(`port-forward to port ${port}: ${errorText.trim()}`));
           local.destroy();
         }
       },

@@ -28,6 +28,8 @@ export interface PortForwardSession {
   lastError?(): string | undefined;
   /** The same failure with its kind (forbidden, not found, timed out…), when there was one. */
   lastFailure?(): Error | undefined;
+  /** Resolves once a connection to the pod port is established through the API server. */
+  established?(): Promise<void>;
   close(): Promise<void>;
 }
 

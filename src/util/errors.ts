@@ -63,3 +63,19 @@ const KINDS = new Set<ErrorKind>(['usage', 'noinput', 'data', 'forbidden', 'unau
 export function isAccessFailure(kind: ErrorKind): boolean {
   return kind === 'forbidden' || kind === 'unauthorized' || kind === 'timeout' || kind === 'unreachable';
 }
+
+/** The same failure (message and kind) with a hint that fits the caller, when it has none of its own. */
+export function withHint(e: unknown, hint: string): unknown {
+  if (hintOf(e)) return e;
+  const wrapped = new KindError(messageOf(e), kindOf(e), hint);
+  (wrapped as { cause?: unknown }).cause = e;
+  return wrapped;
+}
+
+/** The same failure with one more line of advice after its own hint. */
+export function addHint(e: unknown, hint: string): KindError {
+  const own = hintOf(e);
+  const wrapped = new KindError(messageOf(e), kindOf(e), own ? `${own}\n${hint}` : hint);
+  (wrapped as { cause?: unknown }).cause = e;
+  return wrapped;
+}
