@@ -14,7 +14,7 @@
 import { stringify } from 'yaml';
 import { AdminError, mapLimit, type EnvoyAdmin } from '../envoy/admin.js';
 import { monitoringPort } from '../envoy/istiod.js';
-import { redactSecrets } from '../envoy/secrets.js';
+import { redactKeyMaterial } from '../envoy/redact.js';
 import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
 import type { NotCollected } from './model.js';
@@ -120,32 +120,12 @@ function redactEnv(c: Record<string, unknown>): Record<string, unknown> {
   return { ...c, env: (c.env as Record<string, unknown>[]).map((e) => ('value' in e ? { ...e, value: '[redacted]' } : e)) };
 }
 
-/**
- * Fields Envoy marks `udpa.annotations.sensitive` that hold key material or credentials as a
- * DataSource (inline_bytes / inline_string): TLS private keys and key passwords, HMAC secrets
- * (OAuth2), session ticket keys, generic secrets. Envoy redacts them in /config_dump; a capture
- * meant for bug reports does not rely on that, and they can appear outside the secrets section
- * (an EnvoyFilter or DestinationRule can inline a transport socket's key in a cluster).
- */
-const SENSITIVE = new Set(['private_key', 'privateKey', 'password', 'hmac_secret', 'hmacSecret']);
-
-function redactSensitive(v: unknown, parentKey = ''): unknown {
-  if (Array.isArray(v)) return v.map((x) => redactSensitive(x, parentKey));
-  if (v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-    const sensitive = SENSITIVE.has(k) || (k === 'secret' && (parentKey === 'generic_secret' || parentKey === 'genericSecret')) || ((parentKey === 'session_ticket_keys' || parentKey === 'sessionTicketKeys') && k === 'keys');
-    if (!sensitive) out[k] = redactSensitive(child, k);
-    else out[k] = Array.isArray(child) ? child.map(() => ({ inline_string: '[redacted]' })) : { inline_string: '[redacted]' };
-  }
-  return out;
-}
-
 /** A config dump with every key and credential field redacted (see SENSITIVE). */
 export function redactConfigDump(text: string): string {
   const data = JSON.parse(text) as { configs?: Record<string, unknown>[] };
   if (Array.isArray(data.configs)) {
-    data.configs = data.configs.map((c) => redactSensitive(String(c['@type'] ?? '').endsWith('SecretsConfigDump') ? redactSecrets(c) : c) as Record<string, unknown>);
+    // Key material wherever it appears, in Envoy's shapes (envoy/redact.ts).
+    data.configs = data.configs.map((c) => redactKeyMaterial(c));
   }
   return `${JSON.stringify(data, null, 1)}\n`;
 }
