@@ -412,8 +412,10 @@ export class SpdyConnection {
   }
 
   /**
-   * A SPDY/3 name/value block, inside the connection's zlib stream: the zlib header once, then
-   * each block as a non-final stored deflate block (byte-aligned, so frames stay independent).
+   * A SPDY/3 name/value block, inside the connection's zlib stream: the zlib header once (no
+   * preset dictionary, which zlib readers accept), then per frame one fixed-Huffman deflate block
+   * and a sync flush (an empty stored block), exactly as zlib's Z_SYNC_FLUSH frames it. The
+   * server's decompressor thus sees every block complete at the end of each frame.
    */
   private headerBlock(headers: [string, string][]): Buffer {
     const parts: Buffer[] = [];
@@ -428,14 +430,9 @@ export class SpdyConnection {
         parts.push(l, b);
       }
     }
-    const raw = Buffer.concat(parts);
-    const stored = Buffer.alloc(5);
-    stored[0] = 0x00; // BFINAL=0, BTYPE=00 (stored)
-    stored.writeUInt16LE(raw.length, 1);
-    stored.writeUInt16LE(~raw.length & 0xffff, 3);
     const prefix = this.zlibStarted ? Buffer.alloc(0) : Buffer.from([0x78, 0x01]);
     this.zlibStarted = true;
-    return Buffer.concat([prefix, stored, raw]);
+    return Buffer.concat([prefix, deflateFixedSyncFlush(Buffer.concat(parts))]);
   }
 
   private write(b: Buffer): void {
@@ -473,4 +470,38 @@ export class SpdyConnection {
     else if (type === SYN_REPLY && flags & FLAG_FIN) this.streams.get(payload.readUInt32BE(0) & 0x7fffffff)?.onFin();
     // SETTINGS, WINDOW_UPDATE, HEADERS: nothing to do (the server's side keeps no flow-control window).
   }
+}
+
+/** One non-final fixed-Huffman deflate block holding `data` as literals, then a sync flush. */
+export function deflateFixedSyncFlush(data: Buffer): Buffer {
+  const out: number[] = [];
+  let acc = 0;
+  let nbits = 0;
+  const bits = (value: number, count: number) => {
+    // Deflate packs bits from the least significant end of each byte.
+    for (let i = 0; i < count; i++) {
+      acc |= ((value >> i) & 1) << nbits;
+      if (++nbits === 8) {
+        out.push(acc);
+        acc = 0;
+        nbits = 0;
+      }
+    }
+  };
+  const huffman = (code: number, len: number) => {
+    // Huffman codes go most significant bit first.
+    for (let i = len - 1; i >= 0; i--) bits((code >> i) & 1, 1);
+  };
+  bits(0, 1); // BFINAL 0
+  bits(1, 2); // BTYPE 01: fixed Huffman codes
+  for (const b of data) {
+    if (b <= 143) huffman(0x30 + b, 8);
+    else huffman(0x190 + (b - 144), 9);
+  }
+  huffman(0, 7); // end of block (256)
+  bits(0, 1); // sync flush: an empty, non-final stored block…
+  bits(0, 2);
+  if (nbits > 0) bits(0, 8 - nbits); // …aligned to a byte…
+  out.push(0x00, 0x00, 0xff, 0xff); // …of length 0
+  return Buffer.from(out);
 }
