@@ -116,9 +116,10 @@ async function listAnyVersion(
     } catch (e) {
       const errorKind = kindOf(e);
       if (errorKind === 'notfound') continue; // this version (or the CRD) is not served: try the next
-      // The API server was not reached at all, or did not answer: analyzing without the
-      // cluster would report "no issues" for a cluster nobody looked at, so stop here.
-      if (errorKind === 'unreachable' || errorKind === 'timeout') throw e;
+      // The API server was not reached at all, did not answer, or rejects the credentials (every
+      // other read would fail the same way): analyzing without the cluster would report "no
+      // issues" for a cluster nobody looked at, so stop here with that one cause.
+      if (errorKind === 'unreachable' || errorKind === 'timeout' || errorKind === 'unauthorized') throw e;
       return { error: messageOf(e), errorKind };
     }
   }

@@ -66,21 +66,21 @@ describe('collectLive', () => {
     expect(r.unavailable).toEqual([{ kind: 'Pod', reason: 'list Pod in istio-system: forbidden', errorKind: 'forbidden' }]);
   });
 
-  it('an expired token (401 on every list) leaves nothing available and says why', async () => {
+  it('an expired token (401) stops the collection with that cause: every other read would fail alike', async () => {
     const kube = fakeKube({});
     kube.list = async (_v, kind) => {
       throw new KubeError(`list ${kind}: Unauthorized`, 401);
     };
+    await expect(collectLive(kube, ['Pod', 'VirtualService'], { istioNamespace: 'istio-system' })).rejects.toMatchObject({ kind: 'unauthorized', message: expect.stringMatching(/Unauthorized/) });
+  });
+
+  it('a refused read of the mesh ConfigMap is recorded, not taken for "no ConfigMap"', async () => {
+    const kube = fakeKube({ 'v1/Pod': [] });
     kube.get = async () => {
-      throw new KubeError('get ConfigMap istio-system/istio: Unauthorized', 401);
+      throw new KubeError('get ConfigMap istio-system/istio: forbidden', 403);
     };
-    const r = await collectLive(kube, ['Pod', 'VirtualService'], { istioNamespace: 'istio-system' });
-    expect(r.available.size).toBe(0);
-    expect(r.unavailable.map((u) => [u.kind, u.errorKind])).toEqual([
-      ['MeshConfig', 'unauthorized'],
-      ['Pod', 'unauthorized'],
-      ['VirtualService', 'unauthorized'],
-    ]);
+    const r = await collectLive(kube, ['Pod'], { istioNamespace: 'istio-system' });
+    expect(r.unavailable).toEqual([{ kind: 'MeshConfig', reason: 'ConfigMap istio-system/istio: get ConfigMap istio-system/istio: forbidden', errorKind: 'forbidden' }]);
   });
 
   it('stops when the API server does not answer (timed out), instead of analyzing nothing', async () => {
