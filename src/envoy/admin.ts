@@ -170,7 +170,7 @@ export class PortForwardAdmin implements EnvoyAdmin {
         const inPod = (failure as { inPod?: boolean } | undefined)?.inPod === true;
         throw new AdminError(
           `${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`,
-          hintOf(failure) ?? 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods/portforward).',
+          hintOf(failure) ?? 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods --subresource=portforward).',
           failure ? kindOf(failure) : 'unreachable',
           !inPod,
         );

@@ -494,8 +494,9 @@ function hintFor(kind: string, access: { verb: string; apiVersion: string; kind:
   if (kind === 'unauthorized') return `The API server did not accept the credentials (expired or invalid token, wrong client certificate): check the user in ${source}.`;
   if (kind !== 'forbidden') return undefined;
   const group = access.apiVersion.includes('/') ? access.apiVersion.split('/')[0] : '';
-  const plural = (CORE[access.kind]?.plural ?? `${access.kind.toLowerCase()}s`) + (access.subresource ? `/${access.subresource}` : '');
-  const resource = group ? `${plural}.${group}` : plural;
+  const plural = CORE[access.kind]?.plural ?? `${access.kind.toLowerCase()}s`;
+  // "pods/log" would name the pod "log": kubectl takes the subresource as a flag.
+  const resource = (group ? `${plural}.${group}` : plural) + (access.subresource ? ` --subresource=${access.subresource}` : '');
   const scope = access.namespace ? ` -n ${access.namespace}` : access.verb === 'list' ? ' -A' : '';
   return `Your RBAC does not allow it; check with: kubectl auth can-i ${access.verb} ${resource}${scope}`;
 }

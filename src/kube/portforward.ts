@@ -166,7 +166,7 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
         const kind = kindForStatus(status);
         const hint =
           kind === 'forbidden'
-            ? `Port-forward needs create on pods/portforward: check with kubectl auth can-i create pods/portforward -n ${req.namespace}`
+            ? `Port-forward needs create on pods/portforward: check with kubectl auth can-i create pods --subresource=portforward -n ${req.namespace}`
             : kind === 'notfound'
               ? `Check that the pod exists: kubectl get pod -n ${req.namespace}`
               : kind === 'unauthorized'
