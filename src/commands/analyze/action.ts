@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stringify as stringifyYaml } from 'yaml';
 import { allAnalyzers } from '../../analyzers/index.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../cli/errors.js';
@@ -33,7 +34,11 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   const failureThreshold = parseThreshold('--failure-threshold', o.failureThreshold);
   const suppressions = parseSuppressions(o.suppress, (w) => ctx.err(`Warning: ${w}\n`));
   if (o.listAnalyzers) {
-    for (const a of allAnalyzers) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
+    // -o json / yaml: the list as data (name, description), for scripts; otherwise istioctl's text.
+    const list = allAnalyzers.map((a) => ({ name: a.name, description: a.description }));
+    if (format === 'json') ctx.out(`${JSON.stringify(list, null, 2)}\n`);
+    else if (format === 'yaml') ctx.out(stringifyYaml(list));
+    else for (const a of list) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
     return 0;
   }
   const useKube = o.useKube ?? files.length === 0;
