@@ -7,6 +7,8 @@
  *   66 an input file does not exist or cannot be read (EX_NOINPUT)
  *   79 analyze found issues at or above --failure-threshold
  *   80 diagnose attributed a fault to a segment of the request path (0 when it found none)
+ *   81 health: a segment FAILs; 82 a segment is DEGRADED (none fails); 83 cannot tell (a segment
+ *      is UNKNOWN, none degraded or failing); 0 only when every segment in scope is OK
  */
 export const ExitCode = {
   OK: 0,
@@ -17,6 +19,10 @@ export const ExitCode = {
   AnalyzerFoundIssues: 79,
   /** diagnose attributed a fault to a segment (app, sidecar, network, gateway, control plane). */
   DiagnoseFoundFault: 80,
+  /** health: a segment FAILs / is DEGRADED / cannot be told (src/health/model.ts HEALTH_EXIT). */
+  HealthFail: 81,
+  HealthDegraded: 82,
+  HealthUnknown: 83,
 } as const;
 
 /** An error the user can fix; printed without a stack trace. */
