@@ -9,7 +9,7 @@
  * admin) have no Prometheus series and are not emitted.
  */
 import { stringify } from 'yaml';
-import { EDGE_LABELS, type RuleSpec } from './catalog.js';
+import { describeThreshold, EDGE_LABELS, type RuleSpec } from './catalog.js';
 
 export type RulesFormat = 'prometheus' | 'prometheus-operator';
 
@@ -28,6 +28,18 @@ function expr(r: RuleSpec, window: string): string {
     ? `${by} (increase(istio_request_duration_milliseconds_count{reporter="destination"}[${window}]))`
     : `${by} (increase(istio_requests_total{reporter="${r.id === 'edge.server-sidecar' || r.id === 'edge.server-app' ? 'destination' : 'source'}"}[${window}]))`;
   return `(${q}) and on (${EDGE_LABELS.join(', ')}) (${volume} >= ${r.minRequests})`;
+}
+
+/** The next command with alert label templates for the edge, the default Istio namespace, all namespaces. */
+function nextFor(r: RuleSpec): string {
+  const src = '{{ $labels.source_workload }}.{{ $labels.source_workload_namespace }}';
+  const vars: Record<string, string> = {
+    from: r.id === 'edge.gateway' ? src : `deploy/${src}`,
+    to: '{{ $labels.destination_service_name }}.{{ $labels.destination_service_namespace }}',
+    istioNamespace: 'istio-system',
+    nsFlag: '',
+  };
+  return r.next!.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '').replace(/\s+/g, ' ').trim();
 }
 
 export interface PromRule {
@@ -63,14 +75,13 @@ export function buildRuleGroups(rules: readonly RuleSpec[], window: string): { n
         expr: cond,
         for: r.alert.for,
         labels: { severity, segment: r.segment, istio_ts_rule: r.id },
-        annotations: { summary: r.alert.summary, description: `${r.title}: ${level === 'fail' ? 'FAIL' : 'DEGRADED'} when ${op} ${t} (${r.origin}).${r.next ? ` Next: ${r.next.replace('{from}', '{{ $labels.source_workload }}.{{ $labels.source_workload_namespace }}').replace('{to}', '{{ $labels.destination_service_name }}.{{ $labels.destination_service_namespace }}').replace(/\{\w+\}/g, '')}` : ''}` },
+        annotations: { summary: r.alert.summary, description: `${r.title}: ${describeThreshold({ ...r, thresholds: { [level]: t } })} (${r.origin}).${r.next ? ` Next: ${nextFor(r)}` : ''}` },
       });
     }
   }
-  return [
-    { name: 'istio-ts-health.recording', rules: recording },
-    { name: 'istio-ts-health.alerts', rules: alerting },
-  ];
+  // One group: rules of a group are evaluated in order, so each alert reads the value its
+  // recording rule wrote at the same evaluation (across groups the order is not defined).
+  return [{ name: 'istio-ts-health', rules: [...recording, ...alerting] }];
 }
 
 export function emitRules(rules: readonly RuleSpec[], window: string, format: RulesFormat): string {
