@@ -61,8 +61,16 @@ export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<Hea
     } else {
       const snap = await collectCluster(k, { istioNamespace: o.istioNamespace, namespace: o.namespace, timeoutMs: o.timeoutMs, adminPort: o.adminPort });
       const jc = { rules: o.rules, now: at, istioNamespace: o.istioNamespace, namespace: o.namespace };
-      cpChecks.push(...judgeControlPlane(snap, jc));
-      scChecks.push(...judgeSidecars(snap, jc));
+      const reads = [snap.istiodPods, snap.istiodDeployments, snap.pdbs, snap.hpas, snap.webhooks, snap.meshPods];
+      const first = reads[0]!;
+      if (!first.ok && reads.every((r) => !r.ok)) {
+        // The API server answered nothing: one cause, said once, instead of a dozen copies.
+        kubeError = first.error;
+        for (const list of [cpChecks, scChecks]) list.push({ id: 'cluster', title: 'Kubernetes API', verdict: 'UNKNOWN', message: `cannot read the cluster: ${first.error}`, evidence: [{ source: 'kubernetes', read: first.read, value: 'not read', threshold: '' }] });
+      } else {
+        cpChecks.push(...judgeControlPlane(snap, jc));
+        scChecks.push(...judgeSidecars(snap, jc));
+      }
       if (snap.meshPods.ok) workloads = [...new Set(snap.meshPods.value.map((p) => `${workloadOf(p)}.${p.metadata?.namespace}`))].sort();
     }
   }
