@@ -8,6 +8,7 @@ import { workloadCertExpiry, workloadOf } from '../../src/health/collect.js';
 import { judgeControlPlane, judgeSidecars } from '../../src/health/judge-cluster.js';
 import { mergeSyncz, parseSyncz } from '../../src/envoy/syncz.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import type { Check } from '../../src/health/model.js';
 
 const ROOT = readFileSync('fixtures/health/root-cert.pem', 'utf8');
 const NOW = new Date('2026-12-10T12:00:00Z');
@@ -40,7 +41,7 @@ function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   };
 }
 const ctx = { rules: CATALOG, now: NOW, istioNamespace: 'istio-system', namespace: null };
-const byId = (checks: { id: string }[]) => Object.fromEntries(checks.map((c) => [c.id, c])) as Record<string, { verdict: string; message: string; next?: string; evidence: { value: string; threshold: string; read: string }[] }>;
+const byId = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.id, c])) as unknown as Record<string, { verdict: string; message: string; next?: string; evidence: { value: string; threshold: string; read: string }[] }>;
 
 describe('control plane from Kubernetes and istiod', () => {
   it('a healthy control plane: every check OK, each with its evidence', () => {
