@@ -47,7 +47,7 @@ export interface RuleSpec {
 }
 
 /** The labels an edge is keyed by (source workload → destination service), in both reporters. */
-export const EDGE_LABELS = ['source_workload', 'source_workload_namespace', 'destination_service_name', 'destination_service_namespace'] as const;
+export const EDGE_LABELS = ['source_workload', 'source_workload_namespace', 'destination_service', 'destination_service_name', 'destination_service_namespace'] as const;
 
 /** Envoy response flags the proxy sets on its own, with no answer from upstream (client side / gateway). */
 export const LOCAL_REPLY_FLAGS = 'NR|NC|UH|UO|DPE|UAEX|RL|UMSDR|NFCF|IH|SI';

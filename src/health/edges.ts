@@ -17,6 +17,8 @@ export interface EdgeRow {
   readonly sourceNamespace: string;
   readonly destService: string;
   readonly destNamespace: string;
+  /** destination_service: the FQDN; the only destination label a request with no route (NR) has. */
+  readonly destHost: string;
   readonly code: string;
   readonly flags: string;
   readonly count: number;
@@ -45,6 +47,7 @@ export function edgeRows(http: readonly PromSample[], tcp: readonly PromSample[]
         sourceNamespace: m.source_workload_namespace ?? 'unknown',
         destService: m.destination_service_name ?? 'unknown',
         destNamespace: m.destination_service_namespace ?? 'unknown',
+        destHost: m.destination_service ?? '',
         code: m.response_code ?? '',
         flags: m.response_flags ?? '',
         count: s.value,
@@ -69,11 +72,24 @@ export interface EdgeKey {
   readonly sourceNamespace: string;
   readonly destService: string;
   readonly destNamespace: string;
+  readonly destHost: string;
   readonly protocol: 'http' | 'tcp';
 }
 
+/** "name.namespace" of the destination; the FQDN when the proxy never resolved a service (NR). */
+export function destName(k: Pick<EdgeKey, 'destService' | 'destNamespace' | 'destHost'>): string {
+  return k.destNamespace === 'unknown' && k.destHost ? k.destHost : `${k.destService}.${k.destNamespace}`;
+}
+
+/** The namespace of the destination, from the FQDN when the labels do not know it. */
+function destNs(r: Pick<EdgeKey, 'destNamespace' | 'destHost'>): string {
+  if (r.destNamespace !== 'unknown' || !r.destHost) return r.destNamespace;
+  const m = /^[^.]+\.([^.]+)\.svc(\.|$)/.exec(r.destHost);
+  return m ? m[1]! : r.destNamespace;
+}
+
 export function edgeName(k: EdgeKey): string {
-  return `${k.sourceWorkload}.${k.sourceNamespace} → ${k.destService}.${k.destNamespace}${k.protocol === 'tcp' ? ' (tcp)' : ''}`;
+  return `${k.sourceWorkload}.${k.sourceNamespace} → ${destName(k)}${k.protocol === 'tcp' ? ' (tcp)' : ''}`;
 }
 
 export interface Latency {
@@ -83,7 +99,7 @@ export interface Latency {
 }
 
 export function latencyByEdge(sums: readonly PromSample[], counts: readonly PromSample[]): Map<string, { sumMs: number; count: number }> {
-  const k = (m: Readonly<Record<string, string>>) => `${m.source_workload}|${m.source_workload_namespace}|${m.destination_service_name}|${m.destination_service_namespace}|http`;
+  const k = (m: Readonly<Record<string, string>>) => `${m.source_workload}|${m.source_workload_namespace}|${m.destination_service_name}|${m.destination_service_namespace}|${m.destination_service ?? ''}|http`;
   const out = new Map<string, { sumMs: number; count: number }>();
   for (const s of sums) out.set(k(s.metric), { sumMs: s.value, count: 0 });
   for (const c of counts) {
@@ -107,10 +123,10 @@ export interface EdgeJudgeOptions {
 export function judgeEdges(rows: readonly EdgeRow[], latency: Map<string, { sumMs: number; count: number }>, o: EdgeJudgeOptions): Segment[] {
   const groups = new Map<string, { key: EdgeKey; rows: EdgeRow[] }>();
   for (const r of rows) {
-    if (o.namespace && r.sourceNamespace !== o.namespace && r.destNamespace !== o.namespace) continue;
-    const id = `${r.sourceWorkload}|${r.sourceNamespace}|${r.destService}|${r.destNamespace}|${r.protocol}`;
+    if (o.namespace && r.sourceNamespace !== o.namespace && destNs(r) !== o.namespace) continue;
+    const id = `${r.sourceWorkload}|${r.sourceNamespace}|${r.destService}|${r.destNamespace}|${r.destHost}|${r.protocol}`;
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { key: { sourceWorkload: r.sourceWorkload, sourceNamespace: r.sourceNamespace, destService: r.destService, destNamespace: r.destNamespace, protocol: r.protocol }, rows: [] }));
+    if (!g) groups.set(id, (g = { key: { sourceWorkload: r.sourceWorkload, sourceNamespace: r.sourceNamespace, destService: r.destService, destNamespace: r.destNamespace, destHost: r.destHost, protocol: r.protocol }, rows: [] }));
     g.rows.push(r);
   }
   const out: Segment[] = [];
@@ -130,7 +146,7 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
   const unit = k.protocol === 'tcp' ? 'connections' : 'requests';
   const gateway = /gateway/.test(k.sourceWorkload);
   const from = gateway ? `${k.sourceWorkload}.${k.sourceNamespace}` : `deploy/${k.sourceWorkload}.${k.sourceNamespace}`;
-  const to = `${k.destService}.${k.destNamespace}`;
+  const to = destName(k);
   const nextOf = (r: RuleSpec) => r.next?.replace('{from}', from).replace('{to}', to);
   const evd = (r: RuleSpec, read: string, value: string): Evidence => ({ source: 'prometheus', read, value, threshold: describeThreshold(r) + (r.minRequests ? `; judged from ${r.minRequests} ${unit}` : '') });
   const read = `${o.query} (window ${o.window})`;

@@ -118,7 +118,7 @@ export function judgeTraffic(answers: ReadonlyMap<string, PromAnswer>, o: PromJu
     return [{ kind: 'traffic', scope, verdict: 'UNKNOWN', checks: [{ id: seriesRule.id, title: seriesRule.title, verdict: 'UNKNOWN', message: err, evidence: ev(seriesRule, eq, 'not read') }] }];
   }
   const { rows, problems } = edgeRows(http.samples, tcp?.ok ? tcp.samples : []);
-  const inScope = rows.filter((r) => !o.namespace || r.sourceNamespace === o.namespace || r.destNamespace === o.namespace);
+  const inScope = rows.filter((r) => !o.namespace || r.sourceNamespace === o.namespace || r.destNamespace === o.namespace || r.destHost.split('.')[1] === o.namespace);
   const checks: Check[] = [];
   if (problems.noReporter) {
     checks.push({ id: seriesRule.id, title: seriesRule.title, verdict: 'UNKNOWN', message: 'istio_requests_total has no reporter label in this Prometheus (dropped by relabeling or the Telemetry API): the source and destination sides cannot be told apart', evidence: ev(seriesRule, eq, 'label missing') });
@@ -128,7 +128,7 @@ export function judgeTraffic(answers: ReadonlyMap<string, PromAnswer>, o: PromJu
     checks.push({ id: seriesRule.id, title: seriesRule.title, verdict: 'UNKNOWN', message: `no istio_requests_total series ${o.namespace ? `for ${o.namespace} ` : ''}in the last ${o.window}: no traffic, or Prometheus does not scrape the proxies`, evidence: ev(seriesRule, eq, 'absent') });
     return [{ kind: 'traffic', scope, verdict: 'UNKNOWN', checks }];
   }
-  const edges = new Set(inScope.map((r) => `${r.sourceWorkload}.${r.sourceNamespace}|${r.destService}.${r.destNamespace}|${r.protocol}`));
+  const edges = new Set(inScope.map((r) => `${r.sourceWorkload}.${r.sourceNamespace}|${r.destService}.${r.destNamespace}|${r.destHost}|${r.protocol}`));
   checks.push(
     problems.noFlags
       ? { id: seriesRule.id, title: seriesRule.title, verdict: 'UNKNOWN', message: 'istio_requests_total has no response_flags label in this Prometheus: errors cannot be placed on a segment', evidence: ev(seriesRule, eq, 'label missing') }

@@ -145,7 +145,7 @@ describe('--emit-rules', () => {
     const firstAlert = rules.findIndex((r) => r.alert);
     expect(rules.slice(firstAlert).every((r) => r.alert)).toBe(true);
     const app = rules.find((r) => r.record === 'istio_ts_health:edge_server_app')!;
-    expect(app.expr).toMatch(/and on \(source_workload, source_workload_namespace, destination_service_name, destination_service_namespace\) \(sum by .*reporter="destination".*\[5m\]\)\) >= 5\)$/);
+    expect(app.expr).toMatch(/and on \(source_workload, source_workload_namespace, destination_service, destination_service_name, destination_service_namespace\) \(sum by .*reporter="destination".*\[5m\]\)\) >= 5\)$/);
     expect(rules.find((r) => r.alert === 'IstioTsServerAppErrors')).toMatchObject({ expr: 'istio_ts_health:edge_server_app > 0.1', labels: { severity: 'critical' } });
     expect(rules.find((r) => r.alert === 'IstioTsServerAppErrorsWarning')).toMatchObject({ expr: 'istio_ts_health:edge_server_app > 0 and istio_ts_health:edge_server_app <= 0.1', labels: { severity: 'warning' } });
   });
