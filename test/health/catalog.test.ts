@@ -22,6 +22,11 @@ describe('catalog', () => {
     expect(new Set(alerts).size).toBe(alerts.length);
   });
 
+  it('every rule is documented in docs/health.md with its id', () => {
+    const doc = readFileSync('docs/health.md', 'utf8');
+    for (const r of CATALOG) expect(doc, r.id).toContain(`| \`${r.id}\` | ${r.segment} | ${r.source} |`);
+  });
+
   it.each([
     [{ bad: 'above', thresholds: { degraded: 0, fail: 0.1 } }, 0, 'OK'],
     [{ bad: 'above', thresholds: { degraded: 0, fail: 0.1 } }, 0.05, 'DEGRADED'],
