@@ -229,7 +229,7 @@ export function judgeSidecars(s: ClusterSnapshot, c: JudgeContext): Check[] {
       const missing = pods.filter((p) => !connected.has(podId(p))).map(podId);
       const silent = s.syncz.value.answers.filter((a) => !a.ok);
       const e = [ev(r, `${s.meshPods.read}; ${s.syncz.read}`, `${pods.length - missing.length} of ${pods.length}`)];
-      if (pods.length === 0) out.push(unknownCheck(r, s.meshPods.read, `no running injected pod ${c.namespace ? `in ${c.namespace}` : 'in the cluster'}: nothing to judge`));
+      if (pods.length === 0) out.push({ ...unknownCheck(r, s.meshPods.read, `no running injected pod ${c.namespace ? `in ${c.namespace}` : 'in the cluster'}: nothing to judge`), evidence: [ev(r, s.meshPods.read, '0 running injected pods')] });
       else if (missing.length > 0 && silent.length > 0) {
         // Some istiod did not answer: its proxies may be the missing ones.
         out.push({ ...unknownCheck(r, s.syncz.read, `${missing.length} of ${pods.length} injected pods not seen, but istiod ${list(silent.map((a) => `${a.istiod} (${a.error})`))} did not answer`), evidence: e });

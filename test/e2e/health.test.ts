@@ -98,6 +98,7 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
   const drivers: { stop: () => void }[] = [];
   const ns: Record<string, { name: string; cleanup: () => Promise<void> }> = {};
   let scaled = false;
+  let pdb = false;
 
   /** Two injected deployments (web, cart) with services, and an edge web → cart in a scenario. */
   async function scenarioNamespace(key: string, scenario: string, reg: any, opts: { gateway?: boolean } = {}): Promise<void> {
@@ -157,6 +158,7 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
       await kubectl(['patch', 'hpa', 'istiod', '-n', 'istio-system', '--type=merge', '-p', '{"spec":{"minReplicas":1}}']).catch(() => undefined);
       await kubectl(['scale', 'deploy', 'istiod', '-n', 'istio-system', '--replicas=1']).catch(() => undefined);
     }
+    if (pdb) await kubectl(['delete', 'pdb', 'istiod', '-n', 'istio-system', '--ignore-not-found']).catch(() => undefined);
     await kubectl(['delete', 'namespace', 'monitoring', '--ignore-not-found', '--wait=false']).catch(() => undefined);
     await Promise.all(Object.values(ns).map((n) => n.cleanup()));
     rmSync(tmp, { recursive: true, force: true });
@@ -165,6 +167,9 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
   const health = (args: string[], timeoutMs = 120_000) => istioTs(['health', ...args], { timeoutMs });
 
   it("the first user's control plane (1 istiod replica, PDB allowing 0 disruptions) is DEGRADED, exit 82", async () => {
+    // As in the first user's `kubectl get all,pdb,hpa -n istio-system`: istiod's PDB with minAvailable: 1.
+    pdb = true;
+    await apply({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'istiod', labels: { app: 'istiod' } }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'istiod' } } } }, 'istio-system');
     const r = await waitFor('traffic judged', async () => {
       const x = await health(['-n', ns.ok!.name, '--prometheus', prom.url, '--window', WINDOW, '-o', 'json']);
       const j = json(x);
@@ -294,7 +299,11 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
     ns.nack = n;
     await apply(deployment('web', { annotations: { 'fake-sidecar.istio-ts.dev/nack': 'LDS' } }), n.name);
     await runningPods(n.name, 'web', 1);
+    // Every config change makes istiod push LDS again, and the proxy NACK it again: a Service per poll
+    // keeps pilot_total_xds_rejects increasing (increase() cannot count a counter's first sample).
+    let poke = 0;
     const r = await waitFor('NACK seen by syncz and by Prometheus', async () => {
+      await apply(service(`poke-${poke++}`), n.name);
       const x = await health(['-n', n.name, '--prometheus', prom.url, '--window', '1m', '-o', 'json']);
       const j = json(x);
       return checkOf(j, 'sidecars.rejected')?.verdict === 'FAIL' && checkOf(j, 'cp.xds-rejects')?.verdict === 'FAIL' ? x : undefined;
