@@ -64,7 +64,8 @@ function hasFlag(flags: string, set: string): boolean {
 }
 
 const sum = (rows: readonly EdgeRow[]) => rows.reduce((a, r) => a + r.count, 0);
-const fmtN = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+/** Counts from increase() are extrapolated (fractional): whole numbers from 10 on. */
+const fmtN = (n: number) => (Number.isInteger(n) ? String(n) : n >= 10 ? String(Math.round(n)) : n.toFixed(1));
 const pct = (n: number) => `${+(n * 100).toFixed(1)}%`;
 
 export interface EdgeKey {

@@ -51,6 +51,17 @@ function fmtValue(r: RuleSpec, v: number): string {
   return String(+v.toFixed(3));
 }
 
+/** The value in words: "0 in the last 5m", "3650 days", "0.42s". */
+function say(r: RuleSpec, v: number, window: string): string {
+  if (r.unit === 'seconds') {
+    const a = Math.abs(v);
+    const h = a >= 2 * 86400 ? `${Math.floor(v / 86400)} days` : a >= 2 * 3600 ? `${Math.floor(v / 3600)} h` : a >= 120 ? `${Math.floor(v / 60)} min` : `${+v.toFixed(2)}s`;
+    return r.bad === 'below' ? `${h} left` : h;
+  }
+  const n = Number.isInteger(v) ? String(v) : v >= 10 ? String(Math.round(v)) : v.toFixed(1);
+  return /increase\(/.test(r.query) ? `${n} in the last ${window}` : n;
+}
+
 function fillNext(r: RuleSpec, o: PromJudgeOptions): string | undefined {
   return r.next?.replace(/\{istioNamespace\}/g, o.istioNamespace).replace(/\{nsFlag\}/g, o.namespace ? `-n ${o.namespace}` : '').trim();
 }
@@ -99,7 +110,7 @@ export function judgePromSignals(answers: ReadonlyMap<string, PromAnswer>, o: Pr
     }
     const v = judge(r, value);
     const next = v === 'OK' ? undefined : fillNext(r, o);
-    out.push({ ...base, verdict: v, message: `${r.title}: ${fmtValue(r, value)}${note}`, evidence: evidence(fmtValue(r, value) + note), ...(next ? { next } : {}) });
+    out.push({ ...base, verdict: v, message: `${say(r, value, o.window)}${note}`, evidence: evidence(fmtValue(r, value) + note), ...(next ? { next } : {}) });
   }
   return out;
 }
