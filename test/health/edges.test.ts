@@ -1,10 +1,11 @@
 // Traffic edges: both reporters of istio_requests_total joined per edge, a failure placed on one
 // segment. Samples are in the Prometheus HTTP API's vector form.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/health/catalog.js';
 import { edgeRows, judgeEdges } from '../../src/health/edges.js';
 import { EDGE_QUERY, judgeTraffic, type PromAnswer } from '../../src/health/judge-prom.js';
-import type { PromSample } from '../../src/health/prometheus.js';
+import { parseQueryResponse, type PromSample } from '../../src/health/prometheus.js';
 
 type Row = [reporter: string, src: string, dst: string, code: string, flags: string, count: number];
 const sample = ([reporter, src, dst, code, flags, count]: Row, sns = 'shop'): PromSample => ({
@@ -105,5 +106,19 @@ describe('judgeTraffic: labels and absence', () => {
   it('a failed query is UNKNOWN with the cause', () => {
     const segs = judgeTraffic(new Map([[EDGE_QUERY('5m'), { ok: false, error: 'Prometheus http://127.0.0.1:1: unreachable: connect ECONNREFUSED 127.0.0.1:1' }]]), po);
     expect(segs[0]!.checks[0]).toMatchObject({ verdict: 'UNKNOWN', message: 'Prometheus http://127.0.0.1:1: unreachable: connect ECONNREFUSED 127.0.0.1:1' });
+  });
+});
+
+describe('recorded answers of a real Prometheus (2.42) scraping the harness istiod and the mesh exporter', () => {
+  const rec = (f: string) => parseQueryResponse(readFileSync(`fixtures/health/prometheus/${f}.json`, 'utf8'), f);
+  it('web → cart whose app answers 500: server-app FAIL, the other segments OK, coverage complete', () => {
+    const answers = new Map<string, PromAnswer>([[EDGE_QUERY('1m'), { ok: true, samples: rec('current-edges') }]]);
+    const segs = judgeTraffic(answers, { rules: CATALOG, window: '1m', namespace: 'shop', istioNamespace: 'istio-system', liveCheckIds: new Set(), workloads: ['cart.shop', 'web.shop'] });
+    expect(segs.map((s) => `${s.kind} ${s.scope}=${s.verdict}`)).toEqual(['traffic shop=OK', 'client-sidecar web.shop → cart.shop=OK', 'network web.shop → cart.shop=OK', 'server-sidecar web.shop → cart.shop=OK', 'server-app web.shop → cart.shop=FAIL']);
+    expect(segs[4]!.checks[0]!.message).toMatch(/^\d+ of \d+ requests \(100%\) answered 500 by the app$/);
+  });
+  it('istio_build and the root certificate gauge as the harness istiod exports them', () => {
+    expect(rec('current-istio-build-raw')[0]!.metric).toMatchObject({ __name__: 'istio_build', component: 'pilot', tag: expect.stringMatching(/^1\.\d+/) });
+    expect(rec('current-root-cert')[0]!.value).toBeGreaterThan(86400 * 3000);
   });
 });
