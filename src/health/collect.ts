@@ -103,24 +103,27 @@ export async function collectCluster(kube: KubeClient, o: CollectOptions): Promi
       ? validating
       : { ok: true, read: 'mutating/validatingwebhookconfigurations', value: [...mutating.value, ...validating.value].filter(isIstioWebhook) };
 
-  let istiods: IstiodPod[] = [];
-  const syncz = await attempt(`GET /debug/syncz from every istiod in ${ns}`, async () => {
-    istiods = await findIstiods(kube, ns);
-    if (istiods.length === 0) throw new Error(`no running istiod pod (app=istiod) in ${ns}`);
-    const answers = await askEveryIstiod(kube, istiods, 'debug/syncz', (t, p) => parseSyncz(t, p.name), { timeoutMs: o.timeoutMs });
-    const ok = answers.flatMap((a) => (a.ok ? [a.value] : []));
-    if (ok.length === 0) throw new Error(`no istiod answered /debug/syncz: ${answers.map((a) => (a.ok ? '' : a.error)).join('; ')}`);
-    return {
-      answers: answers.map((a) => (a.ok ? { istiod: a.istiod.name, ok: true } : { istiod: a.istiod.name, ok: false, error: describeError({ message: a.error }) })),
-      proxies: mergeSyncz(ok),
-    };
-  });
-  const istiodVersions = await attempt(`GET /version from every istiod in ${ns}`, async () => {
-    if (istiods.length === 0) istiods = await findIstiods(kube, ns);
-    if (istiods.length === 0) throw new Error(`no running istiod pod (app=istiod) in ${ns}`);
-    const answers = await askEveryIstiod(kube, istiods, 'version', (t) => parseIstiodVersion(t).version, { timeoutMs: o.timeoutMs });
-    return answers.map((a) => (a.ok ? { istiod: a.istiod.name, version: a.value } : { istiod: a.istiod.name, error: describeError({ message: a.error }) }));
-  });
+  // One list of istiod pods, then /debug/syncz and /version from each, side by side.
+  const found = await attempt(`pods -l app=istiod -n ${ns} (Running)`, () => findIstiods(kube, ns));
+  const istiods: IstiodPod[] = found.ok ? found.value : [];
+  const noIstiod = found.ok ? `no running istiod pod (app=istiod) in ${ns}` : `cannot list istiod pods: ${found.error}`;
+  const [syncz, istiodVersions] = await Promise.all([
+    attempt(`GET /debug/syncz from every istiod in ${ns}`, async () => {
+      if (istiods.length === 0) throw new Error(noIstiod);
+      const answers = await askEveryIstiod(kube, istiods, 'debug/syncz', (t, p) => parseSyncz(t, p.name), { timeoutMs: o.timeoutMs });
+      const ok = answers.flatMap((a) => (a.ok ? [a.value] : []));
+      if (ok.length === 0) throw new Error(`no istiod answered /debug/syncz: ${answers.map((a) => (a.ok ? '' : a.error)).join('; ')}`);
+      return {
+        answers: answers.map((a) => (a.ok ? { istiod: a.istiod.name, ok: true } : { istiod: a.istiod.name, ok: false, error: describeError({ message: a.error }) })),
+        proxies: mergeSyncz(ok),
+      };
+    }),
+    attempt(`GET /version from every istiod in ${ns}`, async () => {
+      if (istiods.length === 0) throw new Error(noIstiod);
+      const answers = await askEveryIstiod(kube, istiods, 'version', (t) => parseIstiodVersion(t).version, { timeoutMs: o.timeoutMs });
+      return answers.map((a) => (a.ok ? { istiod: a.istiod.name, version: a.value } : { istiod: a.istiod.name, error: describeError({ message: a.error }) }));
+    }),
+  ]);
 
   // Workload certificates: from each connected proxy in scope through its admin port.
   const connected = new Set(syncz.ok ? syncz.value.proxies.map((p) => p.proxy) : []);
