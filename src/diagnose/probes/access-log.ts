@@ -162,7 +162,8 @@ export const accessLogProbe = defineProbe({
       }
     }
     if (failed.length === 0) return;
-    for (const g of groups(failed).slice(0, MAX_GROUPS)) explainFailures(ctx, g, server.lines, clientSeg, client.lines.length);
+    const said = new Set<string>();
+    for (const g of groups(failed).slice(0, MAX_GROUPS)) explainFailures(ctx, g, server.lines, clientSeg, client.lines.length, said);
   },
 });
 
@@ -171,7 +172,7 @@ function reporter(p: PodView): string {
   return `${what} ${proxyLabel(p)}`;
 }
 
-function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Line[], clientSeg: SegmentName, total: number): void {
+function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Line[], clientSeg: SegmentName, total: number, said: Set<string>): void {
   const c = lines[0]!;
   const e = c.e;
   const f = flags(e);
@@ -257,7 +258,7 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
     }
     return ctx.report('log.other', 'server-sidecar', { ...sargs, reporter: reporter(srv.pod) }, both);
   }
-  if (servers.length > 0 || ctx.path.servers.some((p) => p.proxy?.log !== undefined)) ctx.report('log.server-unseen', 'server-sidecar', {}, summarizeList(ctx.path.servers.map((p) => p.proxy?.files.log).filter((f): f is string => Boolean(f))) || 'server logs');
+  if (!said.has('server-unseen') && (servers.length > 0 || ctx.path.servers.some((p) => p.proxy?.log !== undefined)) && said.add('server-unseen')) ctx.report('log.server-unseen', 'server-sidecar', {}, summarizeList(ctx.path.servers.map((p) => p.proxy?.files.log).filter((f): f is string => Boolean(f))) || 'server logs');
   if (f.includes('UF') || f.includes('URX') || e.details.includes('connection_failure')) {
     // Refused means something at the server pod's address answered with a reset: the network
     // delivered the connection and nothing listened. In a pod with a sidecar that is its Envoy
