@@ -83,18 +83,20 @@ stop_group() { # pidfile: SIGTERM to the process group, then SIGKILL after 5 s
 # the line itself where it has one (Envoy's access log `[2026-…Z]`, its own `[2026-… …]`, the
 # agent's `2026-…Z`), else the previous line's.
 cri_filter() { # stream raw-file cri-file
-  # mawk (Debian's awk) reads a pipe in large blocks unless -W interactive: access-log lines would
-  # sit in its buffer until kilobytes more arrive.
-  local awk=(awk)
-  awk -W version 2>&1 | grep -q mawk && awk=(awk -W interactive)
-  exec "${awk[@]}" -v stream="$1" -v raw="$2" -v cri="$3" '
-    BEGIN { ts = "1970-01-01T00:00:00Z" }
-    {
-      if (match($0, /^\[[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[^]]*Z\]/)) ts = substr($0, 2, RLENGTH - 2)
-      else if (match($0, /^\[[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9:.]*\]/)) { t = substr($0, 2, RLENGTH - 2); sub(/ /, "T", t); ts = t "Z" }
-      else if (match($0, /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]*Z/)) ts = substr($0, 1, RLENGTH)
-      print $0 >> raw; print ts " " stream " F " $0 >> cri; fflush(raw); fflush(cri)
-    }'
+  # perl, not awk: Debian's mawk reads a pipe in blocks, and even with -W interactive it was seen
+  # to stop passing lines on, so that access-log lines never reached the log file.
+  exec perl -e '
+    my ($stream, $raw, $cri) = @ARGV; @ARGV = ();
+    open(my $r, ">>", $raw) or die "$raw: $!"; open(my $c, ">>", $cri) or die "$cri: $!";
+    $r->autoflush(1); $c->autoflush(1);
+    my $ts = "1970-01-01T00:00:00Z";
+    while (my $line = <STDIN>) {
+      chomp $line;
+      if ($line =~ /^\[(\d{4}-\d\d-\d\dT[^\]]*Z)\]/) { $ts = $1 }
+      elsif ($line =~ /^\[(\d{4}-\d\d-\d\d) ([0-9:.]+)\]/) { $ts = "$1T$2Z" }
+      elsif ($line =~ /^(\d{4}-\d\d-\d\dT[0-9:.]+Z)/) { $ts = $1 }
+      print $r "$line\n"; print $c "$ts $stream F $line\n";
+    }' "$1" "$2" "$3"
 }
 
 cmd_proxy_up() {
@@ -150,6 +152,7 @@ cmd_proxy_up() {
       "$BIN/pilot-agent" "$ptype" "$ns" "$H/dataplane.sh"
   ) </dev/null >/dev/null 2>&1 &
   echo $! >"$dir/agent.pid"
+  local ms0; ms0="$(date +%s%3N)"
 
   # istio-ts reaches the admin API and logs exactly as in a cluster: port-forward and the logs API.
   kc apply -f - >/dev/null <<EOF
@@ -176,13 +179,13 @@ spec:
     logsFile: $dir/istio-proxy.cri.log
     follow: true
 EOF
-  local t0=$SECONDS ms0; ms0="$(date +%s%3N)"
+  local t0=$SECONDS
   until curl -fsS --max-time 2 "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; do
     if ! alive_pid "$(cat "$dir/agent.pid")"; then tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: pilot-agent exited"; fi
     ((SECONDS - t0 < 60)) || { tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: Envoy not LIVE after 60s"; }
     sleep 0.2
   done
-  log "$ns/$pod: $ptype proxy LIVE in $(($(date +%s%3N) - ms0)) ms (pod IP $ip, admin 127.0.0.1:$admin, pid $(cat "$dir/agent.pid"))"
+  log "$ns/$pod: $ptype proxy LIVE $(($(date +%s%3N) - ms0)) ms after the agent started (pod IP $ip, admin 127.0.0.1:$admin, pid $(cat "$dir/agent.pid"))"
   echo "$admin"
 }
 
