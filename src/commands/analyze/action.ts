@@ -8,6 +8,7 @@ import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYa
 import { painter } from '../../output/paint.js';
 import { OUTPUTS, parseSuppressions, parseThreshold, reaches, type AnalyzeOutput } from './options.js';
 import { analyzeFiles, exitCodeFor, type AnalyzeResult } from './run.js';
+import { explainCode } from './explain.js';
 
 export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<number> {
   const o = cmd.opts() as {
@@ -24,6 +25,8 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     defaultResources: boolean;
     verbose: boolean;
     revision?: string;
+    closedWorld: boolean;
+    explain?: string;
   };
   const files = cmd.args;
   // Validate everything before reading any input (and before any cluster call).
@@ -31,12 +34,19 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   const outputThreshold = parseThreshold('--output-threshold', o.outputThreshold);
   const failureThreshold = parseThreshold('--failure-threshold', o.failureThreshold);
   const suppressions = parseSuppressions(o.suppress, (w) => ctx.err(`Warning: ${w}\n`));
+  if (o.explain !== undefined) {
+    ctx.out(await explainCode(o.explain));
+    return 0;
+  }
   if (o.listAnalyzers) {
     for (const a of allAnalyzers) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
     return 0;
   }
   const useKube = o.useKube ?? files.length === 0;
   if (!useKube && files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
+  if (useKube && o.closedWorld) {
+    throw new UsageError('--closed-world applies to files only; the live cluster is already the whole world', 'Pass the files with --use-kube=false.');
+  }
   let live: { kube: KubeClient; revision?: string } | undefined;
   if (useKube) {
     try {
@@ -58,6 +68,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     ...(o.meshConfigFile ? { meshConfigFile: o.meshConfigFile } : {}),
     suppressions,
     addDefaults: o.defaultResources,
+    closedWorld: o.closedWorld,
     readStdin: ctx.io.readStdin,
     ...(live ? { live } : {}),
   }).catch((e: unknown) => {

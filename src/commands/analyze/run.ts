@@ -23,6 +23,8 @@ export interface AnalyzeRequest {
   readonly meshConfigFile?: string;
   readonly suppressions: readonly Suppression[];
   readonly addDefaults: boolean;
+  /** The files are the whole world: kinds absent from them have no objects (offline only). */
+  readonly closedWorld?: boolean;
   readonly readStdin: () => Promise<string>;
   /** Analyze the live cluster, with the files layered on top (file objects take precedence). */
   readonly live?: { readonly kube: KubeClient; readonly revision?: string };
@@ -106,6 +108,7 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     meshConfig: mesh,
     addDefaults: req.addDefaults && !live,
     synthesizePods: !live,
+    closedWorld: Boolean(req.closedWorld) && !live,
     ...(live ? { availableKinds: live.available } : {}),
   });
   const engine = runAnalyzers(analyzers, { snapshot, mesh, istioNamespace: req.istioNamespace });
@@ -113,7 +116,10 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
   let suppressed = 0;
   let otherNamespace = 0;
   const kept = engine.diagnostics.filter((d) => {
-    if (!req.allNamespaces && d.namespace && d.namespace !== req.namespace) {
+    // A finding about a Namespace object belongs to that namespace (istioctl -n NS does not print
+    // IST0102 for other namespaces); other cluster-scoped objects are shown in every namespace.
+    const ns = d.resource?.kind === 'Namespace' ? d.resource.name : d.namespace;
+    if (!req.allNamespaces && ns && ns !== req.namespace) {
       otherNamespace++;
       return false;
     }
