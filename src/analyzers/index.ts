@@ -18,6 +18,7 @@ import { analyzers as sidecarAnalyzers } from './sidecar/index.js';
 import { analyzers as telemetryAnalyzers } from './telemetry/index.js';
 import { analyzers as virtualserviceAnalyzers } from './virtualservice/index.js';
 import { analyzers as webhookAnalyzers } from './webhook/index.js';
+import { analyzers as workloadAnalyzers } from './workload/index.js';
 import { analyzers as schemaAnalyzers } from './schema/index.js';
 
 /** Every analyzer `istio-ts analyze` runs, sorted by name (the explicit registry; no directory scanning). */
@@ -41,6 +42,7 @@ export const allAnalyzers: readonly Analyzer[] = [
   ...telemetryAnalyzers,
   ...virtualserviceAnalyzers,
   ...webhookAnalyzers,
+  ...workloadAnalyzers,
   ...schemaAnalyzers,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
