@@ -54,8 +54,8 @@ export const istioTsMessages = [
     level: 'Warning',
     description:
       'A STRICT PeerAuthentication covers workloads whose namespace also runs pods without a sidecar; their plaintext requests are reset by the server sidecar.',
-    template: 'STRICT mTLS here rejects plaintext, but %s in namespace %s run without a sidecar: their requests to workloads under this policy are reset',
-    args: ['pods', 'namespace'],
+    template: 'STRICT mTLS here rejects plaintext, but namespace %s has pods without a sidecar (%s): their requests to workloads under this policy are reset',
+    args: ['namespace', 'pods'],
   },
   {
     code: 'ITS0007',

@@ -45,7 +45,7 @@ export const strictMtlsClientsAnalyzer = defineAnalyzer({
       if (servers.length === 0) continue;
       const namespaces = meshWide ? [...plaintext.keys()].sort() : plaintext.has(pa.namespace) ? [pa.namespace] : [];
       for (const ns of namespaces) {
-        ctx.report({ resource: pa, message: 'StrictMtlsWithPlaintextClients', args: [describePods(plaintext.get(ns)!), ns], path: ['spec', 'mtls', 'mode'] });
+        ctx.report({ resource: pa, message: 'StrictMtlsWithPlaintextClients', args: [ns, describePods(plaintext.get(ns)!)], path: ['spec', 'mtls', 'mode'] });
       }
     }
   },

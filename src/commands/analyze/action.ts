@@ -4,6 +4,7 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { KubeError, type KubeClient } from '../../kube/types.js';
 import { VERSION } from '../../cli/version.js';
+import { parseBoolFlag } from '../../cli/flags.js';
 import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYaml } from '../../output/diagnostics.js';
 import { painter } from '../../output/paint.js';
 import { OUTPUTS, parseSuppressions, parseThreshold, reaches, type AnalyzeOutput } from './options.js';
@@ -42,9 +43,10 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     for (const a of allAnalyzers) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
     return 0;
   }
+  const closedWorld = o.closedWorld || closedWorldFromEnv(ctx.io.env.ISTIO_TS_CLOSED_WORLD);
   const useKube = o.useKube ?? files.length === 0;
   if (!useKube && files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
-  if (useKube && o.closedWorld) {
+  if (useKube && closedWorld) {
     throw new UsageError('--closed-world applies to files only; the live cluster is already the whole world', 'Pass the files with --use-kube=false.');
   }
   let live: { kube: KubeClient; revision?: string } | undefined;
@@ -68,7 +70,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     ...(o.meshConfigFile ? { meshConfigFile: o.meshConfigFile } : {}),
     suppressions,
     addDefaults: o.defaultResources,
-    closedWorld: o.closedWorld,
+    closedWorld,
     readStdin: ctx.io.readStdin,
     ...(live ? { live } : {}),
   }).catch((e: unknown) => {
@@ -116,6 +118,12 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   }
   if (code === 65 && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
   return code;
+}
+
+/** ISTIO_TS_CLOSED_WORLD: true/1/yes or false/0/no (a CI-wide switch for --closed-world). */
+function closedWorldFromEnv(v: string | undefined): boolean {
+  if (v === undefined || v === '') return false;
+  return parseBoolFlag('ISTIO_TS_CLOSED_WORLD')(v);
 }
 
 function printVerbose(ctx: CommandContext, r: AnalyzeResult) {

@@ -23,12 +23,7 @@ export const analyzeCommand: CommandModule = {
       .option('-L, --list-analyzers', 'list the analyzers and exit', false)
       .option('--meshConfigFile <file>', 'MeshConfig YAML to use instead of the default (or the cluster\'s)')
       .option('--ignore-unknown', 'do not fail (exit 65) on documents that do not parse', false)
-      .addOption(
-        new Option('--closed-world [bool]', 'the files are the whole world: a kind they do not hold has no objects, so subsets selecting no pod (IST0173), unknown hosts (IST0174) and gateways selecting no workload (IST0101) are reported even without Pods or Services in the input (offline only)')
-          .default(false)
-          .argParser(parseBoolFlag('--closed-world'))
-          .env('ISTIO_TS_CLOSED_WORLD'),
-      )
+      .option('--closed-world', 'the files are the whole world: a kind they do not hold has no objects, so subsets selecting no pod (IST0173), unknown hosts (IST0174) and gateways selecting no workload (IST0101) are reported even without Pods or Services in the input (offline only; also ISTIO_TS_CLOSED_WORLD=true)', false)
       .option('--explain <code>', 'print the documentation of a message code (e.g. ITS0009 or IST0101) and exit')
       .option('--no-default-resources', 'do not assume the default istio-ingressgateway Pod and Service exist')
       .option('-r, --revision <rev>', 'control-plane revision whose mesh config (ConfigMap istio-<rev>) applies in live mode')
