@@ -111,9 +111,10 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: 'extensions: free-form EnvoyFilter patch accepted, WasmPlugin CEL, Sidecar hosts',
+    name: 'extensions: free-form EnvoyFilter patch accepted (with istioctl\'s standing warning), WasmPlugin CEL, Sidecar hosts',
     file: 'extensions.yaml',
     expected: [
+      { code: 'IST0133', origin: 'EnvoyFilter shop/add-header', line: 1 },
       { code: 'IST0106', origin: 'Sidecar shop/default', line: 53 },
       { code: 'IST0106', origin: 'WasmPlugin shop/rate-limit', line: 33 },
       { code: 'IST0106', origin: 'WasmPlugin shop/rate-limit', line: 40 },
