@@ -28,6 +28,7 @@ const UPSTREAM = [
   'k8sgateway.CRDVersionAnalyzer',
   'k8sgateway.SelectorAnalyzer',
   'meshnetworks.MeshNetworksAnalyzer',
+  'schema.ValidationAnalyzer.MeshNetworks',
   'service.PortNameAnalyzer',
   'serviceentry.Analyzer',
   'serviceentry.ConflictingServiceEntryProtocolAnalyzer',

@@ -134,12 +134,13 @@ const CASES: readonly Case[] = [
 ];
 
 describe('schema.ValidationAnalyzer', () => {
-  it('registers one analyzer per Istio CRD kind plus MeshConfig, sorted, each declaring what it emits', () => {
+  it('registers one analyzer per Istio CRD kind plus MeshConfig and MeshNetworks, sorted, each declaring what it emits', () => {
     const names = analyzers.map((a) => a.name);
     expect(names).toEqual([...names].sort());
     expect(names).toContain('schema.ValidationAnalyzer.Gateway');
     expect(names).toContain('schema.ValidationAnalyzer.MeshConfig');
-    expect(names.length).toBe(16);
+    expect(names).toContain('schema.ValidationAnalyzer.MeshNetworks');
+    expect(names.length).toBe(17);
     for (const a of analyzers) for (const m of a.messages) expect(catalog.byName(m).name).toBe(m);
   });
 
