@@ -14,6 +14,7 @@ import { analyzers as k8sgatewayAnalyzers } from './k8sgateway/index.js';
 import { analyzers as meshnetworksAnalyzers } from './meshnetworks/index.js';
 import { analyzers as serviceAnalyzers } from './service/index.js';
 import { analyzers as serviceentryAnalyzers } from './serviceentry/index.js';
+import { analyzers as servicesAnalyzers } from './services/index.js';
 import { analyzers as sidecarAnalyzers } from './sidecar/index.js';
 import { analyzers as telemetryAnalyzers } from './telemetry/index.js';
 import { analyzers as virtualserviceAnalyzers } from './virtualservice/index.js';
@@ -38,6 +39,7 @@ export const allAnalyzers: readonly Analyzer[] = [
   ...meshnetworksAnalyzers,
   ...serviceAnalyzers,
   ...serviceentryAnalyzers,
+  ...servicesAnalyzers,
   ...sidecarAnalyzers,
   ...telemetryAnalyzers,
   ...virtualserviceAnalyzers,

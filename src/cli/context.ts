@@ -36,12 +36,14 @@ export class CommandContext {
    * The cluster, from --kubeconfig/--context/-n as kubectl resolves them. The client library is
    * imported here, on first use, so that offline commands never load it.
    */
-  async connectKube(): Promise<KubeWriteClient> {
+  async connectKube(context?: string): Promise<KubeWriteClient> {
     const { connect } = await import('../kube/client.js');
+    // `context` picks another context of the same kubeconfig (analyze --remote-contexts).
+    const ctxName = context ?? this.globals.context;
     return connect({
       env: this.io.env,
       ...(this.globals.kubeconfig ? { kubeconfig: this.globals.kubeconfig } : {}),
-      ...(this.globals.context ? { context: this.globals.context } : {}),
+      ...(ctxName ? { context: ctxName } : {}),
       ...(this.globals.namespace ? { namespace: this.globals.namespace } : {}),
     });
   }

@@ -32,6 +32,7 @@ const UPSTREAM = [
   'service.PortNameAnalyzer',
   'serviceentry.Analyzer',
   'serviceentry.ConflictingServiceEntryProtocolAnalyzer',
+  'services.MultiClusterServiceAnalyzer',
   'sidecar.SelectorAnalyzer',
   'telemetry.DefaultSelectorAnalyzer',
   'telemetry.LightstepAnalyzer',

@@ -27,6 +27,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     verbose: boolean;
     revision?: string;
     closedWorld: boolean;
+    remoteContexts: string[];
     explain?: string;
   };
   const files = cmd.args;
@@ -49,13 +50,26 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   if (useKube && closedWorld) {
     throw new UsageError('--closed-world applies to files only; the live cluster is already the whole world', 'Pass the files with --use-kube=false.');
   }
-  let live: { kube: KubeClient; revision?: string } | undefined;
+  const remoteNames = o.remoteContexts.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  if (remoteNames.length && !useKube) throw new UsageError('--remote-contexts needs the live cluster', 'Drop --use-kube=false, or the --remote-contexts flag.');
+  let live: { kube: KubeClient; revision?: string; cluster?: string; remotes?: { name: string; kube: KubeClient }[] } | undefined;
   if (useKube) {
     try {
       const kube = await ctx.connectKube();
       live = { kube, ...(o.revision ? { revision: o.revision } : {}) };
     } catch (e) {
       throw new UserError(`cannot reach the cluster: ${(e as Error).message}`, ExitCode.Error, 'To analyze files without a cluster, pass them with --use-kube=false.');
+    }
+    if (remoteNames.length) {
+      const remotes: { name: string; kube: KubeClient }[] = [];
+      for (const name of remoteNames) {
+        try {
+          remotes.push({ name, kube: await ctx.connectKube(name) });
+        } catch (e) {
+          ctx.err(`Warning: cannot use remote context ${name}: ${(e as Error).message}; multi-cluster analyzers run without it\n`);
+        }
+      }
+      live = { ...live, cluster: ctx.globals.context ?? 'current-context', remotes };
     }
   }
   // Offline, namespace-less objects belong to -n (else "default"); live, to the context's namespace.

@@ -26,6 +26,7 @@ export const analyzeCommand: CommandModule = {
       .option('--closed-world', 'the files are the whole world: a kind they do not hold has no objects, so subsets selecting no pod (IST0173), unknown hosts (IST0174) and gateways selecting no workload (IST0101) are reported even without Pods or Services in the input (offline only; also ISTIO_TS_CLOSED_WORLD=true)', false)
       .option('--explain <code>', 'print the documentation of a message code (e.g. ITS0009 or IST0101) and exit')
       .option('--no-default-resources', 'do not assume the default istio-ingressgateway Pod and Service exist')
+      .option('--remote-contexts <ctx>', 'kubeconfig contexts of the other clusters of a multi-cluster mesh, compared by services.MultiClusterServiceAnalyzer (repeatable or comma-separated; live only)', collect, [])
       .option('-r, --revision <rev>', 'control-plane revision whose mesh config (ConfigMap istio-<rev>) applies in live mode')
       .option('-v, --verbose', 'print which analyzers ran, which were skipped and why, to stderr', false)
       .addHelpText(

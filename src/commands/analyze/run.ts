@@ -4,6 +4,7 @@ import { buildFileSnapshot } from '../../analysis/build.js';
 import { runAnalyzers, toDiagnostic, type Diagnostic } from '../../analysis/engine.js';
 import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../../analysis/mesh-config.js';
 import type { Analyzer } from '../../analysis/types.js';
+import type { Snapshot } from '../../analysis/snapshot.js';
 import { allAnalyzers } from '../../analyzers/index.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { levelRank } from '../../messages/types.js';
@@ -27,7 +28,13 @@ export interface AnalyzeRequest {
   readonly closedWorld?: boolean;
   readonly readStdin: () => Promise<string>;
   /** Analyze the live cluster, with the files layered on top (file objects take precedence). */
-  readonly live?: { readonly kube: KubeClient; readonly revision?: string };
+  readonly live?: {
+    readonly kube: KubeClient;
+    readonly revision?: string;
+    /** Multi-cluster: the current cluster's name and the other clusters (--remote-contexts). */
+    readonly cluster?: string;
+    readonly remotes?: readonly { readonly name: string; readonly kube: KubeClient }[];
+  };
 }
 
 export interface AnalyzeResult {
@@ -111,7 +118,13 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     closedWorld: Boolean(req.closedWorld) && !live,
     ...(live ? { availableKinds: live.available } : {}),
   });
-  const engine = runAnalyzers(analyzers, { snapshot, mesh, istioNamespace: req.istioNamespace });
+  const remotes = await remoteSnapshots(req, analyzers, mesh);
+  const engine = runAnalyzers(analyzers, {
+    snapshot,
+    mesh,
+    istioNamespace: req.istioNamespace,
+    ...(remotes.snapshots.size ? { clusters: { primary: req.live?.cluster ?? 'primary', remotes: remotes.snapshots } } : {}),
+  });
   const problemDiags = loaded.problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
   let suppressed = 0;
   let otherNamespace = 0;
@@ -140,9 +153,43 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     resourceCount: snapshot.size,
     suppressedCount: suppressed,
     otherNamespaceCount: otherNamespace,
-    unlisted: live?.unavailable ?? [],
+    unlisted: [...(live?.unavailable ?? []), ...remotes.unlisted],
   };
 }
+
+/**
+ * The remote clusters of --remote-contexts, each listed for what the multi-cluster analyzers read
+ * (as upstream, only they look across clusters). A cluster that cannot be read is reported and
+ * left out; the rest of the analysis still runs.
+ */
+async function remoteSnapshots(req: AnalyzeRequest, analyzers: readonly Analyzer[], mesh: MeshConfig) {
+  const snapshots = new Map<string, Snapshot>();
+  const unlisted: { kind: string; reason: string }[] = [];
+  const kinds = analyzers.filter((a) => MULTI_CLUSTER.has(a.name)).flatMap((a) => [...a.inputs]);
+  if (!req.live?.remotes?.length || kinds.length === 0) return { snapshots, unlisted };
+  for (const r of req.live.remotes) {
+    try {
+      const c = await collectLive(r.kube, kinds, { istioNamespace: req.istioNamespace });
+      for (const u of c.unavailable) unlisted.push({ kind: `${u.kind} in context ${r.name}`, reason: u.reason });
+      const built = buildFileSnapshot(c.objects, {
+        allNamespaces: true,
+        namespace: req.namespace,
+        istioNamespace: req.istioNamespace,
+        meshConfig: mesh,
+        addDefaults: false,
+        synthesizePods: false,
+        availableKinds: c.available,
+      });
+      snapshots.set(r.name, built.snapshot);
+    } catch (e) {
+      unlisted.push({ kind: `context ${r.name}`, reason: `${(e as Error).message}; multi-cluster analyzers ran without it` });
+    }
+  }
+  return { snapshots, unlisted };
+}
+
+/** Analyzers that compare clusters (upstream analyzers.AllMultiCluster). */
+const MULTI_CLUSTER = new Set(['services.MultiClusterServiceAnalyzer']);
 
 function problemToDiagnostic(p: LoadProblem): Diagnostic {
   const d = toDiagnostic('loader', { message: p.type === 'parse' ? 'FileParseError' : 'InvalidResource', args: [p.message] });
