@@ -137,7 +137,7 @@ describe('analyze on a live cluster', () => {
     expect((JSON.parse(s.stdout) as Msg[]).map((m) => m.code)).not.toContain('ITS0009');
   });
 
-  it('--remote-contexts compares Services across contexts; an unreachable one is a warning, not a failure', async () => {
+  it('--remote-contexts compares Services across contexts; an unreachable one is an error naming it, the rest still analyzed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'istio-ts-e2e-mc-'));
     const kc = join(dir, 'kubeconfig');
     copyFileSync(harnessEnv().KUBECONFIG!, kc);
@@ -148,10 +148,17 @@ describe('analyze on a live cluster', () => {
     k(['config', 'set-context', 'west', `--cluster=${cur.cluster}`, `--user=${cur.user}`]);
     k(['config', 'set-cluster', 'down', '--server=https://127.0.0.1:9']);
     k(['config', 'set-context', 'down', '--cluster=down', `--user=${cur.user}`]);
+    const ok = await istioTs(['analyze', '-A', '-o', 'json', '--analyzer', 'services.MultiClusterServiceAnalyzer', '--remote-contexts', 'west'], { env: { KUBECONFIG: kc } });
+    expect(JSON.parse(ok.stdout)).toEqual([]);
+    expect(ok.code).toBe(0);
     const r = await istioTs(['analyze', '-A', '-o', 'json', '--analyzer', 'services.MultiClusterServiceAnalyzer', '--remote-contexts', 'west,down'], { env: { KUBECONFIG: kc } });
     expect(JSON.parse(r.stdout)).toEqual([]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/down/);
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBe(79);
+    expect(r.stderr).toMatch(/could not read context down: .*(refused|ECONNREFUSED|unreachable)/i);
+    const missing = await istioTs(['analyze', '-A', '--remote-contexts', 'no-such-context'], { env: { KUBECONFIG: kc } });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no-such-context');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
