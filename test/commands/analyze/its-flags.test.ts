@@ -13,6 +13,7 @@ describe('analyze on the bookshop (README example)', () => {
     const r = await runCli(['analyze', '-A', '-R', fx('bookshop')]);
     expect(r.code).toBe(79);
     expectGolden(fx('bookshop/analyze.golden.txt'), r.stdout);
+    expect(r.stderr).toContain('"istio-ts analyze --explain ITS0005" prints the symptom and the fix');
     const planted = [...readFileSync(fx('bookshop/README.md'), 'utf8').matchAll(/ITS\d{4}/g)].map((m) => m[0]);
     for (const c of new Set(planted)) expect(r.stdout, c).toContain(`[${c}]`);
   });
