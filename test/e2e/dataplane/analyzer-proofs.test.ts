@@ -138,4 +138,35 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
       await m.cleanup();
     }
   });
+
+  it('ITS0012: connection limits on a subset no route names never apply (no 503 UO under overload); routing to the subset makes them apply', async () => {
+    const m = await Mesh.create('its0012');
+    try {
+      const client = await m.client('productpage');
+      const server = await m.server('reviews', { version: 'v2' });
+      const limits = { connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } } };
+      await apply({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews' }, spec: { host: 'reviews', subsets: [{ name: 'v2', labels: { version: 'v2' }, trafficPolicy: limits }] } }, m.ns);
+      await m.appUp(server, 'slow', 1500);
+      await m.proxyUp(server);
+      await m.proxyUp(client);
+      await m.synced([client, server]);
+      await m.ready([client, server], [{ from: client, to: server }]);
+      expect(await findings(m.ns, 'destinationrule.SubsetPolicyAnalyzer')).toEqual([`ITS0012 DestinationRule ${m.ns}/reviews`]);
+
+      const overload = () => m.drive(client, { host: `${m.host('reviews')}:${PORT}`, path: '/reviews/1', count: 8, concurrency: 8, timeoutMs: 15_000 });
+      // The limits would overflow 8 concurrent 1.5s requests; unrouted, they are not there at all.
+      expect((await overload()).codes).toEqual({ 200: 8 });
+
+      await apply({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] } }, m.ns);
+      expect(await findings(m.ns, 'destinationrule.SubsetPolicyAnalyzer')).toEqual([]);
+      const limited = await waitFor('503 UO once the route names the subset', async () => {
+        const t = await overload();
+        return (t.codes[503] ?? 0) >= 4 ? t : undefined;
+      }, 60_000, 1000);
+      expect(limited.codes[200] ?? 0).toBeGreaterThanOrEqual(1);
+      expect((await accessLog(m, client)).some((l) => /" 503 UO upstream_reset_before_response_started\{overflow\}/.test(l))).toBe(true);
+    } finally {
+      await m.cleanup();
+    }
+  });
 });
