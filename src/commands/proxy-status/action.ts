@@ -64,13 +64,8 @@ export function validate(o: ProxyStatusOptions): void {
   if (single && o.synczFiles.length > 0) throw new UsageError('--syncz-file lists every proxy; it does not go with POD, -f or --istiod-file');
   if (o.file && !o.pod && !o.istiodFile) throw new UsageError('-f needs POD (to ask istiod for its config) or --istiod-file');
   if (o.istiodFile && !o.pod && !o.file) throw new UsageError('--istiod-file needs POD or -f (the Envoy side)');
-  if (o.pod) {
-    try {
-      parsePodRef(o.pod, o.namespace ?? 'default');
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  }
+  // A malformed reference is a usage error (PodRefError), before any cluster call.
+  if (o.pod) parsePodRef(o.pod, o.namespace ?? 'default');
 }
 
 export async function proxyStatus(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
