@@ -11,6 +11,8 @@ export { KindError, withContext, type ErrorKind } from '../util/errors.js';
  *   66 an input file does not exist or cannot be read (EX_NOINPUT)
  *   79 analyze found issues at or above --failure-threshold
  *   80 diagnose attributed a fault to a segment of the request path (0 when it found none)
+ *   81 health: a segment FAILs; 82 a segment is DEGRADED (none fails); 83 cannot tell (a segment
+ *      is UNKNOWN, none degraded or failing); 0 only when every segment in scope is OK
  */
 export const ExitCode = {
   OK: 0,
@@ -21,6 +23,10 @@ export const ExitCode = {
   AnalyzerFoundIssues: 79,
   /** diagnose attributed a fault to a segment (app, sidecar, network, gateway, control plane). */
   DiagnoseFoundFault: 80,
+  /** health: a segment FAILs / is DEGRADED / cannot be told (src/health/model.ts HEALTH_EXIT). */
+  HealthFail: 81,
+  HealthDegraded: 82,
+  HealthUnknown: 83,
 } as const;
 
 /** The exit code of each error kind. Cluster failures (forbidden, timed out, …) are all 1, as kubectl's. */

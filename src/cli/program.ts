@@ -50,7 +50,7 @@ Examples:
   istio-ts analyze -A
 
 Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 analyze found issues,
-80 diagnose attributed a fault.`,
+80 diagnose attributed a fault, 81/82/83 health: a segment fails / is degraded / cannot be told.`,
     );
 
   const bind: Bind = (handler) => async (...args: unknown[]) => {
