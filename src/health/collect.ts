@@ -7,6 +7,9 @@ import { mapLimit, PortForwardAdmin } from '../envoy/admin.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../envoy/istiod.js';
 import { mergeSyncz, parseSyncz, type ProxySync } from '../envoy/syncz.js';
 import type { KubeClient, KubeObject } from '../kube/types.js';
+import { kindOf, type ErrorKind } from '../util/errors.js';
+
+const KIND_LABEL: Partial<Record<ErrorKind, string>> = { forbidden: 'forbidden', unauthorized: 'unauthorized', notfound: 'not found', timeout: 'timed out', unreachable: 'unreachable' };
 
 export type Read<T> = { readonly ok: true; readonly read: string; readonly value: T } | { readonly ok: false; readonly read: string; readonly error: string };
 
@@ -14,6 +17,9 @@ export type Read<T> = { readonly ok: true; readonly read: string; readonly value
 export function describeError(e: unknown): string {
   const err = e as { message?: string; status?: number };
   const msg = (err?.message ?? String(e)).replace(/\s+/g, ' ').trim();
+  // Errors that carry their kind (the kube client's, src/util/errors.ts) say it directly.
+  const label = KIND_LABEL[kindOf(e)];
+  if (label) return msg.toLowerCase().includes(label) ? msg : `${label}: ${msg}`;
   const status = err?.status;
   if (status === 401) return `unauthorized: ${msg}`;
   if (status === 403) return `forbidden: ${msg}`;
