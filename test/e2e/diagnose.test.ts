@@ -274,7 +274,7 @@ describe('diagnose and capture on a live mesh', () => {
     expect(offline.code).toBe(80);
     for (const x of [live.d, d]) {
       expect(x.verdict).toMatchObject({ segment: 'gateway', confidence: 'high' });
-      expect(segment(x, 'gateway').evidence.some((e) => e.id === 'analyzer.finding' && e.summary.startsWith('IST0132'))).toBe(true);
+      expect(segment(x, 'gateway').evidence.some((e) => e.id === 'analyzer.warning' && e.summary.startsWith('IST0132 Warning'))).toBe(true);
     }
     expect(shape(d)).toEqual(shape(live.d));
   });
