@@ -268,3 +268,22 @@ describe('the workload certificate', () => {
     expect(run2([{ name: OUT, type: 'EDS' }])).toEqual([]);
   });
 });
+
+describe('without the client-side log', () => {
+  it('the server sidecar\'s lines alone name the app that resets or refuses, and nothing else', () => {
+    const verdict = (s: Scenario) => {
+      const files = captureFiles(s);
+      // The client's log was rotated or not flushed when it was read: agent lines only.
+      files.set(`proxies/${NS}/${CLIENT.name}/istio-proxy.log`, '2026-12-04T18:10:02.410361Z\tinfo\tads\tADS: new connection for node:1\n');
+      const d = diagnose(captureFromFiles(files)).diagnosis;
+      return { segment: d.verdict.segment, confidence: d.verdict.confidence, summary: d.verdict.summary };
+    };
+    const reset = verdict(rows.find((r) => r.golden === 'app-reset')!.scenario);
+    expect(reset).toMatchObject({ segment: 'app', confidence: 'high' });
+    expect(reset.summary).toContain('no client-side line to compare (5 of 5 requests)');
+    expect(verdict(rows.find((r) => r.golden === 'app-down')!.scenario)).toMatchObject({ segment: 'app', confidence: 'high' });
+    expect(verdict(rows.find((r) => r.golden === 'healthy')!.scenario)).toMatchObject({ segment: 'none', confidence: 'high' });
+    // A DC at the server says the client side gave up, not why: no verdict from it alone.
+    expect(verdict(rows.find((r) => r.golden === 'slow-app')!.scenario).segment).not.toBe('client-sidecar');
+  });
+});
