@@ -48,7 +48,7 @@ describe('data plane commands on a live mesh', () => {
   it('version reads the control plane and counts the data plane', async () => {
     const r = await istioTs(['version']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^client version: \S+\ncontrol plane version: \S+\ndata plane version: \S+ \(\d+ prox(y|ies)\)/);
+    expect(r.stdout).toMatch(/^client version: \S+ \(Istio \S+\)\ncontrol plane version: \S+\ndata plane version: \S+ \(\d+ prox(y|ies)\)/);
     const j = JSON.parse((await istioTs(['version', '-o', 'json'])).stdout);
     expect(j.meshVersion[0].Component).toBe('istiod');
     expect(j.dataPlaneVersion.map((p: { ID: string }) => p.ID)).toEqual(expect.arrayContaining(pods.map((p) => `${p}.${ns.name}`)));

@@ -8,6 +8,7 @@ import { countVersions, mergeSyncz, parseSyncz } from '../../envoy/syncz.js';
 import { KubeError, type KubeClient } from '../../kube/types.js';
 import type { ControlPlanePod, VersionReport } from './model.js';
 import { renderLong, renderShort, renderStructured } from './render.js';
+import { ISTIO_RELEASE } from '../../install/version.js';
 
 export interface VersionOptions {
   readonly short: boolean;
@@ -49,7 +50,7 @@ export async function version(ctx: CommandContext, o: VersionOptions, deps: Vers
 }
 
 async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: UserError }> {
-  const base: VersionReport = { client: { version: VERSION }, remote: o.remote, controlPlane: [], dataPlaneRead: false, proxies: [], dataPlaneVersions: [], errors: [] };
+  const base: VersionReport = { client: { version: VERSION, istioVersion: ISTIO_RELEASE }, remote: o.remote, controlPlane: [], dataPlaneRead: false, proxies: [], dataPlaneVersions: [], errors: [] };
   if (!o.remote) return { value: base };
   let kube: KubeClient;
   let pods;

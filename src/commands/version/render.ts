@@ -24,7 +24,7 @@ export function dataPlaneLine(versions: readonly VersionCount[]): string {
 }
 
 export function renderShort(r: VersionReport): string {
-  let out = `client version: ${r.client.version}\n`;
+  let out = `client version: ${r.client.version} (Istio ${r.client.istioVersion})\n`;
   if (!r.remote) return out;
   if (r.controlPlane.length > 0) out += `control plane version: ${controlPlaneLine(r.controlPlane)}\n`;
   if (r.dataPlaneRead) out += `data plane version: ${dataPlaneLine(r.dataPlaneVersions)}\n`;
@@ -32,7 +32,7 @@ export function renderShort(r: VersionReport): string {
 }
 
 export function renderLong(r: VersionReport): string {
-  let out = `client version: istio-ts ${r.client.version}\n`;
+  let out = `client version: istio-ts ${r.client.version} (targets Istio ${r.client.istioVersion})\n`;
   if (!r.remote) return out;
   if (r.controlPlane.length > 0) {
     out += '\ncontrol plane:\n';
@@ -52,7 +52,7 @@ export function renderLong(r: VersionReport): string {
 /** istioctl's JSON field names (clientVersion, meshVersion, dataPlaneVersion) plus our summaries. */
 export function versionJson(r: VersionReport): Record<string, unknown> {
   return {
-    clientVersion: { version: r.client.version, client: 'istio-ts' },
+    clientVersion: { version: r.client.version, client: 'istio-ts', istioVersion: r.client.istioVersion },
     ...(r.remote
       ? {
           meshVersion: r.controlPlane.map((p) => ({
