@@ -15,6 +15,7 @@ import { listSecrets, redactSecrets } from '../../envoy/secrets.js';
 import { mapLimit } from '../../envoy/admin.js';
 import { openAdmins, parsePort, withAdmins } from './options.js';
 import * as R from './render.js';
+import { goYaml } from '../../output/go-yaml.js';
 
 const OUTPUTS = ['short', 'json', 'yaml'] as const;
 type Format = (typeof OUTPUTS)[number];
@@ -146,7 +147,7 @@ export async function runAll(ctx: CommandContext, cmd: Command): Promise<number>
     const text = await a.get(MASK.endpoints);
     const dump = parseConfigDump(text, a.target);
     if (format !== 'short') {
-      ctx.out(format === 'json' ? (text.endsWith('\n') ? text : `${text}\n`) : R.renderStructured({ configs: dump.configs }, 'yaml'));
+      ctx.out(format === 'json' ? (text.endsWith('\n') ? text : `${text}\n`) : `${goYaml({ configs: dump.configs })}\n`);
       return 0;
     }
     const s = { withType: true };
