@@ -45,6 +45,10 @@ export function renderLong(r: VersionReport): string {
   if (r.dataPlaneRead) {
     out += '\ndata plane:\n';
     out += r.dataPlaneVersions.length === 0 ? 'no proxies connected\n' : renderTable(['VERSION', 'PROXIES'], r.dataPlaneVersions.map((v) => [v.version || 'unknown', String(v.count)]), { padding: 3 });
+    if (r.proxies.length > 0) {
+      out += '\nproxies:\n';
+      out += renderTable(['PROXY', 'REVISION', 'VERSION', 'ISTIOD'], r.proxies.map((p) => [p.proxy, p.revision ?? '-', p.version || 'unknown', p.istiod]), { padding: 3 });
+    }
   }
   return out;
 }
@@ -62,7 +66,7 @@ export function versionJson(r: VersionReport): Record<string, unknown> {
             pod: p.pod,
           })),
           ...(r.dataPlaneRead
-            ? { dataPlaneVersion: r.proxies.map((p) => ({ ID: p.proxy, IstioVersion: p.version })), dataPlaneVersions: r.dataPlaneVersions }
+            ? { dataPlaneVersion: r.proxies.map((p) => ({ ID: p.proxy, IstioVersion: p.version, ...(p.revision ? { Revision: p.revision } : {}) })), dataPlaneVersions: r.dataPlaneVersions }
             : {}),
           errors: r.errors,
         }

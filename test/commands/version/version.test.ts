@@ -55,12 +55,14 @@ describe('version', () => {
     await version(j.ctx, { ...base, format: 'json' }, { connect: async () => mesh!.kube });
     const v = JSON.parse(j.out());
     expect(v.meshVersion).toEqual([{ Component: 'istiod', Revision: 'default', Info: { version: '1.24.2', revision: '4c8d2e9f1a7b3c5d6e8f0a1b2c3d4e5f6a7b8c9d', golang_version: '', status: 'Clean', tag: '1.24.2' }, pod: 'istiod-a' }]);
-    expect(v.dataPlaneVersion).toContainEqual({ ID: 'legacy-batch-58d9f7c6d-tq7rs.jobs', IstioVersion: '1.22.3' });
+    // Each proxy's revision: that of the istiod reporting it.
+    expect(v.dataPlaneVersion).toContainEqual({ ID: 'legacy-batch-58d9f7c6d-tq7rs.jobs', IstioVersion: '1.22.3', Revision: 'default' });
     expect(v.dataPlaneVersions).toEqual([{ version: '1.24.2', count: 3 }, { version: '1.22.3', count: 1 }]);
     const l = capture();
     await version(l.ctx, { ...base, short: false }, { connect: async () => mesh!.kube });
     expect(l.out()).toContain('REVISION   ISTIOD POD   VERSION   GIT REVISION                               STATUS   GO\ndefault    istiod-a     1.24.2    4c8d2e9f1a7b3c5d6e8f0a1b2c3d4e5f6a7b8c9d   Clean    -\n');
     expect(l.out()).toContain('VERSION   PROXIES\n1.24.2    3\n1.22.3    1\n');
+    expect(l.out()).toMatch(/\nproxies:\nPROXY +REVISION +VERSION +ISTIOD\n[^]*legacy-batch-58d9f7c6d-tq7rs\.jobs +default +1\.22\.3 +istiod-a\n/);
   });
 
   it('no istiod: "not present" and exit 0; unreachable istiods: client version, error and exit 1', async () => {
