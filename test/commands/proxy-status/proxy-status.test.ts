@@ -22,6 +22,11 @@ const goldens: { name: string; args: string[]; golden: string }[] = [
     args: ['ps', '--syncz-file', `${dir}/syncz-debug-ztunnel.json`],
     golden: 'syncz-debug-ztunnel.golden.txt',
   },
+  {
+    name: 'real istiod 1.31 /debug/syncz recorded on the harness: istioctl\'s three debug connections (test-1.default, 65536.65536.65536) are left out',
+    args: ['ps', '--syncz-file', `${dir}/syncz-1.31-harness.json`],
+    golden: 'syncz-1.31-harness.golden.txt',
+  },
   { name: 'the same, one column per type', args: ['ps', '--syncz-file', `${dir}/syncz-debug-ztunnel.json`, '-v', '1'], golden: 'syncz-debug-ztunnel-verbose.golden.txt' },
 ];
 
