@@ -1,3 +1,4 @@
+import { redactKeyMaterial } from './redact.js';
 /** SDS secrets from a config dump (`proxy-config secret`), with certificate facts read from the PEM. */
 import { X509Certificate } from 'node:crypto';
 import { type ConfigDump, type Obj, arr, field, isObj, obj, requireSection, str } from './configdump.js';
@@ -102,44 +103,7 @@ export function listSecrets(dump: ConfigDump, now: Date): SecretRow[] {
   return rows;
 }
 
-/**
- * Secret fields Envoy marks `(udpa.annotations.sensitive)`: TlsCertificate.private_key and
- * password, GenericSecret.secret, TlsSessionTicketKeys.keys (a list of DataSources).
- */
-function sensitive(field: string, parent: string): boolean {
-  if (field === 'private_key' || field === 'privateKey' || field === 'password') return true;
-  if (field === 'secret') return parent === 'generic_secret' || parent === 'genericSecret';
-  if (field === 'keys') return parent === 'session_ticket_keys' || parent === 'sessionTicketKeys';
-  return false;
-}
-
-/**
- * A DataSource redacted as Envoy's MessageUtil::redact does: the inline value is replaced and the
- * field kept (inline_string "[redacted]", inline_bytes the base64 of "[redacted]"); a file name
- * or environment variable name is not key material and stays.
- */
-function redactDataSource(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(redactDataSource);
-  if (!isObj(v)) return v;
-  const out: Obj = {};
-  for (const [k, child] of Object.entries(v)) {
-    if (k === 'inline_string' || k === 'inlineString') out[k] = '[redacted]';
-    else if (k === 'inline_bytes' || k === 'inlineBytes') out[k] = 'W3JlZGFjdGVkXQ==';
-    else out[k] = child;
-  }
-  return out;
-}
-
-/** The secrets section without key material: private keys are never printed, Envoy's field shapes are kept. */
+/** The secrets section without key material, in Envoy's own shapes (see redact.ts). */
 export function redactSecrets(section: Obj): Obj {
-  const redact = (v: unknown, parent: string): unknown => {
-    if (Array.isArray(v)) return v.map((x) => redact(x, parent));
-    if (!isObj(v)) return v;
-    const out: Obj = {};
-    for (const [k, child] of Object.entries(v)) {
-      out[k] = sensitive(k, parent) && (isObj(child) || Array.isArray(child)) ? redactDataSource(child) : redact(child, k);
-    }
-    return out;
-  };
-  return redact(section, '') as Obj;
+  return redactKeyMaterial(section);
 }

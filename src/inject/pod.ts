@@ -12,6 +12,7 @@ import { canonicalQuantity } from './quantity.js';
 import { dumpAppProbers, mergeOrAppendProbers, rewriteAppProbes } from './probes.js';
 import type { InjectionSettings } from './settings.js';
 import { parse as yamlParse } from 'yaml';
+import { KindError } from '../util/errors.js';
 
 type Obj = Record<string, unknown>;
 
@@ -22,8 +23,11 @@ export interface PodInput {
   deployMeta: { name: string; namespace: string };
 }
 
-export class InjectionError extends Error {
+export class InjectionError extends KindError {
   override name = 'InjectionError';
+  constructor(message: string) {
+    super(message, 'data', 'check the workload and the injection template');
+  }
 }
 
 const PROXY = 'istio-proxy';

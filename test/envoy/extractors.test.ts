@@ -217,7 +217,15 @@ describe('secrets', () => {
     expect(certFacts(pem, at)!.serialNumber).toMatch(/^[0-9a-f]+$/);
     expect(certFacts('not a pem', at)).toBeUndefined();
   });
-  it('never prints key material, and keeps Envoy\'s redacted field shapes', () => {
+  it('never prints private keys, and keeps Envoy\'s field shapes', () => {
+    // A dump whose key was not redacted by Envoy (a saved dump, an older Envoy).
+    const leaked = JSON.parse(JSON.stringify(dump.configs[4]!).replace('"W3JlZGFjdGVkXQ=="', '"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"')) as Record<string, unknown>;
+    const s = JSON.stringify(redactSecrets(leaked));
+    expect(s).not.toContain('LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t');
+    expect(s).toContain('"private_key":{"inline_bytes":"W3JlZGFjdGVkXQ=="}');
+    expect(JSON.stringify(redactSecrets({ private_key: { inline_string: 'KEY' }, password: { filename: '/etc/pw' } }))).toBe('{"private_key":{"inline_string":"[redacted]"},"password":{"filename":"/etc/pw"}}');
+  });
+  it('redacts every sensitive DataSource in place (private key, password, generic secret, session ticket keys), keeps file names', () => {
     const secret = (tls: Record<string, unknown>) => ({ name: 'default', secret: { name: 'default', tls_certificate: tls } });
     const section = {
       '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
