@@ -12,6 +12,7 @@
  * the functions taking a client.
  */
 import type { KubeObject, KubeWriteClient } from '../kube/types.js';
+import { KindError, type ErrorKind } from '../util/errors.js';
 import { chartLabels } from './render/common.js';
 
 type Obj = Record<string, unknown>;
@@ -22,8 +23,12 @@ const INJECTOR_SUFFIX = 'sidecar-injector.istio.io';
 export const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
 const DEFAULT_VALIDATOR = 'istiod-default-validator';
 
-export class TagError extends Error {
-  override name = 'TagError';
+/** A tag that cannot be made or found, with its kind for the one error map (cli/errors). */
+export class TagError extends KindError {
+  constructor(message: string, kind: ErrorKind = 'failed', hint?: string) {
+    super(message, kind, hint);
+    this.name = 'TagError';
+  }
 }
 
 export interface TagOptions {
@@ -258,12 +263,12 @@ export async function checkTag(kube: KubeWriteClient, o: TagOptions & { overwrit
   const rev = await revisionObjects(kube, o.istioNamespace, o.revision);
   if (rev.services.length > 1) throw new TagError(`cannot modify tag: found multiple canonical services with revision "${o.revision}" in namespace "${o.istioNamespace}"`);
   if (rev.webhooks.length === 0) {
-    throw new TagError(`cannot modify tag: cannot find MutatingWebhookConfiguration with revision "${o.revision}"`);
+    throw new TagError(`cannot modify tag: cannot find MutatingWebhookConfiguration with revision "${o.revision}"`, 'notfound', 'List the revisions and tags with: istio-ts tag list');
   }
   if (rev.webhooks.length > 1) throw new TagError(`cannot modify tag: found multiple canonical webhooks with revision "${o.revision}"`);
   if (!o.overwrite) {
     const existing = await tagObjectsInCluster(kube, o.istioNamespace, o.tag);
-    if (existing.webhooks.length > 0 || existing.services.length > 0) throw new TagError(`revision tag "${o.tag}" already exists, and --overwrite is false`);
+    if (existing.webhooks.length > 0 || existing.services.length > 0) throw new TagError(`revision tag "${o.tag}" already exists, and --overwrite is false`, 'failed', 'Pass --overwrite to point it at another revision.');
   }
   const validator = o.tag === DEFAULT_REVISION ? await kube.read(...VWC, undefined, DEFAULT_VALIDATOR) : undefined;
   return { canonical: rev.webhooks[0]!, ...(validator ? { defaultValidator: validator } : {}) };

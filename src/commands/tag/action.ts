@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { checkTag, deactivateDefaultWebhook, listTags, namespacesWithTag, TagError, tagObjects, tagObjectsInCluster, type TagOptions } from '../../install/tag.js';
+import { UsageError } from '../../cli/errors.js';
+import { TagError, checkTag, deactivateDefaultWebhook, listTags, namespacesWithTag, tagObjects, tagObjectsInCluster, type TagOptions } from '../../install/tag.js';
+import { withHint } from '../../util/errors.js';
 import type { KubeObject, KubeWriteClient } from '../../kube/types.js';
 import { KubeError } from '../../kube/types.js';
 import { goYaml } from '../../output/go-yaml.js';
@@ -29,19 +30,15 @@ function validateTag(tag: string): void {
   }
 }
 
-function asUserError(e: unknown): unknown {
-  if (e instanceof TagError) return new UserError(e.message, ExitCode.Error);
-  if (e instanceof KubeError) {
-    return new UserError(e.message, ExitCode.Error, e.status === 401 || e.status === 403 ? 'Check your kubeconfig credentials and RBAC (mutatingwebhookconfigurations, services, namespaces).' : undefined);
-  }
-  return e;
-}
-
+/** Tag and Kubernetes errors carry their kind; this only adds what the reader can do next. */
 async function guard<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    throw asUserError(e);
+    if (e instanceof KubeError && (e.kind === 'forbidden' || e.kind === 'unauthorized')) {
+      throw withHint(e, 'Revision tags need list/create/delete on mutatingwebhookconfigurations and validatingwebhookconfigurations, and on services in the Istio namespace.');
+    }
+    throw e;
   }
 }
 
@@ -126,7 +123,7 @@ export async function tagRemove(ctx: CommandContext, tag: string, yes: boolean, 
   const ns = ctx.globals.istioNamespace;
   const found = await guard(() => tagObjectsInCluster(kube, ns, tag));
   if (found.webhooks.length === 0 && found.services.length === 0) {
-    throw new UserError(`cannot remove tag "${tag}": cannot find MutatingWebhookConfiguration or Service for tag`, ExitCode.Error, 'List the tags with: istio-ts tag list');
+    throw new TagError(`cannot remove tag "${tag}": cannot find MutatingWebhookConfiguration or Service for tag`, 'notfound', 'List the tags with: istio-ts tag list');
   }
   const using = await guard(() => namespacesWithTag(kube, tag));
   if (using.length > 0 && !(await confirm(ctx, `Caution, found ${using.length} namespace(s) still injected by tag "${tag}": ${using.join(' ')}\nProceed with operation?`, yes))) {

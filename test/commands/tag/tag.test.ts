@@ -69,7 +69,7 @@ describe('tag set / generate / list / remove against a (fake) cluster', () => {
     expect(await tagSet(c.ctx, opts('prod', '1-20-2'), { connect: async () => kube })).toBe(0);
     expect(c.out()).toBe(`Revision tag "prod" created, referencing control plane revision "1-20-2". To enable injection using this\nrevision tag, use 'kubectl label namespace <NAMESPACE> istio.io/rev=prod'\n`);
     expect(kube.log).toEqual(['apply MutatingWebhookConfiguration/istio-revision-tag-prod', 'apply Service/istio-system/istiod-revision-tag-prod']);
-    await expect(tagSet(capture().ctx, opts('prod', 'default'), { connect: async () => kube })).rejects.toMatchObject({ exitCode: 1, message: 'revision tag "prod" already exists, and --overwrite is false' });
+    await expect(tagSet(capture().ctx, opts('prod', 'default'), { connect: async () => kube })).rejects.toMatchObject({ kind: 'failed', message: 'revision tag "prod" already exists, and --overwrite is false' });
     expect(await tagSet(capture().ctx, opts('prod', 'default', { overwrite: true }), { connect: async () => kube })).toBe(0);
     const l = capture();
     expect(await tagList(l.ctx, { connect: async () => kube })).toBe(0);
