@@ -174,13 +174,13 @@ spec:
     logsFile: $dir/istio-proxy.cri.log
     follow: true
 EOF
-  local t0=$SECONDS
+  local t0=$SECONDS ms0; ms0="$(date +%s%3N)"
   until curl -fsS --max-time 2 "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; do
     if ! alive_group "$(cat "$dir/agent.pid")"; then tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: pilot-agent exited"; fi
     ((SECONDS - t0 < 60)) || { tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: Envoy not LIVE after 60s"; }
     sleep 0.2
   done
-  log "$ns/$pod: $ptype proxy LIVE in $((SECONDS - t0))s (pod IP $ip, admin 127.0.0.1:$admin, pid $(cat "$dir/agent.pid"))"
+  log "$ns/$pod: $ptype proxy LIVE in $(($(date +%s%3N) - ms0)) ms (pod IP $ip, admin 127.0.0.1:$admin, pid $(cat "$dir/agent.pid"))"
   echo "$admin"
 }
 

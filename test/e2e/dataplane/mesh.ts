@@ -286,6 +286,17 @@ export class Mesh {
     return JSON.parse(await dataplane(args, 90_000)) as DriveResult;
   }
 
+  /** Access-log lines (Envoy's default TEXT format, `[<time>] "…`) the workload's Envoy has written. */
+  accessLogLines(w: Workload): string[] {
+    const raw = resolve(harnessEnv().HARNESS_DIR!, 'dataplane', `${this.ns}_${w.pod}`, 'raw.log');
+    return readFileSync(raw, 'utf8').split('\n').filter((l) => /^\[\d{4}-\d\d-\d\dT/.test(l));
+  }
+
+  /** Waits until Envoy has flushed at least `count` access-log lines (it flushes once a second). */
+  async flushed(w: Workload, count: number, timeoutMs = 15_000): Promise<void> {
+    await waitFor(`${w.ref}: ${count} access-log lines written`, async () => this.accessLogLines(w).length >= count, timeoutMs, 250);
+  }
+
   /** Envoy's admin API of a workload, straight on the host (for waiting on state; istio-ts uses port-forward). */
   async admin(w: Workload, path: string): Promise<string> {
     const res = await fetch(`http://127.0.0.1:${w.adminPort}/${path}`, { signal: AbortSignal.timeout(10_000) });

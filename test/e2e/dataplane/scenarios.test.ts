@@ -99,7 +99,9 @@ async function pair(m: Mesh, o: { mode?: 'ok' | '500' | 'reset' | 'slow'; delayM
 
 /** Client → reviews traffic, then the diagnose arguments. */
 async function east(m: Mesh, p: { client: Workload; server: Workload }, drive: { path?: string; count?: number; concurrency?: number; timeoutMs?: number } = {}, extra: string[] = []): Promise<Built> {
+  const before = m.accessLogLines(p.client).length;
   const traffic = await m.drive(p.client, { host: `reviews.${m.ns}.svc.cluster.local:${PORT}`, ...drive });
+  await m.flushed(p.client, before + traffic.sent);
   return { from: p.client.ref, to: `reviews.${m.ns}:${PORT}`, extra, traffic, proxies: [p.client, p.server] };
 }
 
@@ -118,6 +120,7 @@ async function north(m: Mesh, o: { served: string; routed: string; mode: 'ok' | 
   await m.synced([gw, server]);
   await m.ready([gw, server], [{ from: gw, to: server }]);
   const traffic = await m.drive(gw, { host: o.routed, port: 8080, path: '/reviews/1', count: 5 });
+  await m.flushed(gw, traffic.sent);
   return { from: 'ingress', to: `reviews.${m.ns}:${PORT}`, extra: ['--via', `istio-ingressgateway.${m.ns}`], traffic, proxies: [gw, server] };
 }
 
