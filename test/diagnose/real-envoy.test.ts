@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureFromFiles } from '../../src/diagnose/capture.js';
 import type { Diagnosis, Evidence } from '../../src/diagnose/model.js';
+import { usesWorkloadCert } from '../../src/diagnose/probes/certs.js';
 import { diagnose } from '../../src/diagnose/run.js';
 import { renderDiagnoseTable } from '../../src/output/diagnose.js';
 import { painter } from '../../src/output/paint.js';
@@ -243,5 +244,46 @@ describe('real Envoy failure types (real-envoy.md)', () => {
     expect(evidence.map((e) => e.id)).not.toContain('pod.service-not-found');
     expect(evidence.some((e) => e.id === 'path.endpoints')).toBe(true);
     expect(evidence.some((e) => e.id === 'log.ok' && e.segment === 'server-app')).toBe(true);
+  });
+});
+
+describe('the workload certificate', () => {
+  const dump = (clusters: object[]) => ({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', dynamic_active_clusters: clusters.map((cluster) => ({ cluster })) }] });
+  const mtlsCluster = { name: OUT, transport_socket: { name: 'envoy.transport_sockets.tls', typed_config: { common_tls_context: { tls_certificate_sds_secret_configs: [{ name: 'default', sds_config: { api_config_source: { api_type: 'GRPC' } } }] } } } };
+
+  it('is needed only when a cluster or listener references it (real Envoy with tls DISABLE never asks for it)', () => {
+    expect(usesWorkloadCert(dump([mtlsCluster]))).toBe(true);
+    expect(usesWorkloadCert(dump([{ name: OUT, type: 'EDS' }]))).toBe(false);
+  });
+
+  it('missing while referenced is a fault; missing while unreferenced is not', () => {
+    const secrets = { '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump', dynamic_active_secrets: [] };
+    const run2 = (clusters: object[]) => {
+      const files = captureFiles({ requests: times(2, { code: 200, server: { code: 200 } }) });
+      const d = { configs: [...dump(clusters).configs, secrets] };
+      files.set(`proxies/${NS}/${CLIENT.name}/config_dump.json`, JSON.stringify(d));
+      return diagnose(captureFromFiles(files)).evidence.filter((e) => e.id === 'cert.missing').map((e) => e.segment);
+    };
+    expect(run2([mtlsCluster])).toEqual(['client-sidecar']);
+    expect(run2([{ name: OUT, type: 'EDS' }])).toEqual([]);
+  });
+});
+
+describe('without the client-side log', () => {
+  it('the server sidecar\'s lines alone name the app that resets or refuses, and nothing else', () => {
+    const verdict = (s: Scenario) => {
+      const files = captureFiles(s);
+      // The client's log was rotated or not flushed when it was read: agent lines only.
+      files.set(`proxies/${NS}/${CLIENT.name}/istio-proxy.log`, '2026-12-04T18:10:02.410361Z\tinfo\tads\tADS: new connection for node:1\n');
+      const d = diagnose(captureFromFiles(files)).diagnosis;
+      return { segment: d.verdict.segment, confidence: d.verdict.confidence, summary: d.verdict.summary };
+    };
+    const reset = verdict(rows.find((r) => r.golden === 'app-reset')!.scenario);
+    expect(reset).toMatchObject({ segment: 'app', confidence: 'high' });
+    expect(reset.summary).toContain('no client-side line to compare (5 of 5 requests)');
+    expect(verdict(rows.find((r) => r.golden === 'app-down')!.scenario)).toMatchObject({ segment: 'app', confidence: 'high' });
+    expect(verdict(rows.find((r) => r.golden === 'healthy')!.scenario)).toMatchObject({ segment: 'none', confidence: 'high' });
+    // A DC at the server says the client side gave up, not why: no verdict from it alone.
+    expect(verdict(rows.find((r) => r.golden === 'slow-app')!.scenario).segment).not.toBe('client-sidecar');
   });
 });

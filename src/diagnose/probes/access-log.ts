@@ -140,7 +140,12 @@ export const accessLogProbe = defineProbe({
     for (const pod of clientPods) {
       if (pod.proxy?.files.log && !client.lines.some((l) => l.pod === pod)) ctx.report('log.no-lines', sidecarSegment(pod), { reporter: reporter(pod), host: path.host, file: pod.proxy.files.log, window }, pod.proxy.files.log);
     }
-    if (client.lines.length === 0) return;
+    if (client.lines.length === 0) {
+      // No client-side line (its log was not read, was rotated, or the client has no sidecar):
+      // the server sidecar's inbound lines still say what happened to the requests that reached it.
+      serverOnly(ctx, server.lines);
+      return;
+    }
     const clientSeg = sidecarSegment(client.lines[0]!.pod);
     // A client line can look fine (403 via_upstream) while the server sidecar produced it
     // locally (RBAC deny): a request failed when either side's line is a failure.
@@ -225,7 +230,7 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
   if (srv) {
     const s = srv.e;
     const sf = flags(s);
-    const sargs = { ...base, code: s.code, flags: s.flags || '-', details: s.details || '-', reason: s.transportFailure || s.details || '-', host: s.upstreamHost || '-', port: ctx.path.service ? String(ctx.path.service.targetPort) : String(ctx.path.port ?? ''), total, clientCode: e.code, clientFlags: e.flags || '-' };
+    const sargs = { ...base, code: s.code, flags: s.flags || '-', details: s.details || '-', reason: s.transportFailure || s.details || '-', host: s.upstreamHost || '-', port: ctx.path.service ? String(ctx.path.service.targetPort) : String(ctx.path.port ?? ''), total, clientCode: e.code, clientFlags: e.flags || '-', clientSide: `the client sidecar passed that ${e.code} on` };
     if (s.details.startsWith('rbac_access_denied')) {
       passedOn('the request reached the server sidecar');
       return ctx.report('log.rbac-denied', 'server-sidecar', sargs, both);
@@ -276,6 +281,52 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
   if (f.includes('UC') || f.includes('UR') || e.details.includes('connection_termination') || e.details.includes('remote_reset')) return ctx.report('log.reset', 'network', base, src(lines));
   if (e.details.startsWith('rbac_access_denied')) return ctx.report('log.rbac-denied', clientSeg, base, src(lines));
   return ctx.report('log.other', clientSeg, base, src(lines));
+}
+
+/**
+ * The server sidecars' inbound lines alone: requests the app answered, and failures only the
+ * server side can name (the app refusing or closing the connection, an AuthorizationPolicy, a 5xx
+ * from the app). Anything else needs the client's line and is left unexplained.
+ */
+function serverOnly(ctx: ProbeContext, servers: readonly Line[]): void {
+  const port = ctx.path.service ? String(ctx.path.service.targetPort) : ctx.path.port !== undefined ? String(ctx.path.port) : undefined;
+  const mine = servers.filter((l) => port === undefined || l.e.upstreamCluster.startsWith(`inbound|${port}|`) || l.e.downstreamLocal.endsWith(`:${port}`));
+  if (mine.length === 0) return;
+  const srv = mine[0]!;
+  ctx.report('log.passed', 'network', { reporter: 'the network', detail: `the server sidecar logged ${mine.length} inbound requests (no client-side line to match)` }, src(mine));
+  const ok = mine.filter((l) => !isFailure(l.e));
+  if (ok.length) {
+    const args = { reporter: reporter(ok[0]!.pod), count: ok.length, total: mine.length, codes: codes(ok), detail: 'inbound, via_upstream: the app answered' };
+    ctx.report('log.ok', 'server-sidecar', args, src(ok));
+    ctx.report('log.ok', 'server-app', args, src(ok));
+  }
+  for (const lines of groups(mine.filter((l) => isFailure(l.e))).slice(0, MAX_GROUPS)) {
+    const s = lines[0]!.e;
+    const sf = flags(s);
+    const both = src(lines);
+    const pod = lines[0]!.pod;
+    const args = {
+      reporter: reporter(pod),
+      name: pod.name,
+      namespace: pod.namespace,
+      count: lines.length,
+      total: mine.length,
+      code: s.code,
+      flags: s.flags || '-',
+      details: s.details || '-',
+      reason: s.transportFailure || s.details || '-',
+      host: s.upstreamHost || '-',
+      port: port ?? '',
+      container: appContainer(pod),
+      since: ctx.options.sinceMs !== undefined ? `${Math.max(1, Math.round(ctx.options.sinceMs / 60_000))}m` : '1h',
+      clientSide: 'no client-side line to compare',
+      match: ', no client-side line to compare',
+    };
+    if (s.details.startsWith('rbac_access_denied')) ctx.report('log.rbac-denied', 'server-sidecar', args, both);
+    else if (sf.includes('UF') || sf.includes('URX') || s.details.includes('connection_failure')) ctx.report('log.app-refused', 'server-app', args, both);
+    else if (sf.includes('UC') || s.details.includes('connection_termination')) ctx.report('log.app-closed', 'server-app', args, both);
+    else if (s.details === 'via_upstream' && s.code >= 500) ctx.report('log.app-error', 'server-app', args, both);
+  }
 }
 
 function appSegmentOf(p: PodView): SegmentName {

@@ -124,7 +124,7 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
       }
     }
     if (hop.clusters.length === 0) {
-      ctx.report('path.route-missing', segment, { ...base, route: summarizeList(routes.map((r) => str(r.name))) || '(none)', host: fqdn }, `${file}: dynamic_route_configs`);
+      ctx.report('path.route-missing', segment, { ...base, route: summarizeList(routes.map((r) => str(r.name)).filter(Boolean)) || '(none)', host: fqdn }, `${file}: dynamic_route_configs`);
       return;
     }
   } else {
