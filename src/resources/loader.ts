@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { readStdin } from '../cli/stdin.js';
+import { fastParseDocument } from './fast-yaml.js';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 
 export const RECOGNIZED_EXTENSIONS = ['.json', '.yaml', '.yml'];
@@ -20,7 +21,7 @@ export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
  * `<<` merge keys, and a duplicate key an error (kubectl refuses them too; last-wins would hide a
  * bad merge).
  */
-const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { prettyErrors: false, uniqueKeys: true, merge: true };
+export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { prettyErrors: false, uniqueKeys: true, merge: true };
 
 /** An object read from a file, before it becomes a Resource. */
 export interface LoadedObject {
@@ -240,23 +241,36 @@ function mb(bytes: number): string {
 }
 
 
-/** Parses one file's text (multi-document YAML or JSON, `List` kinds expanded). */
+/**
+ * Parses one file's text (multi-document YAML or JSON, `List` kinds expanded). Each document
+ * goes through the fast path for plain Kubernetes YAML first (fast-yaml.ts) and through `yaml`
+ * when that declines it; documents over the size limit are refused one by one.
+ */
 export function parseText(text: string, file: string, objects: LoadedObject[], problems: LoadProblem[]): void {
-  if (text.length > MAX_DOCUMENT_BYTES) {
-    // Documents over the limit are refused one by one; the others in the file are still read.
-    const chunks = splitDocuments(text);
-    if (chunks.some((c) => c.end - c.start > MAX_DOCUMENT_BYTES)) {
-      for (const c of chunks) {
-        if (c.end - c.start > MAX_DOCUMENT_BYTES) {
-          problems.push({ file, type: 'invalid', line: text.startsWith('---', c.start) ? c.line + 1 : c.line, message: `document is ${mb(c.end - c.start)}, more than the ${mb(MAX_DOCUMENT_BYTES)} istio-ts parses; not analyzed` });
-        } else {
-          parseDocuments(text.slice(c.start, c.end), file, c.line - 1, objects, problems);
-        }
-      }
+  if (/^(?:%|\.\.\.)/m.test(text)) {
+    // Directives or document-end markers: the stream is parsed as a whole.
+    if (text.length > MAX_DOCUMENT_BYTES) {
+      problems.push({ file, type: 'invalid', line: 1, message: `input is ${mb(text.length)} and uses YAML directives or "..." markers; more than the ${mb(MAX_DOCUMENT_BYTES)} istio-ts parses that way; not analyzed` });
       return;
     }
+    parseDocuments(text, file, 0, objects, problems);
+    return;
   }
-  parseDocuments(text, file, 0, objects, problems);
+  for (const c of splitDocuments(text)) {
+    if (c.end - c.start > MAX_DOCUMENT_BYTES) {
+      problems.push({ file, type: 'invalid', line: text.startsWith('---', c.start) ? c.line + 1 : c.line, message: `document is ${mb(c.end - c.start)}, more than the ${mb(MAX_DOCUMENT_BYTES)} istio-ts parses; not analyzed` });
+      continue;
+    }
+    const chunk = text.slice(c.start, c.end);
+    const fast = fastParseDocument(chunk);
+    if (!fast) {
+      parseDocuments(chunk, file, c.line - 1, objects, problems);
+      continue;
+    }
+    if (fast.value === null || fast.value === undefined) continue;
+    const lines = fast.itemLines;
+    addObject(fast.value, { file, line: c.line + fast.line }, chunkLocator(chunk, c.line - 1), [], objects, problems, lines ? (i) => (lines[i] === undefined ? undefined : c.line + lines[i]!) : undefined);
+  }
 }
 
 /**
@@ -408,6 +422,19 @@ function firstLine(s: string): string {
  * text is parsed again on the first lookup. With 10k documents this keeps the heap small and
  * the garbage collector out of the way.
  */
+function chunkLocator(chunk: string, lineOffset: number): (path: FieldPath) => number | undefined {
+  let doc: Document.Parsed | undefined;
+  let lc: LineCounter | undefined;
+  return (path) => {
+    if (!doc) {
+      lc = new LineCounter();
+      doc = parseDocument(chunk, { ...PARSE_OPTIONS, lineCounter: lc }) as Document.Parsed;
+    }
+    const off = fieldOffset(doc, path);
+    return off === undefined ? undefined : lc!.linePos(off).line + lineOffset;
+  };
+}
+
 function lazyLocator(text: string, lc: LineCounter, startLine: number, end: number, lineOffset: number): (path: FieldPath) => number | undefined {
   let doc: Document.Parsed | undefined;
   const from = lc.lineStarts[startLine - 1] ?? 0;
