@@ -11,7 +11,11 @@ import { strategicMerge } from './merge.js';
 import { canonicalQuantity } from './quantity.js';
 import { dumpAppProbers, rewriteAppProbes } from './probes.js';
 import type { InjectionSettings } from './settings.js';
-import { parse as yamlParse } from 'yaml';
+import { parse as yamlParseFull } from 'yaml';
+import { parseYaml } from '../resources/fast-yaml.js';
+
+// Rendered templates, values and mesh config take the fast path for plain YAML (same values, same errors).
+const yamlParse = (text: string): unknown => parseYaml(text, yamlParseFull);
 
 type Obj = Record<string, unknown>;
 

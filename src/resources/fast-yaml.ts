@@ -459,3 +459,13 @@ function flowNode(p: Cursor): unknown {
   if (text === '' || badPlainStart(text[0]!, text[1]) || text.includes('\t')) throw BAIL;
   return resolvePlain(text);
 }
+
+/**
+ * `yaml.parse` for one document, taking the fast path when it applies (rendered injection
+ * templates, values and mesh config are plain YAML): the same value, or the same error.
+ */
+export function parseYaml(text: string, full: (text: string) => unknown): unknown {
+  const fast = fastParseDocument(text);
+  if (fast !== undefined && fast.value !== undefined) return fast.value;
+  return full(text);
+}
