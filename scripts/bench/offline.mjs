@@ -6,9 +6,11 @@
 //   npm run bench                     all offline rows (BENCH_RUNS=5 runs per side, 1 warm-up)
 //   npm run bench offline -- analyze  only rows whose name contains "analyze"
 // Env: ISTIOCTL or HARNESS_BIN (else the harness cache is searched), BENCH_RUNS, BENCH_DUMP_MB (51).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { generateConfigDump } from './_configdump.mjs';
 import { cli, compare, findIstioctl, fmtSide, node, printTable, root, runOnce } from './_lib.mjs';
@@ -70,7 +72,14 @@ try {
   if (istioctl && want('kube-inject')) {
     const inj = injectorFiles(istioctl, work);
     const flags = ['--injectConfigFile', inj.config, '--valuesFile', inj.values, '--meshConfigFile', inj.mesh];
-    row('kube-inject bookinfo', '≤ 1.0', ['kube-inject', '-f', bookinfo.platform, ...flags], ['kube-inject', '-f', bookinfo.platform, ...flags]);
+    const api = await startFakeApiserver(work);
+    try {
+      const kenv = { ...env, KUBECONFIG: api.kubeconfig };
+      const [o, t] = compare([{ ...ours(['kube-inject', '-f', bookinfo.platform, ...flags]), env: kenv }, { ...theirs(['kube-inject', '-f', bookinfo.platform, ...flags]), env: kenv }], { runs });
+      rows.push(['kube-inject bookinfo', fmtSide(o), fmtSide(t), fx(ratio(o, t)), `${o.rssMB.toFixed(0)} / ${t.rssMB.toFixed(0)} MB`, '≤ 1.0']);
+    } finally {
+      api.stop();
+    }
   }
   row('manifest generate (default)', '≤ 1.0', ['manifest', 'generate'], ['manifest', 'generate']);
   row('manifest generate (demo)', '≤ 1.0', ['manifest', 'generate', '--set', 'profile=demo'], ['manifest', 'generate', '--set', 'profile=demo']);
@@ -116,6 +125,18 @@ function bookinfoFiles() {
   const own = path.join(root, 'fixtures/bench/bookinfo');
   const p = path.join(own, 'bookinfo.yaml');
   return { source: 'fixtures/bench/bookinfo', platform: p, files: [p, path.join(own, 'networking.yaml')] };
+}
+
+/** Starts _fake-apiserver.mjs; returns a kubeconfig for it and how to stop it. */
+async function startFakeApiserver(dir) {
+  const child = spawn(node, [path.join(path.dirname(fileURLToPath(import.meta.url)), '_fake-apiserver.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('exit', (c) => reject(new Error(`fake API server exited ${c}`)));
+  });
+  const kubeconfig = path.join(dir, 'kubeconfig-fake');
+  writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster: {server: "http://127.0.0.1:${port}"}\ncontexts:\n- name: fake\n  context: {cluster: fake, user: fake, namespace: default}\ncurrent-context: fake\nusers:\n- name: fake\n  user: {}\n`);
+  return { kubeconfig, stop: () => child.kill() };
 }
 
 /** The default profile's injector config, values and mesh config, as istioctl renders them. */
