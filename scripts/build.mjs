@@ -33,8 +33,26 @@ const lazyBuiltins = {
 };
 const outdir = path.join(root, 'dist', 'cli');
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+// @kubernetes/client-node: only its KubeConfig (kubeconfig loading and auth) is used, by the thin
+// client in src/kube/. Its config.js imports the generated index (every model and API, ~800
+// modules) for two helpers; pointing that import at the two files defining them keeps the
+// bundled client small. The kube client is its own entry (kube-client.js), loaded on first use.
+const kubeGenShim = {
+  name: 'kube-gen-shim',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (a) => {
+      if (!a.importer.replaceAll('\\', '/').includes('/@kubernetes/client-node/dist/')) return undefined;
+      return { path: path.join(path.dirname(a.importer), 'gen', 'index-kubeconfig.js'), namespace: 'kube-gen-shim' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'kube-gen-shim' }, (a) => ({
+      contents: "export { createConfiguration } from './configuration.js'; export { ServerConfiguration } from './servers.js';",
+      resolveDir: path.dirname(a.path),
+    }));
+  },
+};
 await build({
-  entryPoints: [path.join(root, 'src/main.ts')],
+  entryPoints: { main: path.join(root, 'src/main.ts'), 'kube-client': path.join(root, 'src/kube/client.ts') },
+  plugins: [kubeGenShim],
   outdir,
   bundle: true,
   splitting: true,
@@ -42,7 +60,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // Loaded on demand with createRequire or import(): keep them as packages, not in the bundle.
-  external: ['@kubernetes/client-node', 'ajv', 'ajv/*'],
+  external: ['ajv', 'ajv/*'],
   // Bundled CommonJS dependencies (commander, cli-table3) call require().
   banner: { js: "import { createRequire as __istioTsRequire } from 'node:module'; const require = __istioTsRequire(import.meta.url);" },
   chunkNames: '[name]-[hash]',

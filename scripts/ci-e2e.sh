@@ -11,6 +11,7 @@ cd "$REPO"
 log() { printf '[ci-e2e] %s\n' "$*" >&2; }
 command -v go >/dev/null || { log "go is required to build the harness"; exit 1; }
 command -v curl >/dev/null || { log "curl missing; installing"; apt-get install -y -q curl >/dev/null; }
+bash scripts/install-prometheus.sh   # prometheus + promtool for the health suite (quiet, idempotent)
 
 t0=$SECONDS
 log "building harness binaries (cached by versions)"

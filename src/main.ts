@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
-import { ExitCode, UserError } from './cli/errors.js';
+import { ExitCode, describeError } from './cli/errors.js';
 import { readStdin } from './cli/stdin.js';
 import type { IO } from './cli/io.js';
 
@@ -21,15 +21,11 @@ export function errorToExitCode(e: unknown, io: IO): number {
     // commander already printed "error: …"; every parse failure is a usage error.
     return ExitCode.Usage;
   }
-  if (e instanceof UserError) {
-    io.stderr.write(`Error: ${e.message}\n`);
-    if (e.hint) io.stderr.write(`${e.hint}\n`);
-    return e.exitCode;
-  }
-  const err = e as Error;
-  io.stderr.write(`Error: ${err?.message ?? String(e)}\n`);
-  if (io.env.ISTIO_TS_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
-  return ExitCode.Error;
+  const d = describeError(e);
+  io.stderr.write(`Error: ${d.message}\n`);
+  if (d.hint) io.stderr.write(`${d.hint}\n`);
+  if (d.kind === 'internal' && io.env.ISTIO_TS_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  return d.exitCode;
 }
 
 function processIO(): IO {

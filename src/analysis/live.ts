@@ -2,6 +2,7 @@ import type { KubeClient, KubeObject } from '../kube/types.js';
 import { KINDS, kindInfo } from '../resources/kinds.js';
 import type { K8sObject } from '../resources/types.js';
 import type { SourcedObject } from './build.js';
+import { kindOf, messageOf, type ErrorKind } from '../util/errors.js';
 
 /**
  * API versions to list each kind with, newest first. Older control planes serve fewer versions
@@ -25,10 +26,16 @@ const VERSIONS: Record<string, readonly string[]> = {
 export interface LiveCollection {
   readonly objects: SourcedObject[];
   readonly available: Set<string>;
-  /** Kinds that could not be listed, with the reason (RBAC, API errors). */
-  readonly unavailable: { kind: string; reason: string }[];
+  /**
+   * Kinds that could not be read, with the reason (forbidden, unauthorized, an API error) and
+   * where ("in bookinfo", "cluster-wide"). Analysis goes on with what was read; the command
+   * reports these and does not exit 0 as if the cluster had been checked.
+   */
+  readonly unavailable: { kind: string; reason: string; errorKind: ErrorKind }[];
   /** data.mesh of the istio ConfigMap, when found. */
   readonly meshConfigText?: string;
+  /** Where namespaced kinds were listed: undefined for the whole cluster. */
+  readonly namespaces?: readonly string[];
 }
 
 /** Kinds that have no API of their own (mesh settings come from the istio ConfigMap). */
@@ -38,64 +45,82 @@ const SYNTHETIC = new Set(['MeshConfig', 'MeshNetworks']);
  * Lists what the selected analyzers read, from a live cluster. ConfigMaps are limited to Istio's
  * (name starts with "istio"), Secrets leave out Helm releases and service-account tokens, as
  * istioctl does. Secret data stays in memory for the certificate checks and is never printed.
+ *
+ * `namespaces` scopes the namespaced kinds (analyze -n: that namespace and the Istio root
+ * namespace, whose mesh-wide config applies to it); cluster-scoped kinds are listed as such. A
+ * read that is refused (403/401) or fails is recorded per kind; the API server not answering
+ * at all (unreachable, timed out) stops the collection, since nothing of the cluster was seen.
  */
 export async function collectLive(
   kube: KubeClient,
   kinds: readonly string[],
-  opts: { istioNamespace: string; revision?: string; concurrency?: number },
+  opts: { istioNamespace: string; revision?: string; concurrency?: number; namespaces?: readonly string[] },
 ): Promise<LiveCollection> {
   const objects: SourcedObject[] = [];
   const available = new Set<string>();
-  const unavailable: { kind: string; reason: string }[] = [];
+  const unavailable: LiveCollection['unavailable'] = [];
   const wanted = [...new Set(kinds)].filter((k) => !SYNTHETIC.has(k) && kindInfo(k));
-  const queue = [...wanted];
+  const scopes = opts.namespaces ? [...new Set(opts.namespaces)] : undefined;
+  const jobs = wanted.flatMap((k) => (kindInfo(k)!.namespaced && scopes ? scopes.map((ns) => ({ kind: k, ns })) : [{ kind: k, ns: undefined as string | undefined }]));
+  const failedKinds = new Set<string>();
+  const queue = [...jobs];
   const worker = async () => {
-    for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
-      const info = kindInfo(k)!;
-      const r = await listAnyVersion(kube, info.group, info.k8sKind);
+    for (let j = queue.shift(); j !== undefined; j = queue.shift()) {
+      const info = kindInfo(j.kind)!;
+      const r = await listAnyVersion(kube, info.group, info.k8sKind, j.ns);
       if ('error' in r) {
-        unavailable.push({ kind: k, reason: r.error });
+        failedKinds.add(j.kind);
+        unavailable.push({ kind: j.kind, reason: r.error, errorKind: r.errorKind });
         continue;
       }
-      available.add(k);
       for (const o of r.items) {
-        if (!keep(k, o)) continue;
+        if (!keep(j.kind, o)) continue;
         objects.push({ object: normalize(o, r.apiVersion, info.k8sKind) });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 6, wanted.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 6, jobs.length) }, worker));
+  // A kind is available only when every scope of it was read: half a list is not "none exist".
+  for (const k of wanted) if (!failedKinds.has(k)) available.add(k);
   const meshName = opts.revision && opts.revision !== 'default' ? `istio-${opts.revision}` : 'istio';
   let meshConfigText: string | undefined;
   try {
     const cm = await kube.get('v1', 'ConfigMap', opts.istioNamespace, meshName);
     const mesh = (cm as { data?: Record<string, string> }).data?.mesh;
     if (typeof mesh === 'string') meshConfigText = mesh;
-  } catch {
-    // No mesh ConfigMap (Istio not installed, or another revision): the defaults apply.
+  } catch (e) {
+    // No mesh ConfigMap (Istio not installed, or another revision): the defaults apply. A
+    // refused read is not "no ConfigMap": say so.
+    const kind = kindOf(e);
+    if (kind !== 'notfound') unavailable.push({ kind: 'MeshConfig', reason: `ConfigMap ${opts.istioNamespace}/${meshName}: ${messageOf(e)}`, errorKind: kind });
   }
   objects.sort((a, b) => key(a).localeCompare(key(b)));
-  return { objects, available, unavailable, ...(meshConfigText !== undefined ? { meshConfigText } : {}) };
+  unavailable.sort((a, b) => a.kind.localeCompare(b.kind) || a.reason.localeCompare(b.reason));
+  return { objects, available, unavailable, ...(meshConfigText !== undefined ? { meshConfigText } : {}), ...(scopes ? { namespaces: scopes } : {}) };
 }
 
 function key(o: SourcedObject): string {
   return `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name ?? ''}`;
 }
 
-async function listAnyVersion(kube: KubeClient, group: string, kind: string): Promise<{ items: KubeObject[]; apiVersion: string } | { error: string }> {
-  let last = 'not served by the API server';
+async function listAnyVersion(
+  kube: KubeClient,
+  group: string,
+  kind: string,
+  namespace: string | undefined,
+): Promise<{ items: KubeObject[]; apiVersion: string } | { error: string; errorKind: ErrorKind }> {
   for (const v of VERSIONS[group] ?? ['v1']) {
     const apiVersion = group ? `${group}/${v}` : v;
     try {
-      return { items: await kube.list(apiVersion, kind, undefined), apiVersion };
+      return { items: await kube.list(apiVersion, kind, namespace), apiVersion };
     } catch (e) {
-      const status = (e as { status?: number }).status;
-      last = (e as Error).message;
-      if (status === 404) continue; // this version (or the CRD) is not served: try the next
-      // No HTTP status: the API server was not reached at all. Analyzing without the cluster
-      // would report "no issues" for a cluster nobody looked at, so stop here.
-      if (status === undefined) throw e;
-      return { error: last };
+      const errorKind = kindOf(e);
+      if (errorKind === 'notfound') continue; // this version (or the CRD) is not served: try the next
+      // The API server was not reached at all, did not answer, or rejects the credentials (every
+      // other read would fail the same way): analyzing without the cluster would report "no
+      // issues" for a cluster nobody looked at, so stop here with that one cause.
+      if (errorKind === 'unreachable' || errorKind === 'timeout' || errorKind === 'unauthorized') throw e;
+      return { error: messageOf(e), errorKind };
     }
   }
   // No served version at all: the CRD is not installed, so there are none of this kind.

@@ -11,6 +11,8 @@ export interface GlobalOptions {
   istioNamespace: string;
   output?: string;
   color: ColorMode;
+  /** --request-timeout in milliseconds (0: none); undefined: the client's default. */
+  requestTimeoutMs?: number;
 }
 
 /** What a command's run function gets: streams, global flags, and lazily the cluster. */
@@ -36,15 +38,25 @@ export class CommandContext {
    * The cluster, from --kubeconfig/--context/-n as kubectl resolves them. The client library is
    * imported here, on first use, so that offline commands never load it.
    */
-  async connectKube(): Promise<KubeWriteClient> {
-    const { connect } = await import('../kube/client.js');
-    return connect({
-      env: this.io.env,
-      ...(this.globals.kubeconfig ? { kubeconfig: this.globals.kubeconfig } : {}),
-      ...(this.globals.context ? { context: this.globals.context } : {}),
-      ...(this.globals.namespace ? { namespace: this.globals.namespace } : {}),
+  connectKube(): Promise<KubeWriteClient> {
+    // One connection per command: credentials (an exec plugin run) and discovery are shared.
+    this.kube ??= import('../kube/client.js').then(({ connect }) =>
+      connect({
+        env: this.io.env,
+        ...(this.globals.kubeconfig ? { kubeconfig: this.globals.kubeconfig } : {}),
+        ...(this.globals.context ? { context: this.globals.context } : {}),
+        ...(this.globals.namespace ? { namespace: this.globals.namespace } : {}),
+        ...(this.globals.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.globals.requestTimeoutMs } : {}),
+      }),
+    );
+    const p = this.kube;
+    p.catch(() => {
+      if (this.kube === p) this.kube = undefined;
     });
+    return p;
   }
+
+  private kube: Promise<KubeWriteClient> | undefined;
 
   /** Picks -o from the allowed set (case-insensitive), or throws a usage error. */
   outputFormat<T extends string>(allowed: readonly T[], fallback: T): T {

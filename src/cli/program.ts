@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { commands } from '../commands/index.js';
 import { CommandContext, type GlobalOptions } from './context.js';
+import { UsageError } from './errors.js';
+import { parseFlagDuration } from './flags.js';
 import type { IO } from './io.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +31,7 @@ export function buildProgram(io: IO): Program {
     .addOption(new Option('-i, --istioNamespace <ns>', 'Istio control-plane namespace').default('istio-system').env('ISTIOCTL_ISTIONAMESPACE'))
     .addOption(new Option('-o, --output <format>', 'output format (each command lists its own)'))
     .addOption(new Option('--color <when>', 'color output').choices(['auto', 'always', 'never']).default('auto'))
+    .addOption(new Option('--request-timeout <duration>', 'the longest any single API server call or port-forward upgrade may take, e.g. 10s, 1m; 0 waits forever (default 30s)'))
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -47,12 +50,13 @@ Examples:
   istio-ts analyze -A
 
 Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 analyze found issues,
-80 diagnose attributed a fault.`,
+80 diagnose attributed a fault, 81/82/83 health: a segment fails / is degraded / cannot be told.`,
     );
 
   const bind: Bind = (handler) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const g = cmd.optsWithGlobals() as Record<string, unknown>;
+    const requestTimeoutMs = g.requestTimeout === undefined ? undefined : parseRequestTimeout(String(g.requestTimeout));
     const globals: GlobalOptions = {
       istioNamespace: String(g.istioNamespace ?? 'istio-system'),
       color: (g.color as GlobalOptions['color']) ?? 'auto',
@@ -60,6 +64,7 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
       ...(g.context ? { context: String(g.context) } : {}),
       ...(g.namespace ? { namespace: String(g.namespace) } : {}),
       ...(g.output ? { output: String(g.output) } : {}),
+      ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     };
     code = await handler(new CommandContext(io, globals), cmd);
   };
@@ -71,4 +76,11 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
     c.showHelpAfterError('(run with --help for usage)');
   }
   return { program, exitCode: () => code };
+}
+
+/** kubectl's --request-timeout: a duration ("30s", "1m") or bare seconds; 0 means no limit. */
+function parseRequestTimeout(v: string): number {
+  const ms = parseFlagDuration(v);
+  if (ms === undefined) throw new UsageError(`--request-timeout: "${v}" is not a duration (e.g. 10s, 1m, or 0 for none)`);
+  return ms;
 }

@@ -4,6 +4,7 @@ import { captureCommand } from './capture/index.js';
 import { checkInjectCommand } from './check-inject/index.js';
 import { completionCommand } from './completion/index.js';
 import { diagnoseCommand } from './diagnose/index.js';
+import { healthCommand } from './health/index.js';
 import { installCommand } from './install/index.js';
 import { kubeInjectCommand } from './kube-inject/index.js';
 import { manifestCommand } from './manifest/index.js';
@@ -31,6 +32,7 @@ export const commands: readonly CommandModule[] = [
   proxyStatusCommand,
   versionCommand,
   diagnoseCommand,
+  healthCommand,
   captureCommand,
   completionCommand,
 ];

@@ -24,8 +24,13 @@ export function pathSegments(path: Pick<RequestPath, 'ingress' | 'gateways'> & {
   return out;
 }
 
+/** A capture file this segment depends on could not be read (corrupt, truncated, missing). */
+const UNREADABLE = 'capture.unreadable';
+
 export function segmentStatus(evidence: readonly Evidence[]): SegmentResult['status'] {
   if (evidence.some((e) => e.status === 'fault')) return 'fault';
+  // "ok" from the files that did parse cannot vouch for what the unreadable one would have shown.
+  if (evidence.some((e) => e.id === UNREADABLE)) return 'unknown';
   if (evidence.some((e) => e.status === 'ok')) return 'ok';
   return 'unknown';
 }
@@ -56,7 +61,12 @@ export function attribute(input: AttributionInput): Diagnosis {
     const top = [...faults].sort((a, b) => b.weight - a.weight || CAUSAL_ORDER.indexOf(a.segment) - CAUSAL_ORDER.indexOf(b.segment) || symptom(a) - symptom(b))[0]!;
     const corroborated = faults.some((f) => f !== top && (f.segment === top.segment || f.probe === 'access-log' || top.probe === 'access-log'));
     const confidence: Confidence = top.weight === 3 ? 'high' : top.weight === 2 ? (corroborated ? 'high' : 'medium') : 'low';
-    verdict = { segment: verdictSegment(top.segment), confidence, summary: top.summary };
+    // "The app" is what is left when the proxies on the path look fine; with one of their files
+    // unreadable that is not known, so the verdict cannot be the app.
+    const unreadable = unreadableFiles(input.evidence, input.segments);
+    if (verdictSegment(top.segment) === 'app' && unreadable.length > 0) {
+      verdict = { segment: 'unknown', confidence: 'low', summary: `cannot tell: ${top.summary}, but ${unreadable.join(', ')} could not be read` };
+    } else verdict = { segment: verdictSegment(top.segment), confidence, summary: top.summary };
   } else {
     const onPath = segments.filter((s) => s.name !== 'client-app' && s.name !== 'control-plane');
     const unknown = onPath.filter((s) => s.status === 'unknown').map((s) => s.name);
@@ -68,7 +78,8 @@ export function attribute(input: AttributionInput): Diagnosis {
       const summary = `no fault found: ${onPath.map((s) => s.name).join(', ')} ok on evidence${cp ? '; control plane in sync' : ''}${traffic ? '' : '; but no request to the target in the access logs'}`;
       verdict = { segment: 'none', confidence: cp && traffic ? 'high' : 'medium', summary };
     } else {
-      verdict = { segment: 'unknown', confidence: 'low', summary: `no fault found, but no evidence for ${unknown.join(', ')}` };
+      const unreadable = unreadableFiles(input.evidence, input.segments);
+      verdict = { segment: 'unknown', confidence: 'low', summary: `no fault found, but no evidence for ${unknown.join(', ')}${unreadable.length ? ` (could not read ${unreadable.join(', ')})` : ''}` };
     }
   }
   return {
@@ -95,4 +106,8 @@ function nextSteps(faults: readonly Evidence[], verdict: Verdict): string[] {
     for (const c of cmds) seen.add(c);
   }
   return out.slice(0, 5);
+}
+
+function unreadableFiles(evidence: readonly Evidence[], segments: readonly SegmentName[]): string[] {
+  return [...new Set(evidence.filter((e) => e.id === UNREADABLE && segments.includes(e.segment)).map((e) => e.source))].sort();
 }

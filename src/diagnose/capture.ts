@@ -18,13 +18,11 @@ import { parseClustersJson } from '../envoy/host-status.js';
 import { parseStats } from '../envoy/stats.js';
 import { parseText, type LoadedObject, type LoadProblem } from '../resources/loader.js';
 import type { CaptureData, CaptureMeta, NotCollected, ProxyCapture, ProxyFileKind, SyncEntry } from './model.js';
+import { KindError } from '../util/errors.js';
 
-export class CaptureError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'noinput' | 'data',
-  ) {
-    super(message);
+export class CaptureError extends KindError {
+  constructor(message: string, kind: 'noinput' | 'data') {
+    super(message, kind);
     this.name = 'CaptureError';
   }
 }
@@ -165,6 +163,8 @@ export function captureFromFiles(files: CaptureFiles): CaptureData {
       if (parts.length === 4) proxyDirs.add(`${parts[1]}/${parts[2]}`);
     }
   }
+  // Every capture writes the pods: without them the path (who is client, server, gateway) is a guess.
+  if (!files.has('cluster/pods.yaml')) problems.push({ file: 'cluster/pods.yaml', message: 'missing from the capture' });
   let syncz: SyncEntry[] | undefined;
   const synczText = files.get('istiod/syncz.json');
   if (synczText !== undefined) {
@@ -191,7 +191,12 @@ function parseProxy(all: CaptureFiles, namespace: string, pod: string, problems:
     try {
       if (kind === 'configDump') out.configDump = parseConfigDump(text, rel);
       else if (kind === 'clusters') out.clusters = parseClustersJson(text);
-      else if (kind === 'stats') out.stats = parseStats(text);
+      else if (kind === 'stats') {
+        out.stats = parseStats(text);
+        // Envoy ends every stats line with a newline: without one the file was cut short, and
+        // counters after the cut (update_rejected, upstream_cx_connect_fail…) are missing, not zero.
+        if (text !== '' && !text.endsWith('\n')) problems.push({ file: rel, message: 'truncated (the last line has no newline)' });
+      }
       else if (kind === 'log') out.log = text;
       else out.sockets = text;
       files[kind] = rel;

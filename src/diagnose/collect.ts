@@ -14,11 +14,12 @@
 import { stringify } from 'yaml';
 import { AdminError, mapLimit, type EnvoyAdmin } from '../envoy/admin.js';
 import { monitoringPort } from '../envoy/istiod.js';
-import { redactSecrets } from '../envoy/secrets.js';
+import { redactKeyMaterial } from '../envoy/redact.js';
 import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
 import type { NotCollected } from './model.js';
 import { parseHostPort, parsePodName } from './path.js';
+import { KindError, hintOf, kindOf, type ErrorKind } from '../util/errors.js';
 
 export interface CollectRequest {
   readonly from: string;
@@ -46,12 +47,16 @@ export interface CollectDeps {
  * FROM, TO or --via does not exist or cannot be read (API server unreachable, RBAC): a capture
  * without them could only say "unknown" everywhere, so the command stops with this message.
  */
-export class TargetError extends Error {
+export class TargetError extends KindError {
   constructor(
     message: string,
     readonly notFound: boolean,
+    kind: ErrorKind = notFound ? 'notfound' : 'failed',
+    hint: string | undefined = notFound
+      ? 'Check the name and namespace (kubectl get pods,services -A).'
+      : 'Check that the cluster is reachable and that you may read pods and services (kubectl auth can-i get pods).',
   ) {
-    super(message);
+    super(message, kind, hint);
     this.name = 'TargetError';
   }
 }
@@ -115,32 +120,12 @@ function redactEnv(c: Record<string, unknown>): Record<string, unknown> {
   return { ...c, env: (c.env as Record<string, unknown>[]).map((e) => ('value' in e ? { ...e, value: '[redacted]' } : e)) };
 }
 
-/**
- * Fields Envoy marks `udpa.annotations.sensitive` that hold key material or credentials as a
- * DataSource (inline_bytes / inline_string): TLS private keys and key passwords, HMAC secrets
- * (OAuth2), session ticket keys, generic secrets. Envoy redacts them in /config_dump; a capture
- * meant for bug reports does not rely on that, and they can appear outside the secrets section
- * (an EnvoyFilter or DestinationRule can inline a transport socket's key in a cluster).
- */
-const SENSITIVE = new Set(['private_key', 'privateKey', 'password', 'hmac_secret', 'hmacSecret']);
-
-function redactSensitive(v: unknown, parentKey = ''): unknown {
-  if (Array.isArray(v)) return v.map((x) => redactSensitive(x, parentKey));
-  if (v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-    const sensitive = SENSITIVE.has(k) || (k === 'secret' && (parentKey === 'generic_secret' || parentKey === 'genericSecret')) || ((parentKey === 'session_ticket_keys' || parentKey === 'sessionTicketKeys') && k === 'keys');
-    if (!sensitive) out[k] = redactSensitive(child, k);
-    else out[k] = Array.isArray(child) ? child.map(() => ({ inline_string: '[redacted]' })) : { inline_string: '[redacted]' };
-  }
-  return out;
-}
-
 /** A config dump with every key and credential field redacted (see SENSITIVE). */
 export function redactConfigDump(text: string): string {
   const data = JSON.parse(text) as { configs?: Record<string, unknown>[] };
   if (Array.isArray(data.configs)) {
-    data.configs = data.configs.map((c) => redactSensitive(String(c['@type'] ?? '').endsWith('SecretsConfigDump') ? redactSecrets(c) : c) as Record<string, unknown>);
+    // Key material wherever it appears, in Envoy's shapes (envoy/redact.ts).
+    data.configs = data.configs.map((c) => redactKeyMaterial(c));
   }
   return `${JSON.stringify(data, null, 1)}\n`;
 }
@@ -233,13 +218,20 @@ async function probeAdmin(admin: EnvoyAdmin, timeoutMs: number | undefined): Pro
       // The abandoned request ends when the caller closes the port-forward.
       ready.catch(() => undefined);
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AdminError(`${admin.target}: Envoy admin GET /ready timed out after ${timeoutMs / 1000}s`)), timeoutMs);
+        timer = setTimeout(() => {
+          // No tunnel yet: the API server has not answered the port-forward, which says nothing about Envoy.
+          const tunnel = admin.tunnelUp?.() === false;
+          const msg = tunnel ? `port-forward not established after ${timeoutMs / 1000}s (the API server did not answer)` : `Envoy admin GET /ready timed out after ${timeoutMs / 1000}s`;
+          reject(new AdminError(`${admin.target}: ${msg}`, undefined, 'timeout', tunnel));
+        }, timeoutMs);
       });
       await Promise.race([ready, late]);
     }
     return { kind: 'answered' };
   } catch (e) {
     const error = firstLine(e);
+    // A refused or timed-out port-forward (RBAC, the API server) never reached the sidecar: cannot tell.
+    if (e instanceof AdminError && e.tunnel) return { kind: 'failed', error };
     if (e instanceof AdminError) return /: unexpected status code: /.test(error) ? { kind: 'answered' } : { kind: 'unreachable', error };
     return { kind: 'failed', error };
   } finally {
@@ -290,7 +282,9 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       return await fn();
     } catch (e) {
       if (isNotFound(e)) throw new TargetError(`${msg.notFound}${e instanceof PodRefError ? ` (${e.message})` : ''}`, true);
-      throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false);
+      // Forbidden, unauthorized, timed out, unreachable: the cause's kind and hint, not a guess.
+      const kind = kindOf(e);
+      throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false, kind === 'internal' ? 'failed' : kind, hintOf(e));
     }
   };
 

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { KubeClient, PortForwardSession } from '../kube/types.js';
+import { KindError, hintOf, kindOf, type ErrorKind } from '../util/errors.js';
 
 export interface EnvoyAdmin {
   /** "pod.namespace" or the file path, for messages and multi-pod output. */
@@ -18,14 +19,22 @@ export interface EnvoyAdmin {
   /** POST (Envoy's /logging only changes levels on POST). */
   post(path: string): Promise<string>;
   close(): Promise<void>;
+  /** Live only: false while the port-forward to the pod is not established yet (or failed). */
+  tunnelUp?(): boolean;
 }
 
-export class AdminError extends Error {
+/**
+ * A failed admin call. `tunnel`: it failed before reaching the pod (the port-forward was refused
+ * or timed out at the API server), which says nothing about the proxy itself.
+ */
+export class AdminError extends KindError {
   constructor(
     message: string,
-    readonly hint?: string,
+    hint?: string,
+    kind: ErrorKind = 'unreachable',
+    readonly tunnel = false,
   ) {
-    super(message);
+    super(message, kind, hint);
     this.name = 'AdminError';
   }
 }
@@ -143,18 +152,35 @@ export class PortForwardAdmin implements EnvoyAdmin {
     return this.request('POST', path);
   }
 
+  private established = false;
+
   private async request(method: string, path: string): Promise<string> {
     const s = await this.open();
     try {
+      if (!this.established && s.established) void s.established().then(() => (this.established = true), () => undefined);
       return await httpRequest(s.localPort, method, path, this.opts.timeoutMs, this.target, this.opts.service, this.opts.unreachableHint);
     } catch (e) {
       // A dropped local socket only says "socket hang up"; the port-forward knows the cause.
-      const cause = s.lastError?.();
+      // Its kind (forbidden, not found, timed out…) stays: a refused port-forward is not a dead proxy.
+      const failure = s.lastFailure?.();
+      const cause = failure?.message ?? s.lastError?.();
       if (cause) {
-        throw new AdminError(`${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`, 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods/portforward).');
+        // The pod's port refusing the connection (reported inside the tunnel) is about the pod;
+        // anything else (RBAC, the API server, a timeout) never reached it.
+        const inPod = (failure as { inPod?: boolean } | undefined)?.inPod === true;
+        throw new AdminError(
+          `${this.target}: port-forward to port ${this.opts.port} failed: ${cause}`,
+          hintOf(failure) ?? 'Check that the pod is running and that you may create pods/portforward (kubectl auth can-i create pods --subresource=portforward).',
+          failure ? kindOf(failure) : 'unreachable',
+          !inPod,
+        );
       }
       throw e;
     }
+  }
+
+  tunnelUp(): boolean {
+    return this.established;
   }
 
   async close(): Promise<void> {
@@ -179,11 +205,11 @@ export function httpRequest(
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode !== 200) {
-          reject(new AdminError(`${target}: ${service} ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`));
+          reject(new AdminError(`${target}: ${service} ${method} /${path}: unexpected status code: ${res.statusCode}${body ? ` (${body.trim().split('\n')[0]})` : ''}`, undefined, 'failed'));
         } else resolve(body);
       });
     });
-    req.on('timeout', () => req.destroy(new AdminError(`${target}: ${service} ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).')));
+    req.on('timeout', () => req.destroy(new AdminError(`${target}: ${service} ${method} /${path} timed out after ${timeoutMs / 1000}s`, 'Raise --timeout, or use a narrower command (the full config dump of a large mesh can be tens of MB).', 'timeout')));
     req.on('error', (e) => reject(e instanceof AdminError ? e : new AdminError(`${target}: cannot reach the ${service} port: ${e.message}`, unreachableHint)));
     req.end();
   });

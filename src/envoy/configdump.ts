@@ -4,6 +4,7 @@
  * extension type, and istioctl merges them in order.
  */
 import { parse as parseYaml } from 'yaml';
+import { KindError } from '../util/errors.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -22,20 +23,17 @@ export const SECTION = {
 } as const;
 export type SectionName = keyof typeof SECTION;
 
-export class ConfigDumpError extends Error {
+export class ConfigDumpError extends KindError {
   constructor(message: string) {
-    super(message);
+    super(message, 'data');
     this.name = 'ConfigDumpError';
   }
 }
 
 /** The dump lacks what a command needs (masked out, not taken with include_eds, or empty). */
-export class MissingSectionError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+export class MissingSectionError extends KindError {
+  constructor(message: string, hint?: string) {
+    super(message, 'failed', hint);
     this.name = 'MissingSectionError';
   }
 }

@@ -3,6 +3,7 @@
  * "  <name>: <level>" lines; POST /logging?level=<l> sets all loggers, ?<logger>=<l> one.
  */
 export const LEVELS = ['trace', 'debug', 'info', 'warning', 'error', 'critical', 'off'] as const;
+import { KindError } from '../util/errors.js';
 export type Level = (typeof LEVELS)[number];
 
 export function parseLogging(text: string): Map<string, string> {
@@ -23,9 +24,9 @@ export function normalizeLevel(l: string): Level | undefined {
 
 export type LevelChange = { all: Level } | { loggers: [string, Level][] };
 
-export class LogLevelError extends Error {
+export class LogLevelError extends KindError {
   constructor(message: string) {
-    super(message);
+    super(message, 'failed');
     this.name = 'LogLevelError';
   }
 }

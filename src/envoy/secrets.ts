@@ -1,3 +1,4 @@
+import { redactKeyMaterial } from './redact.js';
 /** SDS secrets from a config dump (`proxy-config secret`), with certificate facts read from the PEM. */
 import { X509Certificate } from 'node:crypto';
 import { type ConfigDump, type Obj, arr, field, isObj, obj, requireSection, str } from './configdump.js';
@@ -102,16 +103,7 @@ export function listSecrets(dump: ConfigDump, now: Date): SecretRow[] {
   return rows;
 }
 
-/** The secrets section without key material: private keys are never printed. */
+/** The secrets section without key material, in Envoy's own shapes (see redact.ts). */
 export function redactSecrets(section: Obj): Obj {
-  const redact = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(redact);
-    if (!isObj(v)) return v;
-    const out: Obj = {};
-    for (const [k, child] of Object.entries(v)) {
-      out[k] = k === 'private_key' || k === 'privateKey' ? { inline_string: '[redacted]' } : redact(child);
-    }
-    return out;
-  };
-  return redact(section) as Obj;
+  return redactKeyMaterial(section);
 }

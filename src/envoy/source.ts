@@ -4,9 +4,10 @@
  * only imported when a pod is involved.
  */
 import { readFile } from 'node:fs/promises';
-import type { KubeClient } from '../kube/types.js';
+import type { KubeClient, KubeObject } from '../kube/types.js';
 import { parsePodRef, resolvePod, resolveSelector } from '../kube/podref.js';
 import { FileAdmin, PortForwardAdmin, type EnvoyAdmin } from './admin.js';
+import { KindError, kindOf } from '../util/errors.js';
 
 export interface SourceOptions {
   /** One saved response, or several (proxy-stats --summary takes /stats and /clusters). */
@@ -23,13 +24,9 @@ export interface SourceOptions {
   kube: () => Promise<KubeClient>;
 }
 
-export class SourceError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'usage' | 'noinput' | 'error',
-    readonly hint?: string,
-  ) {
-    super(message);
+export class SourceError extends KindError {
+  constructor(message: string, kind: 'usage' | 'noinput' | 'error', hint?: string) {
+    super(message, kind === 'error' ? 'failed' : kind, hint);
     this.name = 'SourceError';
   }
 }
@@ -74,5 +71,26 @@ export async function openSources(o: SourceOptions): Promise<EnvoyAdmin[]> {
   }
   const ref = parsePodRef(o.pod!, ns);
   const pod = await resolvePod(kube, ref);
+  await requireSidecar(kube, pod);
   return [new PortForwardAdmin(kube, pod, pf)];
+}
+
+/**
+ * Says at once that the pod does not exist or runs no Envoy, instead of a port-forward error about
+ * port 15000. A pod we may not read is left to the port-forward to judge.
+ */
+async function requireSidecar(kube: KubeClient, pod: { name: string; namespace: string }): Promise<void> {
+  let obj: KubeObject;
+  try {
+    obj = await kube.get('v1', 'Pod', pod.namespace, pod.name);
+  } catch (e) {
+    if (kindOf(e) === 'notfound') throw new KindError(`pod ${pod.name} not found in namespace ${pod.namespace}`, 'notfound', `List the pods: kubectl get pods -n ${pod.namespace}`);
+    if (kindOf(e) === 'forbidden') return;
+    throw e;
+  }
+  const spec = (obj.spec ?? {}) as { containers?: { name?: string; args?: string[] }[]; initContainers?: { name?: string; restartPolicy?: string }[] };
+  const sidecar = (spec.containers ?? []).some((c) => c.name === 'istio-proxy') || (spec.initContainers ?? []).some((c) => c.name === 'istio-proxy' && c.restartPolicy === 'Always');
+  if (!sidecar) {
+    throw new KindError(`pod ${pod.name}.${pod.namespace} has no istio-proxy container: it is not in the mesh (no sidecar, no gateway proxy)`, 'failed', `Check injection: istio-ts check-inject ${pod.name}.${pod.namespace}`);
+  }
 }

@@ -17,6 +17,7 @@
  * SYNCED when the acked nonce is the sent one, else STALE.
  */
 import { arr, field, isObj, obj, str, type Obj } from './configdump.js';
+import { KindError } from '../util/errors.js';
 
 export type SyncState = 'SYNCED' | 'NOT SENT' | 'STALE' | 'ERROR' | 'IGNORED';
 
@@ -55,9 +56,9 @@ export interface SynczReport {
   readonly proxies: readonly ProxySync[];
 }
 
-export class SynczError extends Error {
+export class SynczError extends KindError {
   constructor(message: string) {
-    super(message);
+    super(message, 'data');
     this.name = 'SynczError';
   }
 }

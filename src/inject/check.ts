@@ -6,6 +6,7 @@
 import { parse as yamlParse } from 'yaml';
 import { isPlainObject } from '../util/objects.js';
 import { injectorPolicyOf, type InjectionSubject, type InjectorPolicy, type WebhookConfiguration } from './policy.js';
+import { KindError } from '../util/errors.js';
 
 type Obj = Record<string, unknown>;
 const rec = (v: unknown): Obj => (isPlainObject(v) ? v : {});
@@ -58,8 +59,12 @@ export interface Target {
   namespace?: string;
 }
 
-export class TargetError extends Error {
+/** A check-inject target that cannot be parsed: a usage error. */
+export class TargetError extends KindError {
   override name = 'TargetError';
+  constructor(message: string) {
+    super(message, 'usage');
+  }
 }
 
 /** `[<type>/]<name>[.<namespace>]`, as istioctl takes it; the text after the last dot is the namespace. */

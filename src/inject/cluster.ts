@@ -7,6 +7,7 @@
  * Reads through the narrow KubeClient only, so tests use a fake.
  */
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
+import { KindError, kindOf, type ErrorKind } from '../util/errors.js';
 
 export interface SourceText {
   text: string;
@@ -23,12 +24,13 @@ export interface ClusterInjectionSources {
 }
 
 /** Why the cluster's settings could not be used; `missing` means Istio (that revision) is not installed. */
-export class ClusterSettingsError extends Error {
+export class ClusterSettingsError extends KindError {
   constructor(
     message: string,
     readonly reason: 'missing' | 'unreachable' | 'invalid',
+    kind: ErrorKind = reason === 'missing' ? 'notfound' : reason === 'invalid' ? 'failed' : 'unreachable',
   ) {
-    super(message);
+    super(message, kind, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
     this.name = 'ClusterSettingsError';
   }
 }
@@ -43,7 +45,8 @@ async function getConfigMap(kube: KubeClient, namespace: string, name: string): 
   } catch (e) {
     if (e instanceof KubeError && e.status === 404) return undefined;
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ClusterSettingsError(`cannot read ConfigMap ${namespace}/${name}: ${msg}`, 'unreachable');
+    // Forbidden, unauthorized and timed out stay what they are: only the cause tells the user what to fix.
+    throw new ClusterSettingsError(`cannot read ConfigMap ${namespace}/${name}: ${msg}`, 'unreachable', kindOf(e) === 'internal' ? 'unreachable' : kindOf(e));
   }
 }
 

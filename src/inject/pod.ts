@@ -13,6 +13,7 @@ import { dumpAppProbers, rewriteAppProbes } from './probes.js';
 import type { InjectionSettings } from './settings.js';
 import { parse as yamlParseFull } from 'yaml';
 import { parseYaml } from '../resources/fast-yaml.js';
+import { KindError } from '../util/errors.js';
 
 // Rendered templates, values and mesh config take the fast path for plain YAML (same values, same errors).
 const yamlParse = (text: string): unknown => parseYaml(text, yamlParseFull);
@@ -26,8 +27,11 @@ export interface PodInput {
   deployMeta: { name: string; namespace: string };
 }
 
-export class InjectionError extends Error {
+export class InjectionError extends KindError {
   override name = 'InjectionError';
+  constructor(message: string) {
+    super(message, 'data', 'check the workload and the injection template');
+  }
 }
 
 const PROXY = 'istio-proxy';

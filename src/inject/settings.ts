@@ -11,6 +11,7 @@ const yamlParse = (text: string): unknown => parseYaml(text, yamlParseFull);
 import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../analysis/mesh-config.js';
 import { deepMerge, isPlainObject } from '../util/objects.js';
 import { DEFAULT_INJECTION_VALUES, injectorConfigMapData } from './configmap.js';
+import { KindError } from '../util/errors.js';
 
 export interface InjectorConfig {
   policy: string;
@@ -33,8 +34,11 @@ export interface InjectionSettings {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export class SettingsError extends Error {
+export class SettingsError extends KindError {
   override name = 'SettingsError';
+  constructor(message: string) {
+    super(message, 'data');
+  }
 }
 
 /** Parses data.config of the injector ConfigMap (a YAML document). */

@@ -1,18 +1,30 @@
 /**
- * The real KubeClient over @kubernetes/client-node. The library is imported dynamically inside
- * connect(), so commands that work on files never load it (it is large and slow to import).
+ * The real KubeClient: a thin client over Node's http/https with @kubernetes/client-node's
+ * KubeConfig for what kubectl's kubeconfig handling does (loading, merging, TLS material, tokens,
+ * auth providers such as OIDC). Only KubeConfig is used from the library: the build bundles it
+ * without the generated models and APIs (scripts/build.mjs), and this module is imported
+ * dynamically, on first cluster use, so that commands working on files never load it.
  *
  * kubeconfig resolution follows kubectl: --kubeconfig, else $KUBECONFIG (a path list, merged),
- * else ~/.kube/config, else in-cluster; --context picks the context; the namespace defaults to
- * -n, then the context's namespace, then "default". TLS verification stays as the kubeconfig
- * says (the library verifies by default).
+ * else ~/.kube/config, else in-cluster; with none, kubectl's localhost:8080 default. --context picks
+ * the context; the namespace defaults to -n, then the context's namespace, then "default". TLS
+ * verification stays as the kubeconfig says (on unless insecure-skip-tls-verify).
+ *
+ * Every API call and port-forward upgrade is bounded by --request-timeout; every failure is a
+ * KubeError whose kind says what happened (forbidden, unauthorized, not found, timed out,
+ * unreachable) and which call it was.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { runExecPlugin, type ExecConfig, type ExecCredential } from './exec.js';
+import { openPortForward } from './portforward.js';
 import {
   KubeError,
+  kindForStatus,
   type AccessAnswer,
   type AccessQuestion,
   type ApplyOptions,
@@ -25,92 +37,172 @@ import {
   type ServerVersion,
 } from './types.js';
 
-type K8s = typeof import('@kubernetes/client-node');
+/** kubectl's --request-timeout default is none; a CLI that must never hang takes 30 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export async function connect(opts: KubeConnectOptions): Promise<KubeWriteClient> {
-  const k8s: K8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
+  const kc = new KubeConfig();
+  let source: string;
   try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else if (opts.env.KUBECONFIG) {
-      // kubectl merges a KUBECONFIG path list: the first file that defines a name (cluster, user,
-      // context) or current-context wins; missing files are skipped.
-      const loaded = opts.env.KUBECONFIG.split(':')
-        .filter((f) => f !== '' && existsSync(f))
-        .map((f) => {
-          const one = new k8s.KubeConfig();
-          one.loadFromFile(f);
-          return one;
-        });
-      if (loaded.length === 0) throw new Error(`no file in KUBECONFIG exists (${opts.env.KUBECONFIG})`);
-      const firstByName = <T extends { name: string }>(lists: T[][]): T[] => {
-        const seen = new Set<string>();
-        return lists.flat().filter((x) => !seen.has(x.name) && seen.add(x.name));
-      };
-      kc.loadFromOptions({
-        clusters: firstByName(loaded.map((c) => c.clusters)),
-        users: firstByName(loaded.map((c) => c.users)),
-        contexts: firstByName(loaded.map((c) => c.contexts)),
-        currentContext: loaded.map((c) => c.currentContext).find((c) => c) ?? '',
-      });
-    } else kc.loadFromDefault();
+    source = loadKubeconfig(kc, opts);
   } catch (e) {
-    throw new KubeError(`cannot load kubeconfig: ${(e as Error).message}`);
+    if (e instanceof KubeError) throw e;
+    throw new KubeError(`cannot load kubeconfig: ${(e as Error).message}`, undefined, 'noinput', 'Check --kubeconfig / KUBECONFIG.');
   }
   if (opts.context) {
-    if (!kc.getContextObject(opts.context)) throw new KubeError(`context "${opts.context}" does not exist in the kubeconfig`);
+    if (!kc.getContextObject(opts.context)) throw new KubeError(`context "${opts.context}" does not exist in the kubeconfig`, undefined, 'usage');
     kc.setCurrentContext(opts.context);
   }
-  if (!kc.getCurrentCluster()) throw new KubeError('no cluster in the kubeconfig; set --kubeconfig, KUBECONFIG or --context');
+  if (!kc.getCurrentCluster()) throw new KubeError('no cluster in the kubeconfig; set --kubeconfig, KUBECONFIG or --context', undefined, 'usage');
   const ctxNs = kc.getContextObject(kc.getCurrentContext())?.namespace;
-  return new LiveKubeClient(k8s, kc, opts.namespace ?? ctxNs ?? 'default');
+  const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  return new LiveKubeClient(kc, opts.namespace ?? ctxNs ?? 'default', timeoutMs, source, opts.env);
+}
+
+/** Loads the kubeconfig as kubectl resolves it; returns where it came from (for messages). */
+function loadKubeconfig(kc: KubeConfig, opts: KubeConnectOptions): string {
+  if (opts.kubeconfig) {
+    // kubectl: an explicit --kubeconfig must exist.
+    if (!existsSync(opts.kubeconfig)) throw new KubeError(`stat ${opts.kubeconfig}: no such file or directory`, undefined, 'noinput', 'Check --kubeconfig.');
+    loadFile(kc, opts.kubeconfig);
+    return opts.kubeconfig;
+  }
+  if (opts.env.KUBECONFIG) {
+    // kubectl merges a KUBECONFIG path list: the first file that defines a name (cluster, user,
+    // context) or current-context wins; missing files are skipped.
+    const files = opts.env.KUBECONFIG.split(path.delimiter).filter((f) => f !== '' && existsSync(f));
+    const loaded = files.map((f) => {
+      const one = new KubeConfig();
+      loadFile(one, f);
+      return one;
+    });
+    const firstByName = <T extends { name: string }>(lists: T[][]): T[] => {
+      const seen = new Set<string>();
+      return lists.flat().filter((x) => !seen.has(x.name) && seen.add(x.name));
+    };
+    kc.loadFromOptions({
+      clusters: firstByName(loaded.map((c) => c.clusters)),
+      users: firstByName(loaded.map((c) => c.users)),
+      contexts: firstByName(loaded.map((c) => c.contexts)),
+      currentContext: loaded.map((c) => c.currentContext).find((c) => c) ?? '',
+    });
+    if (kc.clusters.length > 0) return `KUBECONFIG=${opts.env.KUBECONFIG}`;
+    return useKubectlDefault(kc, `KUBECONFIG=${opts.env.KUBECONFIG} names no existing, non-empty file`);
+  }
+  const home = opts.env.HOME || opts.env.USERPROFILE || homedir();
+  const file = path.join(home, '.kube', 'config');
+  if (existsSync(file)) {
+    loadFile(kc, file);
+    if (kc.clusters.length > 0) return file;
+    return useKubectlDefault(kc, `${file} is empty`);
+  }
+  const host = opts.env.KUBERNETES_SERVICE_HOST;
+  if (host && opts.env.KUBERNETES_SERVICE_PORT && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) {
+    kc.loadFromCluster();
+    return 'in-cluster service account';
+  }
+  return useKubectlDefault(kc, `no kubeconfig (${file} does not exist and KUBECONFIG is not set)`);
+}
+
+function loadFile(kc: KubeConfig, file: string): void {
+  // An empty file is an empty config for kubectl; the library would throw on it.
+  if (statSync(file).size === 0 || readFileSync(file, 'utf8').trim() === '') return;
+  kc.loadFromFile(file);
+}
+
+/** kubectl with no usable kubeconfig talks to http://localhost:8080 (and says so when refused). */
+function useKubectlDefault(kc: KubeConfig, why: string): string {
+  kc.loadFromOptions({
+    clusters: [{ name: 'default', server: 'http://localhost:8080', skipTLSVerify: false }],
+    users: [{ name: 'default' }],
+    contexts: [{ name: 'default', cluster: 'default', user: 'default' }],
+    currentContext: 'default',
+  });
+  return why;
+}
+
+/** Kinds of the core API whose resource names are fixed: no discovery round trip for them. */
+const CORE: Record<string, ResourceInfo> = {
+  Pod: { plural: 'pods', namespaced: true },
+  Service: { plural: 'services', namespaced: true },
+  ConfigMap: { plural: 'configmaps', namespaced: true },
+  Secret: { plural: 'secrets', namespaced: true },
+  Endpoints: { plural: 'endpoints', namespaced: true },
+  ServiceAccount: { plural: 'serviceaccounts', namespaced: true },
+  Event: { plural: 'events', namespaced: true },
+  Namespace: { plural: 'namespaces', namespaced: false },
+  Node: { plural: 'nodes', namespaced: false },
+};
+
+interface Auth {
+  readonly headers: Record<string, string>;
+  readonly agent: http.Agent;
+  readonly tls: https.AgentOptions & { auth?: string };
+  /** When an exec credential expires (ms since epoch); the next call fetches a new one. */
+  readonly expiresAt?: number;
+}
+
+interface Response {
+  readonly status: number;
+  readonly body: string;
 }
 
 class LiveKubeClient implements KubeWriteClient {
-  private readonly objects;
-  private readonly core;
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
+  private readonly server: string;
+  private auth: Promise<Auth> | undefined;
+  private execCredential: Promise<ExecCredential> | undefined;
+
   constructor(
-    private readonly k8s: K8s,
-    private readonly kc: InstanceType<K8s['KubeConfig']>,
+    private readonly kc: KubeConfig,
     readonly defaultNamespace: string,
+    private readonly timeoutMs: number,
+    private readonly source: string,
+    private readonly env: Readonly<Record<string, string | undefined>>,
   ) {
-    this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-    this.core = kc.makeApiClient(k8s.CoreV1Api);
+    // A server URL may carry a path prefix (API proxies such as Rancher's /k8s/clusters/<id>).
+    this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
   }
 
   async get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject> {
-    try {
-      const spec = { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } };
-      return (await this.objects.read(spec)) as KubeObject;
-    } catch (e) {
-      throw wrap(e, `get ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
-    }
+    const what = `get ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const p = await this.path(apiVersion, kind, namespace, name, what);
+    return this.ok(await this.request('GET', p, what), what, { verb: 'get', apiVersion, kind, namespace }) as KubeObject;
   }
 
   async list(apiVersion: string, kind: string, namespace: string | undefined, opts: ListOptions = {}): Promise<KubeObject[]> {
-    try {
-      const res = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector);
-      return (res.items ?? []) as KubeObject[];
-    } catch (e) {
-      throw wrap(e, `list ${kind}${namespace ? ` in ${namespace}` : ''}`);
-    }
+    const what = `list ${kind}${namespace ? ` in ${namespace}` : ''}`;
+    const p = await this.path(apiVersion, kind, namespace, undefined, what, true);
+    const q = new URLSearchParams();
+    if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+    if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+    const qs = q.toString();
+    const res = this.ok(await this.request('GET', qs ? `${p}?${qs}` : p, what), what, { verb: 'list', apiVersion, kind, namespace }) as { items?: KubeObject[] };
+    return res.items ?? [];
   }
 
   async logs(namespace: string, pod: string, container?: string, opts: { tailLines?: number } = {}): Promise<string> {
-    try {
-      return await this.core.readNamespacedPodLog({ name: pod, namespace, ...(container ? { container } : {}), ...(opts.tailLines ? { tailLines: opts.tailLines } : {}) });
-    } catch (e) {
-      throw wrap(e, `logs of ${namespace}/${pod}`);
-    }
+    const what = `logs of ${namespace}/${pod}`;
+    const q = new URLSearchParams();
+    if (container) q.set('container', container);
+    if (opts.tailLines) q.set('tailLines', String(opts.tailLines));
+    const qs = q.toString();
+    const r = await this.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log${qs ? `?${qs}` : ''}`, what, 'application/json', undefined, 'text/plain, application/json');
+    if (r.status >= 200 && r.status < 300) return r.body;
+    this.ok(r, what, { verb: 'get', apiVersion: 'v1', kind: 'Pod', namespace, subresource: 'log' });
+    return r.body;
   }
 
   async read(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
-    const path = await this.path(apiVersion, kind, namespace, name);
-    if (!path) return undefined;
-    const r = await this.request('GET', path);
+    const what = `get ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const p = await this.path(apiVersion, kind, namespace, name, what, true).catch((e: unknown) => {
+      if (e instanceof KubeError && e.status === 404) return undefined;
+      throw e;
+    });
+    if (!p) return undefined;
+    const r = await this.request('GET', p, what);
     if (r.status === 404) return undefined;
-    return this.ok(r, `get ${kind} ${namespace ? `${namespace}/` : ''}${name}`) as KubeObject;
+    return this.ok(r, what, { verb: 'get', apiVersion, kind, namespace }) as KubeObject;
   }
 
   async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
@@ -118,14 +210,13 @@ class LiveKubeClient implements KubeWriteClient {
     const ns = obj.metadata?.namespace;
     const name = obj.metadata?.name ?? '';
     const what = `apply ${kind} ${ns ? `${ns}/` : ''}${name}`;
-    const path = await this.path(apiVersion, kind, ns, name);
-    if (!path) throw new KubeError(`${what}: the server does not serve ${kind} in ${apiVersion}`, 404);
+    const p = await this.path(apiVersion, kind, ns, name, what);
     const q = new URLSearchParams({ fieldManager: opts.fieldManager });
     if (opts.force) q.set('force', 'true');
     if (opts.dryRun) q.set('dryRun', 'All');
     // JSON is valid YAML: the apply content type accepts it unchanged.
-    const r = await this.request('PATCH', `${path}?${q}`, JSON.stringify(obj), 'application/apply-patch+yaml');
-    return this.ok(r, what) as KubeObject;
+    const r = await this.request('PATCH', `${p}?${q}`, what, 'application/apply-patch+yaml', JSON.stringify(obj));
+    return this.ok(r, what, { verb: 'patch', apiVersion, kind, namespace: ns }) as KubeObject;
   }
 
   async remove(
@@ -135,22 +226,29 @@ class LiveKubeClient implements KubeWriteClient {
     name: string,
     opts: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {},
   ): Promise<boolean> {
-    const path = await this.path(apiVersion, kind, namespace, name);
-    if (!path) return false;
+    const what = `delete ${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    const p = await this.path(apiVersion, kind, namespace, name, what, true).catch((e: unknown) => {
+      if (e instanceof KubeError && e.status === 404) return undefined;
+      throw e;
+    });
+    if (!p) return false;
     const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy ?? 'Background', ...(opts.dryRun ? { dryRun: ['All'] } : {}) };
-    const r = await this.request('DELETE', path, JSON.stringify(body));
+    const r = await this.request('DELETE', p, what, 'application/json', JSON.stringify(body));
     if (r.status === 404) return false;
-    this.ok(r, `delete ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
+    this.ok(r, what, { verb: 'delete', apiVersion, kind, namespace });
     return true;
   }
 
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    if (apiVersion === 'v1' && CORE[kind]) return CORE[kind];
     let p = this.discovery.get(apiVersion);
     if (!p) {
       p = (async () => {
-        const r = await this.request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+        const what = `discover ${apiVersion}`;
+        const r = await this.request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`, what);
         if (r.status === 404) return undefined;
-        const list = this.ok(r, `discover ${apiVersion}`) as { resources?: { name: string; kind: string; namespaced: boolean }[] };
+        // Some servers answer 503 for an aggregated group that is down: the same as not served.
+        const list = this.ok(r, what, { verb: 'get', apiVersion, kind: 'APIResourceList' }) as { resources?: { name: string; kind: string; namespaced: boolean }[] };
         const m = new Map<string, ResourceInfo>();
         // Subresources (pods/log, deployments/scale) share the kind of their parent; skip them.
         for (const res of list.resources ?? []) if (!res.name.includes('/')) m.set(res.kind, { plural: res.name, namespaced: res.namespaced });
@@ -163,7 +261,8 @@ class LiveKubeClient implements KubeWriteClient {
   }
 
   async serverVersion(): Promise<ServerVersion> {
-    const v = this.ok(await this.request('GET', '/version'), 'get server version') as Partial<ServerVersion>;
+    const what = 'get server version';
+    const v = this.ok(await this.request('GET', '/version', what), what, { verb: 'get', apiVersion: 'v1', kind: 'version' }) as Partial<ServerVersion>;
     return { major: String(v.major ?? ''), minor: String(v.minor ?? ''), gitVersion: String(v.gitVersion ?? '') };
   }
 
@@ -173,21 +272,44 @@ class LiveKubeClient implements KubeWriteClient {
       kind: 'SelfSubjectAccessReview',
       spec: { resourceAttributes: { verb: q.verb, group: q.group, resource: q.resource, ...(q.namespace ? { namespace: q.namespace } : {}) } },
     };
-    const r = await this.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', JSON.stringify(review));
-    const res = this.ok(r, `access review ${q.verb} ${q.resource}`) as { status?: { allowed?: boolean; reason?: string; evaluationError?: string } };
+    const what = `access review ${q.verb} ${q.resource}`;
+    const r = await this.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', what, 'application/json', JSON.stringify(review));
+    const res = this.ok(r, what, { verb: 'create', apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview' }) as { status?: { allowed?: boolean; reason?: string; evaluationError?: string } };
     const reason = res.status?.reason || res.status?.evaluationError;
     return { allowed: res.status?.allowed === true, ...(reason ? { reason } : {}) };
   }
 
-  private async path(apiVersion: string, kind: string, namespace: string | undefined, name?: string): Promise<string | undefined> {
+  /**
+   * A local TCP server on 127.0.0.1:<random>; each accepted connection is forwarded to the pod
+   * port as kubectl does it (WebSocket first, SPDY when the server refuses the WebSocket upgrade,
+   * e.g. when RBAC grants `create pods/portforward` alone).
+   */
+  async portForward(namespace: string, pod: string, port: number): Promise<PortForwardSession> {
+    return openPortForward({
+      server: this.server,
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward`,
+      target: `${namespace}/${pod}`,
+      namespace,
+      port,
+      timeoutMs: this.timeoutMs,
+      auth: async () => {
+        const a = await this.credentials();
+        return { headers: a.headers, tls: a.tls };
+      },
+    });
+  }
+
+  private async path(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined, what: string, list = false): Promise<string> {
     const info = await this.resource(apiVersion, kind);
-    if (!info) return undefined;
+    if (!info) throw new KubeError(`${what}: the server does not serve ${kind} in ${apiVersion}`, 404);
     const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const ns = info.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? this.defaultNamespace)}` : '';
+    // A list without a namespace is cluster-wide; a get/apply/delete defaults to the context's.
+    const nsName = info.namespaced ? (list && !name ? namespace : (namespace ?? this.defaultNamespace)) : undefined;
+    const ns = nsName ? `/namespaces/${encodeURIComponent(nsName)}` : '';
     return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
   }
 
-  private ok(r: { status: number; body: string }, what: string): unknown {
+  private ok(r: Response, what: string, access: { verb: string; apiVersion: string; kind: string; namespace?: string | undefined; subresource?: string }): unknown {
     let parsed: unknown;
     try {
       parsed = r.body ? JSON.parse(r.body) : {};
@@ -195,116 +317,187 @@ class LiveKubeClient implements KubeWriteClient {
       parsed = undefined;
     }
     if (r.status >= 200 && r.status < 300 && parsed !== undefined) return parsed;
-    const msg = (parsed as { message?: string } | undefined)?.message ?? (r.body.slice(0, 200) || `HTTP ${r.status}`);
-    throw new KubeError(`${what}: ${msg}`, r.status);
+    if (r.status >= 200 && r.status < 300) throw new KubeError(`${what}: the API server answered with something that is not JSON`, r.status, 'data');
+    const msg = (parsed as { message?: string } | undefined)?.message ?? (r.body.trim().slice(0, 200) || `HTTP ${r.status}`);
+    throw new KubeError(`${what}: ${msg}`, r.status, undefined, hintFor(kindForStatus(r.status), access, this.source));
+  }
+
+  /** Headers, TLS options and agent for the current user, computed once (exec credentials until they expire). */
+  private credentials(): Promise<Auth> {
+    if (this.auth) {
+      const current = this.auth;
+      return current.then((a) => (a.expiresAt !== undefined && a.expiresAt <= Date.now() + 10_000 ? this.refresh() : a));
+    }
+    return this.refresh();
+  }
+
+  private refresh(dropExec = false): Promise<Auth> {
+    if (dropExec) this.execCredential = undefined;
+    const p = this.buildAuth();
+    this.auth = p;
+    p.catch(() => {
+      if (this.auth === p) this.auth = undefined;
+    });
+    return p;
+  }
+
+  private async buildAuth(): Promise<Auth> {
+    const user = this.kc.getCurrentUser();
+    const cluster = this.kc.getCurrentCluster();
+    const opts: https.RequestOptions & { headers: Record<string, string> } = { headers: {} };
+    // CA, client certificate and key (files or data), insecure-skip-tls-verify, tls-server-name, impersonation.
+    internals(this.kc).applyHTTPSOptions(opts);
+    let expiresAt: number | undefined;
+    const exec = (user as { exec?: ExecConfig } | null)?.exec;
+    if (exec) {
+      this.execCredential ??= runExecPlugin(exec, { env: this.env, timeoutMs: this.timeoutMs, server: this.server, ...(cluster?.caData ? { caData: cluster.caData } : {}) });
+      let cred: ExecCredential;
+      try {
+        cred = await this.execCredential;
+      } catch (e) {
+        this.execCredential = undefined;
+        throw e;
+      }
+      if (cred.token) opts.headers.Authorization = `Bearer ${cred.token}`;
+      if (cred.clientCertificateData) opts.cert = cred.clientCertificateData;
+      if (cred.clientKeyData) opts.key = cred.clientKeyData;
+      if (cred.expirationTimestamp) {
+        expiresAt = Date.parse(cred.expirationTimestamp);
+        if (Number.isNaN(expiresAt)) expiresAt = undefined;
+        // The next credentials() call after expiry runs the plugin again.
+        else this.execCredential = expiresAt > Date.now() + 10_000 ? this.execCredential : undefined;
+      }
+    } else if (user) {
+      try {
+        // Tokens, token files and auth providers (OIDC with refresh, gcp, azure).
+        await internals(this.kc).applyAuthorizationHeader(opts);
+      } catch (e) {
+        throw new KubeError(`cannot get credentials for user "${user.name}": ${(e as Error).message}`, 401, 'unauthorized', `Check the user "${user.name}" in ${this.source}.`);
+      }
+    }
+    if (user?.username) opts.auth = `${user.username}:${user.password ?? ''}`;
+    const tls: https.AgentOptions & { auth?: string } = {
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(opts.cert ? { cert: opts.cert } : {}),
+      ...(opts.key ? { key: opts.key } : {}),
+      ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+      ...(opts.servername ? { servername: opts.servername } : {}),
+      ...(opts.auth ? { auth: opts.auth } : {}),
+    };
+    let agent: http.Agent;
+    if (cluster?.proxyUrl) {
+      // The library's proxy agents (HTTP CONNECT, SOCKS), as client-node does for proxy-url.
+      agent = internals(this.kc).createAgent(cluster, { ...tls });
+    } else if (this.server.startsWith('http:')) {
+      // Plain HTTP (kubectl proxy, or kubectl's localhost:8080 default): nothing to verify.
+      agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    } else {
+      agent = new https.Agent({ keepAlive: true, maxSockets: 16, ...tls });
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.headers)) if (typeof v === 'string') headers[k] = v;
+    return { headers, agent, tls, ...(expiresAt !== undefined ? { expiresAt } : {}) };
   }
 
   /**
-   * A raw JSON request to the API server with the kubeconfig's credentials and TLS settings
-   * (applyToHTTPSOptions: CA, client certificate, token or exec plugin). Raw JSON keeps every
-   * field the server returns; the typed client drops fields its models do not know.
+   * One request to the API server with the current credentials, bounded by --request-timeout
+   * from start to the last byte. A 401 with an exec credential fetches a new one and retries
+   * once, as kubectl does.
    */
-  private async request(method: string, path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
-    const server = this.kc.getCurrentCluster()?.server ?? '';
-    // A server URL may carry a path prefix (API proxies such as Rancher's /k8s/clusters/<id>).
-    const url = new URL(server.replace(/\/+$/, '') + path);
-    // An explicit Content-Length: some servers and proxies reject chunked bodies on DELETE.
-    const opts: https.RequestOptions = {
-      method,
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {}) },
-    };
-    await this.kc.applyToHTTPSOptions(opts);
+  private async request(method: string, p: string, what: string, contentType = 'application/json', body?: string, accept = 'application/json'): Promise<Response> {
+    const auth = await this.credentials();
+    const r = await this.send(auth, method, p, what, contentType, body, accept);
+    if (r.status === 401 && this.execCredential !== undefined) return this.send(await this.refresh(true), method, p, what, contentType, body, accept);
+    return r;
+  }
+
+  private send(auth: Auth, method: string, p: string, what: string, contentType: string, body: string | undefined, accept: string): Promise<Response> {
+    let url: URL;
+    try {
+      url = new URL(this.server + p);
+    } catch {
+      return Promise.reject(new KubeError(`${what}: the server address "${this.server}" in ${this.source} is not a URL`, undefined, 'usage'));
+    }
     const mod = url.protocol === 'http:' ? http : https;
+    // An explicit Content-Length: some servers and proxies reject chunked bodies on DELETE.
+    const headers: Record<string, string | number> = {
+      Accept: accept,
+      'User-Agent': 'istio-ts',
+      ...auth.headers,
+      ...(body !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {}),
+    };
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, opts, (res) => {
+      let done = false;
+      const finish = (f: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        f();
+      };
+      const req = mod.request(url, { method, headers, agent: auth.agent, ...(url.protocol === 'https:' ? auth.tls : auth.tls.auth ? { auth: auth.tls.auth } : {}) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
+        res.on('error', (e) => finish(() => reject(networkError(e, what, url, this.source))));
       });
-      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: no answer from the API server in 60s`)));
-      req.on('error', (e) => reject(new KubeError(`${method} ${url.pathname}: ${e.message}`)));
+      const timer =
+        this.timeoutMs > 0
+          ? setTimeout(() => {
+              finish(() => reject(timeoutError(what, this.timeoutMs, url)));
+              req.destroy();
+            }, this.timeoutMs)
+          : undefined;
+      req.on('error', (e) => finish(() => reject(networkError(e, what, url, this.source))));
       if (body !== undefined) req.write(body);
       req.end();
     });
   }
-
-  /**
-   * A local TCP server on 127.0.0.1:<random>; each accepted connection gets its own port-forward
-   * stream (a WebSocket to the API server) to the pod port. close() ends the sockets and the
-   * WebSockets too: an open WebSocket would keep the process alive after the command is done.
-   */
-  async portForward(namespace: string, pod: string, port: number): Promise<PortForwardSession> {
-    const pf = new this.k8s.PortForward(this.kc, true);
-    const sockets = new Set<net.Socket>();
-    const sockets2ws = new Map<net.Socket, { close(): void }>();
-    // The last port-forward failure, so a request that loses its socket can say why.
-    let lastError: string | undefined;
-    const server = net.createServer((socket) => {
-      sockets.add(socket);
-      // Errors surface through the HTTP client and lastError; an unhandled 'error' would crash.
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        sockets.delete(socket);
-        sockets2ws.get(socket)?.close();
-        sockets2ws.delete(socket);
-      });
-      pf.portForward(namespace, pod, [port], socket, null, socket)
-        .then((ws) => {
-          const w = typeof ws === 'function' ? ws() : ws;
-          if (!w) return;
-          if (socket.destroyed) w.close();
-          else sockets2ws.set(socket, w);
-        })
-        .catch((e: unknown) => {
-          // The library rejects with a WebSocket ErrorEvent (message "Unexpected server response: 500"),
-          // not an Error.
-          lastError = errorText(e);
-          socket.destroy();
-        });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    const localPort = typeof address === 'object' && address ? address.port : 0;
-    return {
-      localPort,
-      lastError: () => lastError,
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const s of sockets) s.destroy();
-          for (const w of sockets2ws.values()) w.close();
-          server.close(() => resolve());
-        }),
-    };
-  }
 }
 
-function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
+/** KubeConfig methods that are public in JavaScript but private in its type declarations. */
+interface KubeConfigInternals {
+  applyHTTPSOptions(opts: https.RequestOptions): void;
+  applyAuthorizationHeader(opts: https.RequestOptions): Promise<void>;
+  createAgent(cluster: unknown, agentOptions: https.AgentOptions): http.Agent;
+}
+const internals = (kc: KubeConfig) => kc as unknown as KubeConfigInternals;
+
+export function timeoutError(what: string, timeoutMs: number, url: URL): KubeError {
+  return new KubeError(
+    `timed out after ${seconds(timeoutMs)}: ${what} (no answer from the API server at ${url.host})`,
+    undefined,
+    'timeout',
+    'Check that the API server is up and reachable; raise --request-timeout for a slow server (0 waits forever).',
+  );
 }
 
-function wrap(e: unknown, what: string): KubeError {
-  const err = e as { code?: number; statusCode?: number; body?: unknown; message?: string };
-  const status = err.code ?? err.statusCode;
-  let reason = err.message ?? String(e);
-  if (typeof err.body === 'string') {
-    try {
-      reason = (JSON.parse(err.body) as { message?: string }).message ?? reason;
-    } catch {
-      /* not a Status object */
-    }
-  } else if (err.body && typeof err.body === 'object' && 'message' in err.body) {
-    reason = String((err.body as { message: unknown }).message);
-  }
-  // client-node's discovery says this (with no HTTP status) when the API server does not serve
-  // that group/version/kind: the same meaning as a 404 from the server.
-  if (status === undefined && /^Unrecognized API version and kind/.test(reason)) {
-    return new KubeError(`${what}: ${reason}`, 404);
-  }
-  return new KubeError(`${what}: ${reason}`, typeof status === 'number' ? status : undefined);
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
+
+export function networkError(e: Error, what: string, url: URL, source: string): KubeError {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const host = url.host;
+  if (code === 'ECONNREFUSED') {
+    // kubectl's wording, so search results for it apply.
+    return new KubeError(`${what}: The connection to the server ${host} was refused - did you specify the right host or port?`, undefined, 'unreachable', `The server comes from ${source}.`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KubeError(`${what}: cannot resolve the API server host ${url.hostname}`, undefined, 'unreachable', `Check the server address in ${source}.`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME/.test(code)) {
+    return new KubeError(`${what}: TLS verification of ${host} failed: ${e.message}`, undefined, 'unreachable', `Check certificate-authority(-data) in ${source}.`);
+  }
+  return new KubeError(`${what}: cannot reach the API server at ${host}: ${e.message}`, undefined, 'unreachable', `Check that the cluster is up and the server address in ${source}.`);
+}
+
+/** What to do about a refused call: the verb and resource a Role must grant, or the credentials. */
+function hintFor(kind: string, access: { verb: string; apiVersion: string; kind: string; namespace?: string | undefined; subresource?: string }, source: string): string | undefined {
+  if (kind === 'unauthorized') return `The API server did not accept the credentials (expired or invalid token, wrong client certificate): check the user in ${source}.`;
+  if (kind !== 'forbidden') return undefined;
+  const group = access.apiVersion.includes('/') ? access.apiVersion.split('/')[0] : '';
+  const plural = CORE[access.kind]?.plural ?? `${access.kind.toLowerCase()}s`;
+  // "pods/log" would name the pod "log": kubectl takes the subresource as a flag.
+  const resource = (group ? `${plural}.${group}` : plural) + (access.subresource ? ` --subresource=${access.subresource}` : '');
+  const scope = access.namespace ? ` -n ${access.namespace}` : access.verb === 'list' ? ' -A' : '';
+  return `Your RBAC does not allow it; check with: kubectl auth can-i ${access.verb} ${resource}${scope}`;
+}
+

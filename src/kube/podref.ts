@@ -5,6 +5,7 @@
  * unambiguous for pods (workload names can, and then need -n).
  */
 import type { KubeClient, KubeObject } from './types.js';
+import { KindError } from '../util/errors.js';
 
 export interface PodRef {
   kind: WorkloadKind;
@@ -26,9 +27,9 @@ for (const [aliases, kind, apiVersion] of [
   for (const a of aliases) KINDS[a] = { kind: kind as WorkloadKind, apiVersion };
 }
 
-export class PodRefError extends Error {
+export class PodRefError extends KindError {
   constructor(message: string) {
-    super(message);
+    super(message, 'usage');
     this.name = 'PodRefError';
   }
 }

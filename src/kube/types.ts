@@ -1,3 +1,4 @@
+import { KindError, type ErrorKind } from '../util/errors.js';
 /** The narrow Kubernetes surface istio-ts needs. Built lazily (see ./client.ts); tests use fakes. */
 export interface KubeObject {
   apiVersion?: string;
@@ -25,6 +26,10 @@ export interface PortForwardSession {
   readonly localPort: number;
   /** Why the last forwarded connection failed (API server refused the upgrade, pod gone…). */
   lastError?(): string | undefined;
+  /** The same failure with its kind (forbidden, not found, timed out…), when there was one. */
+  lastFailure?(): Error | undefined;
+  /** Resolves once a connection to the pod port is established through the API server. */
+  established?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,16 +98,34 @@ export interface KubeConnectOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** --request-timeout: the most any one API call or port-forward upgrade may take (0: no limit). */
+  requestTimeoutMs?: number;
   /** Environment used to find KUBECONFIG (never process.env directly). */
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export class KubeError extends Error {
+/**
+ * A failed cluster call. The kind follows the HTTP status (401 unauthorized, 403 forbidden, 404/410
+ * not found, 408/504 timed out, other statuses failed); without a status the server was never
+ * reached (unreachable) unless the caller says it timed out.
+ */
+export class KubeError extends KindError {
   constructor(
     message: string,
     readonly status?: number,
+    kind?: ErrorKind,
+    hint?: string,
   ) {
-    super(message);
+    super(message, kind ?? kindForStatus(status), hint);
     this.name = 'KubeError';
   }
+}
+
+export function kindForStatus(status: number | undefined): ErrorKind {
+  if (status === undefined || status === 0) return 'unreachable';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'notfound';
+  if (status === 408 || status === 504) return 'timeout';
+  return 'failed';
 }

@@ -8,8 +8,8 @@ function fakeKube(served: Record<string, KubeObject[]>, forbidden: string[] = []
   return {
     calls,
     defaultNamespace: 'default',
-    async list(apiVersion, kind) {
-      calls.push(`${apiVersion}/${kind}`);
+    async list(apiVersion, kind, ns) {
+      calls.push(`${apiVersion}/${kind}${ns ? ` in ${ns}` : ''}`);
       if (forbidden.includes(kind)) throw new KubeError(`list ${kind}: forbidden`, 403);
       const items = served[`${apiVersion}/${kind}`];
       if (!items) throw new KubeError(`the server could not find the requested resource`, 404);
@@ -47,9 +47,53 @@ describe('collectLive', () => {
     expect(r.objects).toEqual([]);
   });
 
+  it('lists namespaced kinds only in the namespaces asked for, cluster-scoped kinds cluster-wide', async () => {
+    const kube = fakeKube({ 'v1/Pod': [], 'v1/Namespace': [] });
+    const r = await collectLive(kube, ['Pod', 'Namespace'], { istioNamespace: 'istio-system', namespaces: ['bookinfo', 'istio-system'] });
+    expect(kube.calls.sort()).toEqual(['v1/Namespace', 'v1/Pod in bookinfo', 'v1/Pod in istio-system']);
+    expect(r.namespaces).toEqual(['bookinfo', 'istio-system']);
+    expect([...r.available].sort()).toEqual(['Namespace', 'Pod']);
+  });
+
+  it('a kind refused in one of its namespaces is not available (half a list is not "none exist")', async () => {
+    const kube = fakeKube({ 'v1/Pod': [] });
+    kube.list = async (apiVersion, kind, ns) => {
+      if (ns === 'istio-system') throw new KubeError(`list ${kind} in ${ns}: forbidden`, 403);
+      return [];
+    };
+    const r = await collectLive(kube, ['Pod'], { istioNamespace: 'istio-system', namespaces: ['bookinfo', 'istio-system'] });
+    expect(r.available.has('Pod')).toBe(false);
+    expect(r.unavailable).toEqual([{ kind: 'Pod', reason: 'list Pod in istio-system: forbidden', errorKind: 'forbidden' }]);
+  });
+
+  it('an expired token (401) stops the collection with that cause: every other read would fail alike', async () => {
+    const kube = fakeKube({});
+    kube.list = async (_v, kind) => {
+      throw new KubeError(`list ${kind}: Unauthorized`, 401);
+    };
+    await expect(collectLive(kube, ['Pod', 'VirtualService'], { istioNamespace: 'istio-system' })).rejects.toMatchObject({ kind: 'unauthorized', message: expect.stringMatching(/Unauthorized/) });
+  });
+
+  it('a refused read of the mesh ConfigMap is recorded, not taken for "no ConfigMap"', async () => {
+    const kube = fakeKube({ 'v1/Pod': [] });
+    kube.get = async () => {
+      throw new KubeError('get ConfigMap istio-system/istio: forbidden', 403);
+    };
+    const r = await collectLive(kube, ['Pod'], { istioNamespace: 'istio-system' });
+    expect(r.unavailable).toEqual([{ kind: 'MeshConfig', reason: 'ConfigMap istio-system/istio: get ConfigMap istio-system/istio: forbidden', errorKind: 'forbidden' }]);
+  });
+
+  it('stops when the API server does not answer (timed out), instead of analyzing nothing', async () => {
+    const kube = fakeKube({});
+    kube.list = async (_v, kind) => {
+      throw new KubeError(`timed out after 1 s: list ${kind}`, undefined, 'timeout');
+    };
+    await expect(collectLive(kube, ['Pod'], { istioNamespace: 'istio-system' })).rejects.toThrow(/timed out after 1 s: list Pod/);
+  });
+
   it('reports kinds it may not list, instead of analyzing without them', async () => {
     const r = await collectLive(fakeKube({ 'v1/Pod': [] }, ['Secret']), ['Pod', 'Secret'], { istioNamespace: 'istio-system' });
-    expect(r.unavailable).toEqual([{ kind: 'Secret', reason: 'list Secret: forbidden' }]);
+    expect(r.unavailable).toEqual([{ kind: 'Secret', reason: 'list Secret: forbidden', errorKind: 'forbidden' }]);
     expect(r.available.has('Secret')).toBe(false);
   });
 

@@ -6,6 +6,7 @@ import { AdminError, classifyAdminText, FileAdmin, kindsForPath, mapLimit, PortF
 import { parseFlagDuration } from '../../src/cli/flags.js';
 import { openSources, SourceError, validateSource } from '../../src/envoy/source.js';
 import type { KubeClient, KubeObject } from '../../src/kube/types.js';
+import { KubeError } from '../../src/kube/types.js';
 
 const fx = (f: string) => readFileSync(`fixtures/envoy/sidecar/${f}`, 'utf8');
 
@@ -99,7 +100,9 @@ describe('PortForwardAdmin over a fake cluster', () => {
     defaultNamespace: 'bookinfo',
     async get(_v, kind, ns, name) {
       if (kind === 'Deployment' && name === 'reviews-v2') return { kind, metadata: { name, namespace: ns }, spec: { selector: { matchLabels: { app: 'reviews', version: 'v2' } } } };
-      throw new Error(`${kind} ${name} not found`);
+      if (kind === 'Pod' && name === 'reviews-v2-new') return { kind, metadata: { name, namespace: ns }, spec: { containers: [{ name: 'reviews' }, { name: 'istio-proxy' }] } };
+      if (kind === 'Pod' && name === 'plain') return { kind, metadata: { name, namespace: ns }, spec: { containers: [{ name: 'app' }] } };
+      throw new KubeError(`pods "${name}" not found`, 404);
     },
     async list(_v, _kind, _ns, opts) {
       expect(opts?.labelSelector).toMatch(/app=reviews/);
@@ -123,6 +126,19 @@ describe('PortForwardAdmin over a fake cluster', () => {
     expect(forwards).toEqual(['bookinfo/reviews-v2-new:15000']);
     expect(requests).toEqual(['GET /config_dump?mask=bootstrap', 'POST /logging?http=debug']);
     expect(closed).toBe(1);
+  });
+
+  it('a pod that does not exist, or runs no Envoy, is said at once (no port-forward)', async () => {
+    const before = forwards.length;
+    await expect(openSources({ pod: 'ghost', adminPort: 15000, timeoutMs: 2000, readStdin: async () => '', kube: async () => fake })).rejects.toMatchObject({
+      kind: 'notfound',
+      message: 'pod ghost not found in namespace bookinfo',
+    });
+    await expect(openSources({ pod: 'plain', adminPort: 15000, timeoutMs: 2000, readStdin: async () => '', kube: async () => fake })).rejects.toMatchObject({
+      kind: 'failed',
+      message: expect.stringMatching(/^pod plain\.bookinfo has no istio-proxy container/),
+    });
+    expect(forwards.length).toBe(before);
   });
 
   it('reports non-200 answers and timeouts with the pod name', async () => {

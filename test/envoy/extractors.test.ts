@@ -204,10 +204,13 @@ describe('secrets', () => {
     expect(certFacts(pem, at)!.serialNumber).toMatch(/^[0-9a-f]+$/);
     expect(certFacts('not a pem', at)).toBeUndefined();
   });
-  it('never prints private keys', () => {
-    const s = JSON.stringify(redactSecrets(dump.configs[4]!));
-    expect(s).not.toContain('W3JlZGFjdGVkXQ==');
-    expect(s).toContain('[redacted]');
+  it('never prints private keys, and keeps Envoy\'s field shapes', () => {
+    // A dump whose key was not redacted by Envoy (a saved dump, an older Envoy).
+    const leaked = JSON.parse(JSON.stringify(dump.configs[4]!).replace('"W3JlZGFjdGVkXQ=="', '"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"')) as Record<string, unknown>;
+    const s = JSON.stringify(redactSecrets(leaked));
+    expect(s).not.toContain('LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t');
+    expect(s).toContain('"private_key":{"inline_bytes":"W3JlZGFjdGVkXQ=="}');
+    expect(JSON.stringify(redactSecrets({ private_key: { inline_string: 'KEY' }, password: { filename: '/etc/pw' } }))).toBe('{"private_key":{"inline_string":"[redacted]"},"password":{"filename":"/etc/pw"}}');
   });
 });
 

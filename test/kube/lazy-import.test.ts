@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * Offline commands must never load @kubernetes/client-node (slow to import, and it reads
- * kubeconfig state). A module hook in a child process makes any attempt to resolve it fail, so an
+ * kubeconfig state); the build bundles it into dist/cli/kube-client.js with the thin client.
+ * A module hook in a child process makes any attempt to resolve either fail, so an
  * offline run that touched it would exit non-zero. Runs against the built CLI (dist/).
  */
 const hooks = `data:text/javascript,${encodeURIComponent(`
 export async function resolve(specifier, context, next) {
-  if (specifier.includes('@kubernetes/client-node')) throw new Error('LOADED @kubernetes/client-node');
+  if (specifier.includes('@kubernetes/client-node') || specifier.endsWith('/kube-client.js')) throw new Error('LOADED @kubernetes/client-node');
   return next(specifier, context);
 }`)}`;
 const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hooks)});`)}`;

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { stringify as stringifyYaml } from 'yaml';
 import { allAnalyzers } from '../../analyzers/index.js';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { KubeError, type KubeClient } from '../../kube/types.js';
+import { ExitCode, UsageError } from '../../cli/errors.js';
+import type { KubeClient } from '../../kube/types.js';
+import { withHint } from '../../util/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYaml } from '../../output/diagnostics.js';
 import { painter } from '../../output/paint.js';
@@ -32,19 +34,22 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   const failureThreshold = parseThreshold('--failure-threshold', o.failureThreshold);
   const suppressions = parseSuppressions(o.suppress, (w) => ctx.err(`Warning: ${w}\n`));
   if (o.listAnalyzers) {
-    for (const a of allAnalyzers) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
+    // -o json / yaml: the list as data (name, description), for scripts; otherwise istioctl's text.
+    const list = allAnalyzers.map((a) => ({ name: a.name, description: a.description }));
+    if (format === 'json') ctx.out(`${JSON.stringify(list, null, 2)}\n`);
+    else if (format === 'yaml') ctx.out(stringifyYaml(list));
+    else for (const a of list) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
     return 0;
   }
   const useKube = o.useKube ?? files.length === 0;
   if (!useKube && files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
   let live: { kube: KubeClient; revision?: string } | undefined;
+  const offlineHint = 'To analyze files without a cluster, pass them with --use-kube=false.';
   if (useKube) {
-    try {
-      const kube = await ctx.connectKube();
-      live = { kube, ...(o.revision ? { revision: o.revision } : {}) };
-    } catch (e) {
-      throw new UserError(`cannot reach the cluster: ${(e as Error).message}`, ExitCode.Error, 'To analyze files without a cluster, pass them with --use-kube=false.');
-    }
+    const kube = await ctx.connectKube().catch((e: unknown) => {
+      throw withHint(e, offlineHint);
+    });
+    live = { kube, ...(o.revision ? { revision: o.revision } : {}) };
   }
   // Offline, namespace-less objects belong to -n (else "default"); live, to the context's namespace.
   const namespace = ctx.globals.namespace ?? live?.kube.defaultNamespace ?? 'default';
@@ -61,12 +66,10 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     readStdin: ctx.io.readStdin,
     ...(live ? { live } : {}),
   }).catch((e: unknown) => {
-    if (live && e instanceof KubeError) {
-      throw new UserError(`cannot reach the cluster: ${e.message}`, ExitCode.Error, 'To analyze files without a cluster, pass them with --use-kube=false.');
-    }
-    throw e;
+    throw live ? withHint(e, offlineHint) : e;
   });
-  for (const u of result.unlisted) ctx.err(`Warning: could not list ${u.kind}: ${u.reason}; analyzers that need it were skipped\n`);
+  // What could not be read is an error, not a footnote: the run did not check it.
+  for (const u of result.unlisted) ctx.err(`Error: could not read ${u.kind}: ${u.reason}\n`);
   for (const p of result.problems.filter((p) => p.type === 'io')) ctx.err(`Error: ${p.file}: ${p.message}\n`);
   for (const s of result.fileSkips.filter((s) => s.special)) ctx.err(`Note: skipped ${s.file}: ${s.reason}\n`);
   // Nothing read is not "no issues": say so, whatever the output format.
@@ -94,7 +97,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     default: {
       const target = o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`;
       if (shown.length) ctx.out(renderLog(shown, painter(ctx.color)));
-      else if (result.diagnostics.length === 0 && result.problems.length === 0 && !nothingRead) {
+      else if (result.diagnostics.length === 0 && result.problems.length === 0 && result.unlisted.length === 0 && !nothingRead) {
         ctx.err(`${painter(ctx.color).ok('✔')} No validation issues found when analyzing ${target}.\n`);
       }
     }
@@ -103,11 +106,20 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     ctx.err(`Note: ${result.otherNamespaceCount} finding(s) in namespaces other than "${namespace}" were not reported; use -A to see all namespaces.\n`);
   }
   const code = nothingRead ? ExitCode.NoInput : exitCodeFor(result, failureThreshold, o.ignoreUnknown);
-  if (code === 79 && format === 'log') {
+  if (code === ExitCode.AnalyzerFoundIssues && format === 'log') {
     ctx.err(`Error: Analyzers found issues when analyzing ${o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`}.\n`);
     ctx.err('See https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');
   }
-  if (code === 65 && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
+  if (code === ExitCode.DataErr && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
+  if (result.unlisted.length > 0) {
+    const kinds = [...new Set(result.unlisted.map((u) => u.kind))];
+    const skipped = result.skipped.length ? `; ${result.skipped.length} analyzer(s) skipped for lack of input (--verbose lists them)` : '';
+    ctx.err(`Error: the cluster was only partly analyzed: could not read ${kinds.join(', ')}${skipped}.\n`);
+    const forbidden = result.unlisted.some((u) => u.errorKind === 'forbidden');
+    const unauthorized = result.unlisted.some((u) => u.errorKind === 'unauthorized');
+    if (unauthorized) ctx.err('The API server did not accept the credentials: check the kubeconfig user (expired or invalid token).\n');
+    if (forbidden) ctx.err(`Grant list on these kinds${o.allNamespaces ? ' cluster-wide' : ` in namespace ${namespace} and ${ctx.globals.istioNamespace}`}, or analyze a namespace you can read (-n).\n`);
+  }
   return code;
 }
 

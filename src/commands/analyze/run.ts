@@ -5,7 +5,8 @@ import { runAnalyzers, toDiagnostic, type Diagnostic } from '../../analysis/engi
 import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../../analysis/mesh-config.js';
 import type { Analyzer } from '../../analysis/types.js';
 import { allAnalyzers } from '../../analyzers/index.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { ExitCode, UsageError, UserError, exitCodeOf } from '../../cli/errors.js';
+import type { ErrorKind } from '../../util/errors.js';
 import { levelRank } from '../../messages/types.js';
 import { collectLive, type LiveCollection } from '../../analysis/live.js';
 import type { KubeClient } from '../../kube/types.js';
@@ -43,8 +44,8 @@ export interface AnalyzeResult {
   readonly suppressedCount: number;
   /** Findings hidden because their namespace is not the selected one (no -A). */
   readonly otherNamespaceCount: number;
-  /** Live mode: kinds that could not be listed (RBAC, API errors), with why. */
-  readonly unlisted: { kind: string; reason: string }[];
+  /** Live mode: kinds that could not be read (RBAC, credentials, API errors), with why. */
+  readonly unlisted: { kind: string; reason: string; errorKind: ErrorKind }[];
 }
 
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
@@ -98,7 +99,9 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
   let live: LiveCollection | undefined;
   if (req.live) {
     const kinds = analyzers.flatMap((a) => [...a.inputs, ...(a.optionalInputs ?? [])]);
-    live = await collectLive(req.live.kube, kinds, { istioNamespace: req.istioNamespace, ...(req.live.revision ? { revision: req.live.revision } : {}) });
+    // Without -A, read only the namespace asked for and the Istio root namespace (mesh-wide config).
+    const namespaces = req.allNamespaces ? undefined : [req.namespace, req.istioNamespace];
+    live = await collectLive(req.live.kube, kinds, { istioNamespace: req.istioNamespace, ...(req.live.revision ? { revision: req.live.revision } : {}), ...(namespaces ? { namespaces } : {}) });
   }
   const mesh = await loadMeshConfig(req.meshConfigFile, req.istioNamespace, live?.meshConfigText);
   const { snapshot, ignoredKinds, duplicates } = buildFileSnapshot([...(live?.objects ?? []), ...loaded.objects], {
@@ -198,12 +201,15 @@ function cmp(a: string, b: string): number {
 
 /**
  * The exit code, the same for every output format (istioctl loses it with -o json, istio#35054):
- * 79 when an analyzer finding reaches --failure-threshold; else 65 when input did not parse
- * (unless --ignore-unknown); else 66 when an input was missing; else 0.
+ * 79 when an analyzer finding reaches --failure-threshold; else 1 when part of the live cluster
+ * could not be read (forbidden, unauthorized: the run did not check what it was asked to); else
+ * 65 when input did not parse (unless --ignore-unknown); else 66 when an input was missing; else 0.
+ * Every cause is also printed on stderr, whichever code wins.
  */
 export function exitCodeFor(r: AnalyzeResult, failure: Threshold, ignoreUnknown: boolean): number {
   const findings = r.diagnostics.filter((d) => d.analyzer !== 'loader');
   if (findings.some((d) => reaches(d.level, failure))) return ExitCode.AnalyzerFoundIssues;
+  if (r.unlisted.length > 0) return exitCodeOf(r.unlisted[0]!.errorKind);
   if (!ignoreUnknown && r.problems.some((p) => p.type !== 'io')) return ExitCode.DataErr;
   if (r.problems.some((p) => p.type === 'io')) return ExitCode.NoInput;
   return ExitCode.OK;

@@ -1,5 +1,5 @@
 /** capture: validate, collect from the cluster, write the capture directory. */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
@@ -27,12 +27,18 @@ export async function runCapture(ctx: CommandContext, cmd: Command): Promise<num
   return ExitCode.OK;
 }
 
+/**
+ * A capture holds access logs, pod specs and proxy config: owner-only, like a kubeconfig
+ * (directories 0700, files 0600), whatever the umask, including a directory made beforehand.
+ */
 export async function writeCapture(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
   try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
     for (const [rel, text] of files) {
       const file = path.join(dir, rel);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, text);
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(file, text, { mode: 0o600 });
     }
   } catch (e) {
     throw new UserError(`cannot write the capture to ${dir}: ${(e as Error).message}`, ExitCode.Error);

@@ -1,12 +1,11 @@
 /** Shared by capture and live diagnose: validate the target before any cluster call, then collect. */
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { UsageError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { PortForwardAdmin } from '../../envoy/admin.js';
 import { parseFlagDuration } from '../../cli/flags.js';
-import { collect, TargetError, type CollectRequest, type Collected } from '../../diagnose/collect.js';
+import { collect, type CollectRequest, type Collected } from '../../diagnose/collect.js';
 import { parsePodRef, PodRefError } from '../../kube/podref.js';
-import { asUserError } from '../proxy-config/options.js';
 
 const READY_TIMEOUT_MS = 10_000;
 
@@ -39,23 +38,16 @@ export async function collectLive(ctx: CommandContext, req: CollectRequest, o: L
   if (!Number.isInteger(tailLines) || tailLines < 1) throw new UsageError(`--tail: "${o.tail}" is not a positive integer`);
   const timeoutMs = parseFlagDuration(o.timeout);
   if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s)`);
-  try {
-    const kube = await ctx.connectKube();
-    return await collect(req, {
-      kube,
-      admin: (pod, port) => new PortForwardAdmin(kube, pod, { port, timeoutMs }),
-      istioNamespace: ctx.globals.istioNamespace,
-      now: new Date(),
-      version: VERSION,
-      tailLines,
-      // A healthy Envoy answers /ready in milliseconds; past this a sidecar counts as hung, so a
-      // dead one costs seconds, not the full --timeout meant for large config dumps.
-      readyTimeoutMs: Math.min(timeoutMs, READY_TIMEOUT_MS),
-    });
-  } catch (e) {
-    if (e instanceof TargetError) {
-      throw new UserError(e.message, ExitCode.Error, e.notFound ? 'Check the name and namespace (kubectl get pods,services -A).' : 'Check that the cluster is reachable and that you may read pods and services (kubectl auth can-i get pods).');
-    }
-    throw asUserError(e);
-  }
+  const kube = await ctx.connectKube();
+  return collect(req, {
+    kube,
+    admin: (pod, port) => new PortForwardAdmin(kube, pod, { port, timeoutMs }),
+    istioNamespace: ctx.globals.istioNamespace,
+    now: new Date(),
+    version: VERSION,
+    tailLines,
+    // A healthy Envoy answers /ready in milliseconds; past this a sidecar counts as hung, so a
+    // dead one costs seconds, not the full --timeout meant for large config dumps.
+    readyTimeoutMs: Math.min(timeoutMs, READY_TIMEOUT_MS),
+  });
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { parseLabelPairs, parseTarget, TargetError, type Target } from '../../inject/check.js';
+import { ExitCode, UsageError } from '../../cli/errors.js';
+import { parseLabelPairs, parseTarget, type Target } from '../../inject/check.js';
+import { withHint } from '../../util/errors.js';
 import { checkInjection } from '../../inject/policy.js';
 import { gatherFromCluster, gatherFromFiles, type Gathered } from './gather.js';
 import { renderJsonReport, renderTableReport, type Report } from './render.js';
@@ -21,13 +22,8 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
   const format = ctx.outputFormat(OUTPUTS, 'table');
   let target: Target | undefined;
   let labels: Record<string, string> | undefined;
-  try {
-    if (arg !== undefined) target = parseTarget(arg);
-    if (o.labels !== undefined) labels = parseLabelPairs(o.labels);
-  } catch (e) {
-    if (e instanceof TargetError) throw new UsageError(e.message);
-    throw e;
-  }
+  if (arg !== undefined) target = parseTarget(arg);
+  if (o.labels !== undefined) labels = parseLabelPairs(o.labels);
   if (target && target.kind !== 'Namespace' && labels) throw new UsageError('-l describes a pod not created yet; it cannot be combined with a pod or workload (use namespace/<name> -l ...)');
   if (!target && !labels && o.filename.length === 0) throw new UsageError('check-inject requires [<type>/]<name>[.<namespace>], or the -l flag', 'e.g. istio-ts check-inject deployment/reviews-v2 -n bookinfo');
   const sel = { ...(target ? { target } : {}), ...(labels ? { labels } : {}), ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}) };
@@ -36,12 +32,9 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
   if (o.filename.length > 0) {
     gathered = await gatherFromFiles(o.filename, sel, ctx.io.readStdin);
   } else {
-    let kube;
-    try {
-      kube = await ctx.connectKube();
-    } catch (e) {
-      throw new UserError(`cannot reach the cluster: ${(e as Error).message}`, ExitCode.Error, 'To check manifests without a cluster, pass the webhooks, namespaces and workloads with -f.');
-    }
+    const kube = await ctx.connectKube().catch((e: unknown) => {
+      throw withHint(e, 'To check manifests without a cluster, pass the webhooks, namespaces and workloads with -f.');
+    });
     gathered = await gatherFromCluster(kube, sel, ctx.globals.istioNamespace);
   }
   const reports: Report[] = gathered.targets.map((t) => ({ target: t, result: checkInjection({ webhooks: gathered.webhooks, subject: t.subject, policyFor: gathered.policyFor }) }));

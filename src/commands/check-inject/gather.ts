@@ -6,7 +6,8 @@ import { ExitCode, UserError } from '../../cli/errors.js';
 import { injectorPolicies, namespaceLabels, podTemplateOf, subjectOf, webhookConfigurationOf, WORKLOAD_API_VERSIONS, type Target } from '../../inject/check.js';
 import { DEFAULT_INJECTOR_POLICY, isIstioWebhook, type InjectionSubject, type InjectorPolicy, type WebhookConfiguration } from '../../inject/policy.js';
 import { revisionSuffix } from '../../inject/cluster.js';
-import { KubeError, type KubeClient } from '../../kube/types.js';
+import type { KubeClient } from '../../kube/types.js';
+import { kindOf, withHint } from '../../util/errors.js';
 import { loadInputs } from '../../resources/loader.js';
 import { isPlainObject } from '../../util/objects.js';
 
@@ -114,10 +115,6 @@ export async function gatherFromFiles(files: readonly string[], sel: Selection, 
   return { webhooks, targets, policyFor: policyLookup(policies, missing, notes), notes };
 }
 
-function kubeFailure(e: unknown, hint?: string): UserError {
-  return new UserError(e instanceof Error ? e.message : String(e), ExitCode.Error, hint);
-}
-
 export async function gatherFromCluster(kube: KubeClient, sel: Selection, istioNamespace: string): Promise<Gathered> {
   const notes: string[] = [];
   const namespace = sel.target?.kind === 'Namespace' ? sel.target.name : (sel.target?.namespace ?? sel.namespace ?? kube.defaultNamespace);
@@ -131,7 +128,7 @@ export async function gatherFromCluster(kube: KubeClient, sel: Selection, istioN
       sel.target && sel.target.kind !== 'Namespace' ? kube.get(WORKLOAD_API_VERSIONS[sel.target.kind]!, sel.target.kind, namespace, sel.target.name) : Promise.resolve(undefined),
     ]);
   } catch (e) {
-    throw kubeFailure(e, e instanceof KubeError && e.status === 404 ? `check the name and the namespace (-n ${namespace})` : 'check the kubeconfig and context; to check manifests without a cluster, pass them with -f');
+    throw withHint(e, kindOf(e) === 'notfound' ? `check the name and the namespace (-n ${namespace})` : 'check the kubeconfig and context; to check manifests without a cluster, pass them with -f');
   }
   const webhooks = mwcs.map((m) => webhookConfigurationOf(m as Obj));
   const revisions = [...new Set(webhooks.filter(isIstioWebhook).map((w) => w.labels['istio.io/rev'] || 'default'))].sort();

@@ -1,10 +1,10 @@
 /** diagnose: parse and validate flags, read a capture (or collect one live), diagnose, render. */
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { ExitCode, UsageError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { parseFlagDuration } from '../../cli/flags.js';
-import { CaptureError, captureFromFiles, readCaptureFiles, type CaptureFiles } from '../../diagnose/capture.js';
+import { captureFromFiles, readCaptureFiles, type CaptureFiles } from '../../diagnose/capture.js';
 import { diagnose } from '../../diagnose/run.js';
 import { renderDiagnoseJson, renderDiagnoseTable } from '../../output/diagnose.js';
 import { painter } from '../../output/paint.js';
@@ -32,7 +32,7 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
     if ((from === undefined) !== (to === undefined)) throw new UsageError('with --capture, give both FROM and TO (to override capture.json) or neither');
     // A capture holds pods, not their workloads: deploy/NAME cannot be resolved offline.
     if (from && /^(?!pods?\/|po\/)[a-z.]+\//i.test(from)) throw new UsageError(`with --capture, FROM must be a pod (name.namespace) or "ingress", not "${from}"`, 'The client pod of the capture is in DIR/capture.json ("from").');
-    files = await readOrThrow(o.capture);
+    files = await readCaptureFiles(o.capture);
     if (from && to) files = withMeta(files, { from, to, via: o.via });
   } else {
     if (!from || !to) throw new UsageError('diagnose needs FROM and TO (or --capture DIR)', 'Example: istio-ts diagnose frontend-6c9f7b5d4-x2kqp.shop cart.shop:8080');
@@ -41,25 +41,10 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
     for (const w of collected.warnings) ctx.err(`warning: ${w}\n`);
     files = collected.files;
   }
-  let capture;
-  try {
-    capture = captureFromFiles(files);
-  } catch (e) {
-    if (e instanceof CaptureError) throw new UserError(e.message, e.kind === 'noinput' ? ExitCode.NoInput : ExitCode.DataErr);
-    throw e;
-  }
+  const capture = captureFromFiles(files);
   const { diagnosis } = diagnose(capture, { sinceMs, ...(o.path ? { httpPath: o.path } : {}) });
   ctx.out(format === 'json' ? renderDiagnoseJson(diagnosis) : renderDiagnoseTable(diagnosis, painter(ctx.color), { verbose: o.verbose }));
   return diagnosis.verdict.segment === 'none' || diagnosis.verdict.segment === 'unknown' ? ExitCode.OK : ExitCode.DiagnoseFoundFault;
-}
-
-async function readOrThrow(dir: string): Promise<CaptureFiles> {
-  try {
-    return await readCaptureFiles(dir);
-  } catch (e) {
-    if (e instanceof CaptureError) throw new UserError(e.message, e.kind === 'noinput' ? ExitCode.NoInput : ExitCode.DataErr);
-    throw e;
-  }
 }
 
 /** The capture with FROM/TO/--via from the command line instead of capture.json. */

@@ -6,7 +6,7 @@ import { stampOwnership } from '../../install/apply/ownership.js';
 import { executePlan, observeAndPlan, type InstallObserver, type InstallResult } from '../../install/apply/run.js';
 import { planErrors, planHasChanges } from '../../install/plan.js';
 import { ISTIO_RELEASE } from '../../install/version.js';
-import { KubeError } from '../../kube/types.js';
+import { addHint, kindOf } from '../../util/errors.js';
 import { progressObserver, renderInstallJson, renderInstallSummary, renderNoChanges, renderPlan } from '../../output/install.js';
 import { generate, parseSets } from '../manifest/run.js';
 import { confirm, liveDeps, parseTimeout, spinnerWidth, type ClusterDeps } from './shared.js';
@@ -103,12 +103,12 @@ async function oraSpinner(ctx: CommandContext) {
   return (text: string) => ora({ text, stream: ctx.io.stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false });
 }
 
-/** Kubernetes failures become user errors (message, no stack). */
+/** A refused cluster call (403) also points at precheck, which lists every missing permission. */
 export async function guard<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof KubeError) throw new UserError(e.message, ExitCode.Error, e.status === 403 ? 'Run `istio-ts precheck` to see which permissions are missing.' : undefined);
+    if (kindOf(e) === 'forbidden') throw addHint(e, 'Run `istio-ts precheck` to see which permissions are missing.');
     throw e;
   }
 }

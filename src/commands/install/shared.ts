@@ -1,6 +1,6 @@
 /** Pieces install, uninstall and precheck share: cluster connection, confirmation, durations. */
 import type { CommandContext } from '../../cli/context.js';
-import { UsageError, UserError } from '../../cli/errors.js';
+import { UsageError } from '../../cli/errors.js';
 import type { IO } from '../../cli/io.js';
 import type { Clock } from '../../install/apply/wait.js';
 import type { KubeWriteClient } from '../../kube/types.js';
@@ -14,15 +14,7 @@ export interface ClusterDeps {
 
 export function liveDeps(ctx: CommandContext): ClusterDeps {
   return {
-    connect: async () => {
-      const { KubeError } = await import('../../kube/types.js');
-      try {
-        return await ctx.connectKube();
-      } catch (e) {
-        if (e instanceof KubeError) throw new UserError(e.message);
-        throw e;
-      }
-    },
+    connect: () => ctx.connectKube(),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
   };
 }

@@ -66,25 +66,18 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
     },
   );
   for (const n of sources.notes) ctx.err(`${n}\n`);
-  let result;
-  try {
-    const settings = buildSettings({
-      sets: o.set,
-      ...(sources.injectConfig ? (sources.origin === 'cluster' ? { injectorConfigText: sources.injectConfig } : { injectConfigText: sources.injectConfig }) : {}),
-      ...(sources.operator ? { operatorText: sources.operator } : {}),
-      ...(sources.values ? { valuesText: sources.values } : {}),
-      ...(sources.meshConfig ? { meshConfigText: sources.meshConfig } : {}),
-      ...(o.revision !== undefined ? { revision: o.revision } : {}),
-      nativeSidecars: sources.nativeSidecars ?? o.nativeSidecars,
-      istioNamespace: ctx.globals.istioNamespace,
-      env: ctx.io.env,
-    });
-    result = injectText(input, settings);
-  } catch (e) {
-    if (e instanceof SettingsError || e instanceof TemplateSyntaxError) throw new UserError(e.message, ExitCode.DataErr);
-    if (e instanceof InjectionError) throw new UserError(e.message, ExitCode.DataErr, 'check the workload and the injection template');
-    throw e;
-  }
+  const settings = buildSettings({
+    sets: o.set,
+    ...(sources.injectConfig ? (sources.origin === 'cluster' ? { injectorConfigText: sources.injectConfig } : { injectConfigText: sources.injectConfig }) : {}),
+    ...(sources.operator ? { operatorText: sources.operator } : {}),
+    ...(sources.values ? { valuesText: sources.values } : {}),
+    ...(sources.meshConfig ? { meshConfigText: sources.meshConfig } : {}),
+    ...(o.revision !== undefined ? { revision: o.revision } : {}),
+    nativeSidecars: sources.nativeSidecars ?? o.nativeSidecars,
+    istioNamespace: ctx.globals.istioNamespace,
+    env: ctx.io.env,
+  });
+  const result = injectText(input, settings);
   for (const w of result.warnings) ctx.err(`${w}\n`);
   if (output && output !== '-') {
     const path = isAbsolute(output) ? output : resolve(ctx.io.cwd, output);

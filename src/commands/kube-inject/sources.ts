@@ -15,6 +15,7 @@ import { DEFAULT_ISTIO_TAG } from '../../inject/configmap.js';
 import { KubeError, type KubeClient } from '../../kube/types.js';
 import { ExitCode, UserError } from '../../cli/errors.js';
 import { findKubeconfig } from './kubeconfig.js';
+import { withContext, withHint } from '../../util/errors.js';
 
 export interface SourceFlags {
   offline: boolean;
@@ -62,12 +63,9 @@ export async function resolveSources(flags: SourceFlags, deps: SourceDeps): Prom
   if (!found) {
     return { origin: 'built-in', ...fromFlags, notes: [`${BUILT_IN}; no kubeconfig found. Pass --injectConfigFile/--valuesFile, or a kubeconfig to use the cluster's (--offline silences this)`] };
   }
-  let kube: KubeClient;
-  try {
-    kube = await deps.connect();
-  } catch (e) {
-    throw new UserError(`cannot use the cluster for injection settings: ${(e as Error).message}`, ExitCode.Error, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
-  }
+  const kube: KubeClient = await deps.connect().catch((e: unknown) => {
+    throw withContext(e, 'cannot use the cluster for injection settings', 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
+  });
   try {
     const cluster = await readClusterInjectionSources(kube, { istioNamespace: flags.istioNamespace, ...(flags.revision ? { revision: flags.revision } : {}) });
     const notes = [...cluster.notes];
@@ -86,9 +84,6 @@ export async function resolveSources(flags: SourceFlags, deps: SourceDeps): Prom
     if (e instanceof ClusterSettingsError && e.reason === 'missing' && !flags.revision) {
       return { origin: 'built-in', ...fromFlags, notes: [`Warning: ${e.message}; ${BUILT_IN}`] };
     }
-    if (e instanceof ClusterSettingsError || e instanceof KubeError) {
-      throw new UserError(e.message, ExitCode.Error, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
-    }
-    throw e;
+    throw withHint(e, 'Pass --offline to use the built-in settings, or --injectConfigFile/--valuesFile.');
   }
 }

@@ -10,6 +10,7 @@ import { resolveInstall, type ResolvedInstall } from '../../install/operator.js'
 import { renderManifest } from '../../install/render/index.js';
 import { parseSetFlag, type SetFlag } from '../../install/set-path.js';
 import type { RenderedObject, Tree } from '../../install/types.js';
+import { withContext } from '../../util/errors.js';
 
 export interface GenerateOptions {
   readonly files: readonly string[];
@@ -50,10 +51,8 @@ export async function generate(o: GenerateOptions, injector?: (values: Tree) => 
   try {
     install = resolveInstall({ files, sets: sets.filter((s) => !('key' in s.path[0]! && s.path[0].key === 'installPackagePath')), ...(o.revision !== undefined ? { revision: o.revision } : {}) });
   } catch (e) {
-    if (e instanceof InstallInputError) {
-      if (e.origin.kind === 'file') throw new UserError(`${e.origin.file}: ${e.message}`, ExitCode.DataErr);
-      throw new UsageError(`${e.origin.flag}: ${e.message}`);
-    }
+    // Where the bad value came from goes in front; the kind (usage for a flag, data for a file) stays.
+    if (e instanceof InstallInputError) throw withContext(e, e.origin.kind === 'file' ? e.origin.file : e.origin.flag);
     throw e;
   }
   const crds = loadCrdData();

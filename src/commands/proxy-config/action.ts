@@ -12,6 +12,7 @@ import { filterListeners, listenerRows, listListeners } from '../../envoy/listen
 import { levelChangePaths, normalizeLevel, parseLevelArg, parseLogging } from '../../envoy/logging.js';
 import { filterRoutes, listRoutes, routeRows } from '../../envoy/routes.js';
 import { listSecrets, redactSecrets } from '../../envoy/secrets.js';
+import { hasUnredactedKeyMaterial, mayHoldKeyMaterial, redactKeyMaterial } from '../../envoy/redact.js';
 import { mapLimit } from '../../envoy/admin.js';
 import { openAdmins, parsePort, withAdmins } from './options.js';
 import * as R from './render.js';
@@ -146,7 +147,10 @@ export async function runAll(ctx: CommandContext, cmd: Command): Promise<number>
     const text = await a.get(MASK.endpoints);
     const dump = parseConfigDump(text, a.target);
     if (format !== 'short') {
-      ctx.out(format === 'json' ? (text.endsWith('\n') ? text : `${text}\n`) : R.renderStructured({ configs: dump.configs }, 'yaml'));
+      // The dump as Envoy wrote it, unless it holds key material (a saved or older dump): then redacted.
+      if (format === 'json' && !(mayHoldKeyMaterial(text) && hasUnredactedKeyMaterial(dump.configs))) ctx.out(text.endsWith('\n') ? text : `${text}\n`);
+      else if (format === 'json') ctx.out(`${JSON.stringify(redactKeyMaterial({ configs: dump.configs }), null, 1)}\n`);
+      else ctx.out(R.renderStructured({ configs: dump.configs }, 'yaml'));
       return 0;
     }
     const s = { withType: true };

@@ -10,6 +10,7 @@ import { toProtoJson } from '../../envoy/protojson.js';
 import type { RouteRow } from '../../envoy/routes.js';
 import type { SecretRow } from '../../envoy/secrets.js';
 import { renderTable } from '../../output/table.js';
+import { redactKeyMaterial } from '../../envoy/redact.js';
 
 /** In `proxy-config all`, every row gets a NAME column naming its kind (cluster/…, listener/…). */
 export interface SummaryStyle {
@@ -98,8 +99,9 @@ export function renderEcds(rows: readonly EcdsRow[]): string {
 }
 
 /** istioctl prints protos with protojson names, 4-space indent; YAML is the same document. */
+/** -o json / -o yaml: never with key material (see envoy/redact.ts), whatever the source. */
 export function renderStructured(value: unknown, format: 'json' | 'yaml'): string {
-  const v = toProtoJson(value);
+  const v = toProtoJson(redactKeyMaterial(value));
   if (format === 'json') return `${JSON.stringify(v, null, 4)}\n`;
   return toYaml(v, { lineWidth: 0 });
 }

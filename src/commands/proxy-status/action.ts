@@ -75,21 +75,8 @@ export function validate(o: ProxyStatusOptions): void {
 
 export async function proxyStatus(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
   validate(o);
-  try {
-    if (o.pod || o.file || o.istiodFile) return await diffOne(ctx, o, deps);
-    return await listAll(ctx, o, deps);
-  } catch (e) {
-    throw asUserError(e);
-  }
-}
-
-function asUserError(e: unknown): unknown {
-  if (e instanceof PodRefError) return new UsageError(e.message);
-  if (e instanceof ConfigDumpError) return new UserError(e.message, ExitCode.DataErr);
-  if (e instanceof SynczError) return new UserError(e.message, ExitCode.DataErr);
-  if (e instanceof AdminError) return new UserError(e.message, ExitCode.Error, e.hint);
-  if (e instanceof KubeError) return new UserError(e.message, ExitCode.Error, e.status === 401 || e.status === 403 ? 'Check your kubeconfig credentials and RBAC (pods list, pods/portforward in the Istio namespace).' : undefined);
-  return e;
+  if (o.pod || o.file || o.istiodFile) return diffOne(ctx, o, deps);
+  return listAll(ctx, o, deps);
 }
 
 async function readInput(ctx: CommandContext, f: string): Promise<string> {

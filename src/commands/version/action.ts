@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
+import { ExitCode, UsageError, UserError, describeError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { parseFlagDuration } from '../../cli/flags.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion } from '../../envoy/istiod.js';
 import { countVersions, mergeSyncz, parseSyncz } from '../../envoy/syncz.js';
-import { KubeError, type KubeClient } from '../../kube/types.js';
+import type { KubeClient } from '../../kube/types.js';
+import { hintOf, withContext } from '../../util/errors.js';
 import type { ControlPlanePod, VersionReport } from './model.js';
 import { renderLong, renderShort, renderStructured } from './render.js';
 
@@ -41,14 +42,16 @@ export async function version(ctx: CommandContext, o: VersionOptions, deps: Vers
   if (o.format !== 'text') ctx.out(renderStructured(report.value, o.format));
   else ctx.out(o.short ? renderShort(report.value) : renderLong(report.value));
   if (report.failure) {
-    ctx.err(`Error: ${report.failure.message}\n`);
-    if (report.failure.hint) ctx.err(`${report.failure.hint}\n`);
-    return ExitCode.Error;
+    // The client version is printed; the failure follows, through the one error map.
+    const d = describeError(report.failure);
+    ctx.err(`Error: ${d.message}\n`);
+    if (d.hint) ctx.err(`${d.hint}\n`);
+    return d.exitCode;
   }
   return ExitCode.OK;
 }
 
-async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: UserError }> {
+async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: Error }> {
   const base: VersionReport = { client: { version: VERSION }, remote: o.remote, controlPlane: [], dataPlaneRead: false, proxies: [], dataPlaneVersions: [], errors: [] };
   if (!o.remote) return { value: base };
   let kube: KubeClient;
@@ -57,8 +60,7 @@ async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps)
     kube = await deps.connect();
     pods = await findIstiods(kube, o.istioNamespace, o.revision);
   } catch (e) {
-    const msg = e instanceof KubeError || e instanceof Error ? e.message : String(e);
-    return { value: base, failure: new UserError(`cannot read the control plane: ${msg}`, ExitCode.Error, 'Use --remote=false for the client version only.') };
+    return { value: base, failure: withContext(e, 'cannot read the control plane', hintOf(e) ?? 'Use --remote=false for the client version only.') };
   }
   if (pods.length === 0) {
     // istioctl's wording: not an error, the answer is "no control plane".

@@ -1,3 +1,4 @@
+import { KindError } from '../../util/errors.js';
 /**
  * Lexer for Go text/template (the dialect istiod and Helm render injection templates with).
  * Produces a flat token stream; `{{-` / `-}}` trim markers are applied to the neighbouring
@@ -33,13 +34,13 @@ export interface Token {
   attached?: boolean;
 }
 
-export class TemplateSyntaxError extends Error {
+export class TemplateSyntaxError extends KindError {
   constructor(
     readonly templateName: string,
     readonly line: number,
     message: string,
   ) {
-    super(`template: ${templateName}:${line}: ${message}`);
+    super(`template: ${templateName}:${line}: ${message}`, 'data');
     this.name = 'TemplateSyntaxError';
   }
 }

@@ -118,6 +118,16 @@ describe('istio-ts analyze (CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\* virtualservice\.GatewayAnalyzer:\n {4}\S/m);
   });
+
+  it('-L -o json / -o yaml: the list as data', async () => {
+    const j = await runCli(['analyze', '-L', '-o', 'json']);
+    expect(j.code).toBe(0);
+    const list = JSON.parse(j.stdout) as { name: string; description: string }[];
+    expect(list.find((a) => a.name === 'virtualservice.GatewayAnalyzer')?.description).toMatch(/\S/);
+    expect(list.every((a) => Object.keys(a).join() === 'name,description')).toBe(true);
+    const y = await runCli(['analyze', '-L', '-o', 'yaml']);
+    expect(y.stdout).toMatch(/^- name: virtualservice\.GatewayAnalyzer\n {2}description: \S/m);
+  });
 });
 
 describe('istio-ts (program)', () => {

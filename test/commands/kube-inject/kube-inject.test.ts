@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
+import { describeError } from '../../../src/cli/errors.js';
 import { expectGolden } from '../../helpers/golden.js';
 import { injectorConfigMapData } from '../../../src/inject/configmap.js';
 import { KubeError, type KubeObject } from '../../../src/kube/types.js';
@@ -49,9 +50,10 @@ async function run(args: string[], stdin = '', env: Record<string, string> = {})
     await program.parseAsync(['node', 'istio-ts', ...args]);
     code = exitCode();
   } catch (e) {
-    const ex = e as { exitCode?: number; message: string };
-    err += ex.message;
-    code = ex.exitCode ?? 1;
+    // The one error map, as main.ts applies it.
+    const d = describeError(e);
+    err += d.message;
+    code = d.exitCode;
   }
   return { code, out, err };
 }

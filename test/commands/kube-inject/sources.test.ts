@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/errors.js';
+import { describeError } from '../../../src/cli/errors.js';
 import { findKubeconfig, IN_CLUSTER_TOKEN } from '../../../src/commands/kube-inject/kubeconfig.js';
 import { resolveSources, type SourceFlags } from '../../../src/commands/kube-inject/sources.js';
 import { injectorConfigMapData } from '../../../src/inject/configmap.js';
@@ -172,7 +172,10 @@ describe('kube-inject settings sources', () => {
         },
       );
       if (c.expected.error) {
-        await expect(run).rejects.toThrow(UserError);
+        // A user-facing error (exit 1 through the one error map, no stack), not a crash.
+        const err = await run.catch((e: unknown) => e);
+        expect(describeError(err)).toMatchObject({ exitCode: 1 });
+        expect(describeError(err).kind).not.toBe('internal');
         await expect(run).rejects.toThrow(c.expected.error);
         await expect(run).rejects.toMatchObject({ hint: expect.stringMatching(/--offline/) });
         return;
