@@ -94,8 +94,9 @@ class FastParser {
     let itemLines: number[] | undefined;
     const b = this.body;
     if (b[0] === '{' || b[0] === '[') {
-      value = this.flowLine(b);
+      // A flow collection at the root (JSON): its continuation lines may sit at column 0 only to close it.
       this.i++;
+      value = this.flowLine(this.gatherFlow(b, 0));
     } else if (isSeqEntry(b)) {
       value = this.seq(0);
     } else {
@@ -143,7 +144,7 @@ class FastParser {
       } else if (rest[0] === '|') {
         v = this.literal(ind, rest);
       } else {
-        v = this.inlineValue(rest);
+        v = this.inlineValue(this.gatherFlow(rest, ind));
         this.noContinuation(ind);
       }
       out[key] = v;
@@ -197,11 +198,34 @@ class FastParser {
       this.i++;
       if (rest[0] === '|') out.push(this.literal(ind, rest));
       else {
-        out.push(this.inlineValue(rest));
+        out.push(this.inlineValue(this.gatherFlow(rest, ind)));
         this.noContinuation(ind);
       }
     }
     return out;
+  }
+
+  /**
+   * A flow collection that continues on the following lines (`annotations: {` … `}` as the
+   * injection templates write it) joined into one line: between flow tokens a line break is a
+   * space. Continuation lines sit deeper than the parent (the closing bracket may sit at its
+   * level); a quoted string open at a line end is left to the full parser.
+   */
+  private gatherFlow(first: string, ind: number): string {
+    if (first[0] !== '{' && first[0] !== '[') return first;
+    let text = first;
+    let depth = flowDepth(text);
+    while (depth > 0) {
+      if (!this.peek()) throw BAIL;
+      const b = this.body;
+      if (this.ind < ind || (this.ind === ind && b[0] !== '}' && b[0] !== ']')) throw BAIL;
+      // Joined with a line break, which the flow parser reads as a space but never lets into a
+      // key or plain scalar (implicit keys may not span lines; multi-line plain scalars fold).
+      text += `\n${b}`;
+      depth = flowDepth(text);
+      this.i++;
+    }
+    return text;
   }
 
   /** After a one-line value: a more indented line would continue it (multi-line scalar) or be an error. */
@@ -269,6 +293,30 @@ class FastParser {
     if (p.i !== s.length) throw BAIL;
     return v;
   }
+}
+
+/** Open brackets at the end of `s` (flow context); a quote still open at the end bails. */
+function flowDepth(s: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"' || c === "'") {
+      const prev = s[i - 1];
+      if (i > 0 && prev !== ' ' && prev !== '[' && prev !== '{' && prev !== ',' && prev !== ':') continue;
+      let j = i + 1;
+      for (; j < s.length; j++) {
+        if (c === '"' && s[j] === '\\') j++;
+        else if (s[j] === c) {
+          if (c === "'" && s[j + 1] === "'") j++;
+          else break;
+        }
+      }
+      if (j >= s.length) throw BAIL;
+      i = j;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return depth;
 }
 
 function isSeqEntry(b: string): boolean {
@@ -378,7 +426,7 @@ interface Cursor {
 }
 
 function skipSpaces(p: Cursor): void {
-  while (p.s[p.i] === ' ') p.i++;
+  while (p.s[p.i] === ' ' || p.s[p.i] === '\n') p.i++;
 }
 
 function flowNode(p: Cursor): unknown {
@@ -423,12 +471,13 @@ function flowNode(p: Cursor): unknown {
         if (p.s[p.i] !== ':' || key === '__proto__') throw BAIL;
       } else {
         const start = p.i;
-        while (p.i < p.s.length && !',[]{}'.includes(p.s[p.i]!) && !(p.s[p.i] === ':' && ' ,}'.includes(p.s[p.i + 1] ?? ' '))) p.i++;
+        while (p.i < p.s.length && !',[]{}'.includes(p.s[p.i]!) && !(p.s[p.i] === ':' && ' ,}\n'.includes(p.s[p.i + 1] ?? ' '))) p.i++;
         key = p.s.slice(start, p.i).trim();
+        if (key.includes('\n')) throw BAIL;
         if (p.s[p.i] !== ':' || key === '' || badPlainStart(key[0]!, key[1]) || key.includes(' #') || typeof resolvePlain(key) !== 'string' || key === '<<' || key === '__proto__') throw BAIL;
       }
       p.i++; // ':'
-      if (p.s[p.i] !== ' ' && p.s[p.i] !== ',' && p.s[p.i] !== '}' && !(k === '"' || k === "'")) throw BAIL;
+      if (p.s[p.i] !== ' ' && p.s[p.i] !== '\n' && p.s[p.i] !== ',' && p.s[p.i] !== '}' && !(k === '"' || k === "'")) throw BAIL;
       skipSpaces(p);
       let v: unknown = null;
       if (p.s[p.i] !== ',' && p.s[p.i] !== '}') v = flowNode(p);
@@ -451,12 +500,12 @@ function flowNode(p: Cursor): unknown {
   // A plain scalar in flow context: up to , ] } (a `: ` would make it a pair: not handled here).
   const start = p.i;
   while (p.i < p.s.length && !',[]{}'.includes(p.s[p.i]!)) {
-    if (p.s[p.i] === ':' && ' ,]}'.includes(p.s[p.i + 1] ?? ' ')) throw BAIL;
+    if (p.s[p.i] === ':' && ' ,]}\n'.includes(p.s[p.i + 1] ?? ' ')) throw BAIL;
     if (p.s[p.i] === '#' && p.s[p.i - 1] === ' ') throw BAIL;
     p.i++;
   }
   const text = p.s.slice(start, p.i).trim();
-  if (text === '' || badPlainStart(text[0]!, text[1]) || text.includes('\t')) throw BAIL;
+  if (text === '' || badPlainStart(text[0]!, text[1]) || text.includes('\t') || text.includes('\n')) throw BAIL;
   return resolvePlain(text);
 }
 
