@@ -8,6 +8,15 @@
 #   scripts/harness.sh down         stop every process it started (by pid) and delete state
 #   scripts/harness.sh status       show pids and health
 #   scripts/harness.sh istiod       (re)start istiod + fake sidecar only (after your own install)
+#   scripts/harness.sh dataplane …  the real data plane (test/harness/dataplane.sh), e.g. by hand:
+#       eval "$(scripts/harness.sh env)"
+#       kubectl apply -f test/harness/manifests/dataplane-telemetry.yaml
+#       # a pod labelled istio-ts.dev/proxy=real on node kwok-dp-0 (toleration istio-ts.dev/dataplane),
+#       # its Sidecar binding the pod IP, a ServiceEntry with the Service's host (see test/harness/README.md)
+#       scripts/harness.sh dataplane app-up reviews 18080 ok
+#       scripts/harness.sh dataplane proxy-up <ns> <pod>          # pilot-agent + Envoy, prints the admin port
+#       scripts/harness.sh dataplane drive --url http://<client pod IP>:9080/ --host reviews.<ns>.svc.cluster.local
+#       scripts/harness.sh dataplane down                          # (`down` does this too)
 #
 # Env:
 #   HARNESS_DIR      runtime state (default: <repo>/.harness/run; `npm run test:e2e` and
@@ -100,12 +109,16 @@ start_cluster() {
     --kubeconfig "$KCFG" --wait 3m >"$RUN/kwokctl.log" 2>&1 ||
     { tail -n 30 "$RUN/kwokctl.log" >&2; die "kwokctl create cluster failed (see $RUN/kwokctl.log)"; }
   log "cluster up in $((SECONDS - t0))s"
-  kc apply -f "$H/manifests/node.yaml" >/dev/null
-  wait_for 120 "node kwok-node-0 Ready" kc wait --for=condition=Ready node/kwok-node-0 --timeout=5s
-  # status is not taken from the manifest; KWOK's node-initialize stage runs once (until Ready) and
-  # leaves addresses empty in binary mode. Give the node exactly one address: Hostname=localhost.
-  kc patch node kwok-node-0 --subresource=status --type=merge \
-    -p '{"status":{"addresses":[{"type":"Hostname","address":"localhost"}]}}' >/dev/null
+  # kwok-dp-0: the tainted node with loopback pod IPs for pods with a real data plane (dataplane.sh)
+  kc apply -f "$H/manifests/node.yaml" -f "$H/manifests/node-dataplane.yaml" >/dev/null
+  local node
+  for node in kwok-node-0 kwok-dp-0; do
+    wait_for 120 "node $node Ready" kc wait --for=condition=Ready "node/$node" --timeout=5s
+    # status is not taken from the manifest; KWOK's node-initialize stage runs once (until Ready) and
+    # leaves addresses empty in binary mode. Give the node exactly one address: Hostname=localhost.
+    kc patch node "$node" --subresource=status --type=merge \
+      -p '{"status":{"addresses":[{"type":"Hostname","address":"localhost"}]}}' >/dev/null
+  done
   wait_for 120 "default service account" kc get serviceaccount default -n default
 }
 
@@ -143,7 +156,10 @@ start_istiod() {
       REVISION=default CLUSTER_ID=Kubernetes PILOT_CERT_PROVIDER=istiod ISTIOD_CUSTOM_HOST=localhost \
       JWT_POLICY=third-party-jwt PILOT_TRACE_SAMPLING=1 PILOT_ENABLE_ANALYSIS=false \
       INJECTION_WEBHOOK_CONFIG_NAME=istio-sidecar-injector VALIDATION_WEBHOOK_CONFIG_NAME=istio-istio-system \
-      ISTIO_DUAL_STACK=false PLATFORM=""
+      ISTIO_DUAL_STACK=false PLATFORM="" \
+      PILOT_ENABLE_METADATA_EXCHANGE="${PILOT_ENABLE_METADATA_EXCHANGE:-false}" \
+      PILOT_ENABLE_ALPN_FILTER="${PILOT_ENABLE_ALPN_FILTER:-false}"
+    # ^ the two filters upstream Envoy (the real data plane) does not have and would NACK
     : >"$RUN/istiod.log"; : >"$RUN/istiod.cri.log"
     # istiod.log: its raw output; istiod.cri.log: the same lines in the CRI log format that the
     # KWOK ClusterLogs rule serves as the istiod pods' `discovery` container logs.
@@ -228,6 +244,7 @@ cmd_istiod() {
 cmd_down() {
   [[ -d "$RUN" ]] || { log "nothing to stop in $RUN"; return 0; }
   BIN="$(bin_dir 2>/dev/null || true)"
+  HARNESS_DIR="$RUN" bash "$H/dataplane.sh" down || true
   stop_pidfile "$RUN/fake-sidecar.pid"
   stop_pidfile "$RUN/istiod.pid"
   if [[ -d "$RUN/kwok/clusters/$CLUSTER" ]]; then
@@ -257,5 +274,6 @@ case "${1:-}" in
   env) BIN="$(bin_dir)"; print_env ;;
   status) cmd_status ;;
   istiod) cmd_istiod ;;
-  *) sed -n '2,20p' "$0"; exit 2 ;;
+  dataplane) shift; HARNESS_DIR="$RUN" exec bash "$H/dataplane.sh" "$@" ;;
+  *) sed -n '2,29p' "$0"; exit 2 ;;
 esac

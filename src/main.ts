@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { buildProgram } from './cli/program.js';
+import { buildProgram, unknownCommandWithHelp } from './cli/program.js';
 import { ExitCode, describeError } from './cli/errors.js';
 import { readStdin } from './cli/stdin.js';
 import type { IO } from './cli/io.js';
@@ -8,7 +8,7 @@ import type { IO } from './cli/io.js';
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   const { program, exitCode } = buildProgram(io);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync([...unknownCommandWithHelp(program, argv)], { from: 'user' });
     return exitCode();
   } catch (e) {
     return errorToExitCode(e, io);

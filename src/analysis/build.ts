@@ -20,6 +20,11 @@ export interface BuildOptions {
   readonly synthesizePods?: boolean;
   /** Kinds the source could list (live mode); offline, a kind is available when the input has one. */
   readonly availableKinds?: ReadonlySet<string>;
+  /**
+   * The input is the whole world (`analyze --closed-world`): a kind the files do not hold has no
+   * objects, rather than being unknown, so selectors and hosts that match nothing are reported.
+   */
+  readonly closedWorld?: boolean;
 }
 
 export interface BuildResult {
@@ -81,7 +86,7 @@ export function buildFileSnapshot(loaded: readonly SourcedObject[], opts: BuildO
   if (synthesized.length) present.add('Pod');
   const defaults = opts.addDefaults ? defaultResources(opts, resources) : [];
   const available = new Set<string>([...present, ...(opts.availableKinds ?? [])]);
-  for (const k of KINDS) if (k.config) available.add(k.kind);
+  for (const k of KINDS) if (k.config || opts.closedWorld) available.add(k.kind);
   return { snapshot: new Snapshot([...resources, ...synthesized, ...defaults], available), ignoredKinds, duplicates };
 }
 

@@ -4,7 +4,7 @@ import type { Level, MessageType } from '../messages/types.js';
 import { friendlyName, type Resource } from '../resources/types.js';
 import type { MeshConfig } from './mesh-config.js';
 import type { Snapshot } from './snapshot.js';
-import type { Analyzer, Report } from './types.js';
+import type { AnalysisContext, Analyzer, Report } from './types.js';
 
 /** A finding, rendered: what every output format prints. */
 export interface Diagnostic {
@@ -34,6 +34,7 @@ export interface EngineOptions {
   readonly snapshot: Snapshot;
   readonly mesh: MeshConfig;
   readonly istioNamespace: string;
+  readonly clusters?: AnalysisContext['clusters'];
 }
 
 /** Runs analyzers whose inputs are available; one that throws becomes an ITS0003 finding. */
@@ -57,7 +58,7 @@ export function runAnalyzers(analyzers: readonly Analyzer[], opts: EngineOptions
       diagnostics.push(toDiagnostic(a.name, r));
     };
     try {
-      a.analyze({ snapshot: opts.snapshot, mesh: opts.mesh, istioNamespace: opts.istioNamespace, report });
+      a.analyze({ snapshot: opts.snapshot, mesh: opts.mesh, istioNamespace: opts.istioNamespace, ...(opts.clusters ? { clusters: opts.clusters } : {}), report });
     } catch (e) {
       diagnostics.push(toDiagnostic(a.name, { message: 'AnalyzerFailed', args: [a.name, (e as Error)?.message ?? String(e)] }));
     }

@@ -18,6 +18,11 @@ export interface AnalysisContext {
   readonly snapshot: Snapshot;
   readonly mesh: MeshConfig;
   readonly istioNamespace: string;
+  /**
+   * Multi-cluster analysis (`analyze --remote-contexts`): the snapshot's cluster name and the other
+   * clusters' snapshots by name. Absent for a single cluster or files.
+   */
+  readonly clusters?: { readonly primary: string; readonly remotes: ReadonlyMap<string, Snapshot> };
   report(r: Report): void;
 }
 

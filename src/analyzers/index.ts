@@ -14,10 +14,12 @@ import { analyzers as k8sgatewayAnalyzers } from './k8sgateway/index.js';
 import { analyzers as meshnetworksAnalyzers } from './meshnetworks/index.js';
 import { analyzers as serviceAnalyzers } from './service/index.js';
 import { analyzers as serviceentryAnalyzers } from './serviceentry/index.js';
+import { analyzers as servicesAnalyzers } from './services/index.js';
 import { analyzers as sidecarAnalyzers } from './sidecar/index.js';
 import { analyzers as telemetryAnalyzers } from './telemetry/index.js';
 import { analyzers as virtualserviceAnalyzers } from './virtualservice/index.js';
 import { analyzers as webhookAnalyzers } from './webhook/index.js';
+import { analyzers as workloadAnalyzers } from './workload/index.js';
 import { analyzers as schemaAnalyzers } from './schema/index.js';
 
 /** Every analyzer `istio-ts analyze` runs, sorted by name (the explicit registry; no directory scanning). */
@@ -37,10 +39,12 @@ export const allAnalyzers: readonly Analyzer[] = [
   ...meshnetworksAnalyzers,
   ...serviceAnalyzers,
   ...serviceentryAnalyzers,
+  ...servicesAnalyzers,
   ...sidecarAnalyzers,
   ...telemetryAnalyzers,
   ...virtualserviceAnalyzers,
   ...webhookAnalyzers,
+  ...workloadAnalyzers,
   ...schemaAnalyzers,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 

@@ -58,6 +58,21 @@ export class CommandContext {
 
   private kube: Promise<KubeWriteClient> | undefined;
 
+  /**
+   * Another context of the same kubeconfig (analyze --remote-contexts), with the same flags
+   * otherwise; a connection of its own, not shared with connectKube().
+   */
+  async connectKubeContext(context: string): Promise<KubeWriteClient> {
+    const { connect } = await import('../kube/client.js');
+    return connect({
+      env: this.io.env,
+      ...(this.globals.kubeconfig ? { kubeconfig: this.globals.kubeconfig } : {}),
+      context,
+      ...(this.globals.namespace ? { namespace: this.globals.namespace } : {}),
+      ...(this.globals.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.globals.requestTimeoutMs } : {}),
+    });
+  }
+
   /** Picks -o from the allowed set (case-insensitive), or throws a usage error. */
   outputFormat<T extends string>(allowed: readonly T[], fallback: T): T {
     const o = this.globals.output;

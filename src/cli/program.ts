@@ -78,6 +78,43 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
   return { program, exitCode: () => code };
 }
 
+/**
+ * `istio-ts nosuch --help` (or `istio-ts pc nosuch -h`): commander would print the parent's help
+ * and exit 0, hiding the typo from scripts. Returns the argv without the help flags when a word
+ * names no (sub)command where one is expected, so that parsing reports the unknown command
+ * (a usage error, exit 64); otherwise the argv unchanged.
+ */
+export function unknownCommandWithHelp(program: Command, argv: readonly string[]): readonly string[] {
+  const isHelp = (a: string): boolean => a === '--help' || a === '-h';
+  if (!argv.some(isHelp)) return argv;
+  let cmd = program;
+  const takesValue = (flag: string): boolean => {
+    for (let c: Command | null = cmd; c; c = c.parent) {
+      const o = c.options.find((x) => x.long === flag || x.short === flag);
+      if (o) return o.required;
+    }
+    return false;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && takesValue(a)) i++;
+      continue;
+    }
+    if (cmd.commands.length === 0) break;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (sub) {
+      cmd = sub;
+      continue;
+    }
+    // `help` is commander's own command; a command with positional arguments takes the word.
+    if (a === 'help' || cmd.registeredArguments.length > 0) break;
+    return argv.filter((x) => !isHelp(x));
+  }
+  return argv;
+}
+
 /** kubectl's --request-timeout: a duration ("30s", "1m") or bare seconds; 0 means no limit. */
 function parseRequestTimeout(v: string): number {
   const ms = parseFlagDuration(v);

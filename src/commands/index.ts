@@ -12,6 +12,7 @@ import { precheckCommand } from './precheck/index.js';
 import { proxyConfigCommand } from './proxy-config/index.js';
 import { proxyStatsCommand } from './proxy-stats/index.js';
 import { proxyStatusCommand } from './proxy-status/index.js';
+import { tagCommand } from './tag/index.js';
 import { uninstallCommand } from './uninstall/index.js';
 import { versionCommand } from './version/index.js';
 
@@ -27,6 +28,7 @@ export const commands: readonly CommandModule[] = [
   manifestCommand,
   kubeInjectCommand,
   checkInjectCommand,
+  tagCommand,
   proxyConfigCommand,
   proxyStatsCommand,
   proxyStatusCommand,

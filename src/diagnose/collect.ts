@@ -18,7 +18,7 @@ import { redactKeyMaterial } from '../envoy/redact.js';
 import { parsePodRef, PodRefError, resolvePod } from '../kube/podref.js';
 import { KubeError, type KubeClient, type KubeObject } from '../kube/types.js';
 import type { NotCollected } from './model.js';
-import { parseHostPort, parsePodName } from './path.js';
+import { parseHostPort, parsePodName, seHostMatches } from './path.js';
 import { KindError, hintOf, kindOf, type ErrorKind } from '../util/errors.js';
 
 export interface CollectRequest {
@@ -258,6 +258,34 @@ function selectorString(sel: Record<string, string> | undefined): string {
   return Object.entries(sel ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
+/**
+ * The ServiceEntry whose hosts cover HOST (exact first, then a wildcard), from a list across all
+ * namespaces, or, when that is not allowed, from the given namespaces.
+ */
+async function findServiceEntry(kube: KubeClient, host: string, namespaces: readonly string[], attempt: <T>(what: string, fn: () => Promise<T>) => Promise<T | undefined>): Promise<KubeObject | undefined> {
+  const versions = ISTIO_KINDS.find(([k]) => k === 'ServiceEntry')![1];
+  const listAny = async (ns: string | undefined): Promise<KubeObject[]> => {
+    let last: unknown;
+    for (const v of versions) {
+      try {
+        return (await kube.list(v, 'ServiceEntry', ns)).map((x) => ({ ...x, apiVersion: v, kind: 'ServiceEntry' }));
+      } catch (e) {
+        last = e;
+        if (!(e instanceof KubeError && e.status === 404)) throw e;
+      }
+    }
+    throw last;
+  };
+  let entries: KubeObject[] = [];
+  try {
+    entries = await listAny(undefined);
+  } catch {
+    for (const ns of [...new Set(namespaces)]) entries.push(...((await attempt(`list ServiceEntry in ${ns}`, () => listAny(ns))) ?? []));
+  }
+  const hostsOf = (o: KubeObject) => ((o.spec?.hosts ?? []) as unknown[]).map(String);
+  return entries.find((o) => hostsOf(o).includes(host)) ?? entries.find((o) => hostsOf(o).some((h) => seHostMatches(h, host)));
+}
+
 export async function collect(req: CollectRequest, deps: CollectDeps): Promise<Collected> {
   const { kube } = deps;
   const files = new Map<string, string>();
@@ -335,8 +363,9 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     for (const g of pod) addPod(g);
   }
 
-  // TO: a Service host[:port] (its selected pods are the servers), or a pod.
+  // TO: a Service host[:port] (its selected pods are the servers), a pod, or a ServiceEntry host.
   const { host } = parseHostPort(req.to);
+  let seNamespace: string | undefined;
   const podTarget = host.startsWith('pod/');
   const labels = host.replace(/^pod\//, '').split('.');
   const svcNs = labels.length > 1 && labels[1] !== 'svc' ? labels[1]! : clientNs;
@@ -357,11 +386,32 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     for (const p of servers ?? []) addPod(p);
   } else {
     const r = parsePodName(host, clientNs);
-    const notFound = podTarget ? `TO: pod ${r.name} not found in namespace ${r.namespace}` : `TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${r.namespace}`;
-    addPod(await required({ notFound, unreadable: `TO: cannot read pod ${r.name} in namespace ${r.namespace}` }, () => kube.get('v1', 'Pod', r.namespace, r.name)));
+    const unreadable = `TO: cannot read pod ${r.name} in namespace ${r.namespace}`;
+    if (podTarget) addPod(await required({ notFound: `TO: pod ${r.name} not found in namespace ${r.namespace}`, unreadable }, () => kube.get('v1', 'Pod', r.namespace, r.name)));
+    else {
+      const pod = await required({ notFound: '', unreadable }, async () => {
+        try {
+          return await kube.get('v1', 'Pod', r.namespace, r.name);
+        } catch (e) {
+          if (isNotFound(e)) return undefined;
+          throw e;
+        }
+      });
+      if (pod) addPod(pod);
+      else {
+        // A ServiceEntry host (api.example.com, or a mesh-internal host of pods it selects).
+        const se = await findServiceEntry(kube, host.replace(/^pod\//, ''), [clientNs, deps.istioNamespace], attempt);
+        if (!se) throw new TargetError(`TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${r.namespace}, and no ServiceEntry with host ${host}`, true);
+        add(se);
+        seNamespace = se.metadata?.namespace;
+        const selector = selectorString(((se.spec?.workloadSelector ?? {}) as Record<string, unknown>).labels as Record<string, string> | undefined);
+        const servers = selector && seNamespace ? await attempt(`list pods of ServiceEntry ${seNamespace}/${se.metadata?.name ?? ''}`, () => list('v1', 'Pod', seNamespace!, { labelSelector: selector })) : [];
+        for (const p of servers ?? []) addPod(p);
+      }
+    }
   }
 
-  const namespaces = [...new Set([...pods.map((p) => p.metadata?.namespace ?? ''), svcNs, deps.istioNamespace].filter(Boolean))].sort();
+  const namespaces = [...new Set([...pods.map((p) => p.metadata?.namespace ?? ''), seNamespace ?? svcNs, deps.istioNamespace].filter(Boolean))].sort();
   for (const ns of namespaces) {
     const o = await attempt(`get Namespace ${ns}`, () => kube.get('v1', 'Namespace', undefined, ns));
     if (o) add(o);

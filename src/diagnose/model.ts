@@ -96,9 +96,19 @@ export interface Evidence {
   readonly id: string;
   readonly probe: string;
   readonly segment: SegmentName;
-  readonly status: 'ok' | 'fault' | 'info';
+  /**
+   * "warning": a fault a probe found that does not explain what the access logs show (the
+   * requests passed the segment, or failed for a reason this cannot cause). Attribution demotes
+   * such faults; probes report only ok, fault or info.
+   */
+  readonly status: 'ok' | 'fault' | 'info' | 'warning';
   /** 3: decides the segment by itself; 2: points at it; 1: a symptom seen there. */
   readonly weight: 1 | 2 | 3;
+  /**
+   * The segments a fault there can be caused by (its causal chain), its own segment first. A
+   * fault corroborates another only when the other's segment is in this list.
+   */
+  readonly causes: readonly SegmentName[];
   readonly summary: string;
   /** File of the capture and what in it, e.g. "proxies/default/sleep/config_dump.json: route 9080". */
   readonly source: string;

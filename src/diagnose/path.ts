@@ -19,6 +19,8 @@ export interface PodView {
 }
 
 export interface ServiceView {
+  /** A Kubernetes Service, or a ServiceEntry host (TO may name either). */
+  readonly kind: 'Service' | 'ServiceEntry';
   readonly name: string;
   readonly namespace: string;
   readonly fqdn: string;
@@ -135,6 +137,7 @@ export function resolvePath(capture: CaptureData): RequestPath {
       const sp = (port ? ports.find((p) => Number(p.port) === port) : undefined) ?? ports[0] ?? {};
       const selector = (spec.selector ?? {}) as Record<string, string>;
       service = {
+        kind: 'Service',
         name,
         namespace,
         fqdn: `${name}.${namespace}.${DOMAIN}`,
@@ -145,12 +148,54 @@ export function resolvePath(capture: CaptureData): RequestPath {
         source: ref(svc),
       };
       servers = pods.filter((p) => p.object.metadata.namespace === namespace && labelsMatch(selector, p.object.metadata.labels as Record<string, string>)).map((p) => view(p, 'server'));
+    } else {
+      const se = serviceEntryFor(objects, host, port);
+      if (se) {
+        service = se.view;
+        servers = se.view.selector && Object.keys(se.view.selector).length > 0 ? pods.filter((p) => (p.object.metadata.namespace ?? 'default') === se.view.namespace && labelsMatch(se.view.selector, p.object.metadata.labels as Record<string, string>)).map((p) => view(p, 'server')) : [];
+      }
     }
   }
   // A pod target without ":port": the port its app declares, when it declares exactly one.
   const podPort = !port && !service && servers.length === 1 ? soleAppPort(servers[0]!.object) : undefined;
   const resolvedPort = port ?? service?.port ?? podPort;
   return { ingress, ...(client ? { client } : {}), clientRef, gateways, ...(service ? { service } : {}), host, ...(resolvedPort ? { port: resolvedPort } : {}), servers, objects };
+}
+
+/** Whether a ServiceEntry host (exact, or "*.example.com") covers HOST. */
+export function seHostMatches(pattern: string, host: string): boolean {
+  if (pattern === host) return true;
+  return pattern.startsWith('*.') && host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+}
+
+/**
+ * TO as a ServiceEntry host: the entry whose hosts cover it (an exact host before a wildcard),
+ * its port (TO's port, else the first), and the pods its workloadSelector picks as endpoints.
+ * A mesh-external entry has no pods: its endpoints are addresses or DNS names.
+ */
+function serviceEntryFor(objects: readonly LoadedObject[], host: string, port: number | undefined): { view: ServiceView } | undefined {
+  const entries = objects.filter((o) => o.object.kind === 'ServiceEntry');
+  const hostsOf = (o: LoadedObject) => ((o.object.spec?.hosts ?? []) as unknown[]).map(String);
+  const se = entries.find((o) => hostsOf(o).includes(host)) ?? entries.find((o) => hostsOf(o).some((h) => seHostMatches(h, host)));
+  if (!se) return undefined;
+  const spec = (se.object.spec ?? {}) as Record<string, unknown>;
+  const ports = (Array.isArray(spec.ports) ? spec.ports : []) as Record<string, unknown>[];
+  const sp = (port ? ports.find((p) => Number(p.number) === port) : undefined) ?? ports[0] ?? {};
+  const selector = (((spec.workloadSelector ?? {}) as Record<string, unknown>).labels ?? {}) as Record<string, string>;
+  const number = Number(sp.number ?? port ?? 80);
+  return {
+    view: {
+      kind: 'ServiceEntry',
+      name: String(se.object.metadata.name ?? ''),
+      namespace: String(se.object.metadata.namespace ?? 'default'),
+      fqdn: host,
+      port: number,
+      targetPort: (sp.targetPort as number | undefined) ?? number,
+      selector,
+      object: se.object,
+      source: ref(se),
+    },
+  };
 }
 
 function soleAppPort(pod: K8sObject): number | undefined {
@@ -175,7 +220,10 @@ export function containerPort(pod: K8sObject, targetPort: number | string): numb
 export function hostAliases(path: RequestPath): string[] {
   const out = new Set<string>([path.host]);
   const s = path.service;
-  if (s) {
+  if (s?.kind === 'ServiceEntry') {
+    out.add(s.fqdn);
+    for (const a of (s.object.spec?.addresses ?? []) as unknown[]) out.add(String(a));
+  } else if (s) {
     for (const h of [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`, s.fqdn]) out.add(h);
     const ip = s.object.spec?.clusterIP;
     if (typeof ip === 'string' && ip !== 'None') out.add(ip);

@@ -43,11 +43,15 @@ function valueIsOpaque(parent: Record<string, Json>): boolean {
 }
 
 /**
- * `metadata` is a core.Metadata message on clusters, routes and endpoints, but a Struct on the
- * bootstrap node and in the user-agent build version.
+ * `metadata` is a google.protobuf.Struct (keys are data) only on the bootstrap Node and in a
+ * BuildVersion; elsewhere it is a message — core.Metadata on clusters, routes and endpoints,
+ * tracing CustomTag.Metadata {kind, metadata_key}, … — whose field names are renamed.
  */
-function metadataIsMessage(v: Record<string, Json>): boolean {
-  return 'filter_metadata' in v || 'typed_filter_metadata' in v || 'filterMetadata' in v || 'typedFilterMetadata' in v;
+function metadataIsStruct(parent: Record<string, Json>): boolean {
+  const node = ['user_agent_name', 'user_agent_version', 'user_agent_build_version', 'client_features', 'listening_addresses'].some((k) => k in parent) || ('id' in parent && 'cluster' in parent);
+  const version = parent.version;
+  const buildVersion = isRecord(version) && ('major_number' in version || 'minor_number' in version || 'patch' in version);
+  return node || buildVersion;
 }
 
 export function toProtoJson(v: unknown): Json {
@@ -58,7 +62,7 @@ export function toProtoJson(v: unknown): Json {
     let converted: Json;
     if (VERBATIM.has(k)) converted = child;
     else if (k === 'value' && valueIsOpaque(v)) converted = child;
-    else if (k === 'metadata' && isRecord(child) && !metadataIsMessage(child)) converted = child;
+    else if (k === 'metadata' && isRecord(child) && metadataIsStruct(v)) converted = child;
     else if (MAP_OF_MESSAGES.has(k) && isRecord(child)) {
       const m: Record<string, Json> = {};
       for (const [mk, mv] of Object.entries(child)) m[mk] = toProtoJson(mv);

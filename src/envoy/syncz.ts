@@ -43,8 +43,10 @@ export interface ProxySync {
   readonly version: string;
   readonly namespace: string;
   readonly proxyType?: string;
-  /** By short type name (CDS, LDS, EDS, RDS, ECDS, SDS, NDS, WDS…). */
+  /** By short type name (CDS, LDS, EDS, RDS, ECDS, SDS, NDS, WDS…): the types the proxy watches. */
   readonly types: Readonly<Record<string, TypeSync>>;
+  /** The control plane revision of the istiod that reported it (istio.io/rev), when known. */
+  readonly revision?: string;
 }
 
 export type SynczShape = 'sync-status' | 'client-config';
@@ -87,6 +89,30 @@ export function shortType(typeUrl: string): string {
   return SHORT[name] ?? typeUrl;
 }
 
+/** A short type's full type URL (for ordering as istioctl does); unknown short names are URLs already. */
+export function typeUrlOf(short: string): string {
+  for (const [name, sh] of Object.entries(SHORT)) if (sh === short) return TYPE_URL_PREFIX + name;
+  return short;
+}
+
+/**
+ * istioctl 1.31's type order (writer/pilot/status.go): CDS, LDS, EDS, RDS first, then the other
+ * types sorted by type URL (ECDS, SDS, … WADS, WDS).
+ */
+export function orderTypes(shorts: Iterable<string>): string[] {
+  const core = ['CDS', 'LDS', 'EDS', 'RDS'];
+  const set = new Set(shorts);
+  const extras = [...set].filter((t) => !core.includes(t)).sort((a, b) => {
+    const ua = typeUrlOf(a);
+    const ub = typeUrlOf(b);
+    return ua < ub ? -1 : ua > ub ? 1 : 0;
+  });
+  return [...core.filter((t) => set.has(t)), ...extras];
+}
+
+/** Debug types (istio.io/debug/syncz, …): what istioctl's own debug connection watches, not proxy config. */
+const isDebugType = (url: string): boolean => url.startsWith('istio.io/debug');
+
 /** The state istiod would report for one watched type. */
 export function stateOf(sent: string, acked: string, lastError: string): TypeSync {
   const base = { ...(sent ? { sent } : {}), ...(acked ? { acked } : {}) };
@@ -116,7 +142,13 @@ export function parseSyncz(text: string, istiod: string): SynczReport {
 }
 
 export function synczFromValue(data: unknown, istiod: string): SynczReport {
-  if (Array.isArray(data)) return { shape: 'sync-status', proxies: data.filter(isObj).map((e) => fromSyncStatus(e, istiod)) };
+  if (Array.isArray(data)) {
+    // istiod's HTTP /debug/syncz lists every connection, istioctl's and istio-ts's own debug
+    // clients too ("test-1.default", version 65536.65536.65536); istioctl's xDS syncz skips nodes
+    // without proxy metadata. Here: an entry that watches no proxy config type is not a proxy.
+    const proxies = data.filter(isObj).map((e) => fromSyncStatus(e, istiod)).filter((p): p is ProxySync => p !== null);
+    return { shape: 'sync-status', proxies };
+  }
   if (isObj(data) && Array.isArray(data.resources)) return fromDiscoveryResponse(data, istiod);
   throw new SynczError(`${istiod}: not a /debug/syncz response (expected a JSON array of sync statuses or a DiscoveryResponse of ClientConfig)`);
 }
@@ -129,21 +161,28 @@ const FLAT: readonly (readonly [string, string])[] = [
   ['ECDS', 'extensionconfig'],
 ];
 
-function fromSyncStatus(e: Obj, istiod: string): ProxySync {
+function fromSyncStatus(e: Obj, istiod: string): ProxySync | null {
   const proxy = str(e.proxy);
   const types: Record<string, TypeSync> = {};
-  // The per-type map is authoritative where present: it alone carries the NACK (lastError).
-  for (const [url, raw] of Object.entries(obj(e.resources))) {
-    const r = obj(raw);
-    const t = stateOf(str(r.sent), str(r.acked), str(r.lastError));
-    const sentTime = str(r.sentTime);
-    // Go's zero time.Time marshals as "0001-01-01T00:00:00Z": never sent.
-    types[shortType(url)] = sentTime && !sentTime.startsWith('0001-') ? { ...t, lastSent: sentTime } : t;
+  // The per-type map (istiod >= 1.19) is authoritative: it lists exactly the watched types (a
+  // type it lacks, such as ECDS for a proxy that never asked, is IGNORED as istioctl prints it)
+  // and alone carries the NACK (lastError).
+  if (isObj(e.resources)) {
+    for (const [url, raw] of Object.entries(e.resources)) {
+      if (isDebugType(url)) continue;
+      const r = obj(raw);
+      const t = stateOf(str(r.sent), str(r.acked), str(r.lastError));
+      const sentTime = str(r.sentTime);
+      // Go's zero time.Time marshals as "0001-01-01T00:00:00Z": never sent.
+      types[shortType(url)] = sentTime && !sentTime.startsWith('0001-') ? { ...t, lastSent: sentTime } : t;
+    }
+  } else {
+    // Older istiod: only the flat nonces of the five Envoy types; one with none of them set has
+    // no xDS state at all.
+    if (!FLAT.some(([, prefix]) => str(e[`${prefix}_sent`]) || str(e[`${prefix}_acked`]))) return null;
+    for (const [short, prefix] of FLAT) types[short] = stateOf(str(e[`${prefix}_sent`]), str(e[`${prefix}_acked`]), '');
   }
-  for (const [short, prefix] of FLAT) {
-    if (types[short]) continue;
-    types[short] = stateOf(str(e[`${prefix}_sent`]), str(e[`${prefix}_acked`]), '');
-  }
+  if (Object.keys(types).length === 0) return null;
   const proxyType = str(e.proxy_type);
   return {
     proxy,
@@ -193,6 +232,7 @@ function fromDiscoveryResponse(d: Obj, istiod: string): SynczReport {
       const err = obj(field(g, 'error_state'));
       const lastUpdated = str(field(g, 'last_updated'));
       const details = str(err.details);
+      if (isDebugType(str(field(g, 'type_url')))) continue;
       types[shortType(str(field(g, 'type_url')))] = {
         state: details && state !== 'IGNORED' ? 'ERROR' : state,
         ...(details ? { error: details } : {}),

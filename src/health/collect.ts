@@ -7,17 +7,23 @@ import { mapLimit, PortForwardAdmin } from '../envoy/admin.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../envoy/istiod.js';
 import { mergeSyncz, parseSyncz, type ProxySync } from '../envoy/syncz.js';
 import type { KubeClient, KubeObject } from '../kube/types.js';
+import { kindOf, messageOf, type ErrorKind } from '../util/errors.js';
 
 export type Read<T> = { readonly ok: true; readonly read: string; readonly value: T } | { readonly ok: false; readonly read: string; readonly error: string };
 
-/** "forbidden", "unauthorized", "not found", "timed out", "unreachable" named in the message. */
+const KIND_WORD: Partial<Record<ErrorKind, string>> = { forbidden: 'forbidden', unauthorized: 'unauthorized', notfound: 'not found', timeout: 'timed out', unreachable: 'unreachable' };
+
+/**
+ * The cause in words, "forbidden", "unauthorized", "not found", "timed out" or "unreachable" first,
+ * from the error's kind (the one error map, src/util/errors.ts); errors that carry no kind (text
+ * passed on from a port-forward) are classified by their status or message.
+ */
 export function describeError(e: unknown): string {
-  const err = e as { message?: string; status?: number };
-  const msg = (err?.message ?? String(e)).replace(/\s+/g, ' ').trim();
-  const status = err?.status;
-  if (status === 401) return `unauthorized: ${msg}`;
-  if (status === 403) return `forbidden: ${msg}`;
-  if (status === 404) return `not found: ${msg}`;
+  const msg = messageOf(e).replace(/\s+/g, ' ').trim();
+  const lower = msg.toLowerCase();
+  const kind = kindOf(e);
+  const word = KIND_WORD[kind] ?? ({ 401: 'unauthorized', 403: 'forbidden', 404: 'not found' } as Record<number, string>)[(e as { status?: number })?.status ?? 0];
+  if (word) return lower.includes(word) ? msg : `${word}: ${msg}`;
   if (/timed? ?out|ETIMEDOUT/i.test(msg)) return /timed? ?out/i.test(msg) ? msg : `timed out: ${msg}`;
   if (/ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|ECONNRESET|cannot reach|unreachable/i.test(msg)) return /unreachable/i.test(msg) ? msg : `unreachable: ${msg}`;
   return msg;

@@ -83,16 +83,18 @@ export function judgePromSignals(answers: ReadonlyMap<string, PromAnswer>, o: Pr
     let value: number;
     let note = '';
     if (a.samples.length === 0) {
-      if (r.coveredBy && o.liveCheckIds.has(r.coveredBy)) continue;
+      const p = r.zeroWhenPresent ? answers.get(`count(${r.zeroWhenPresent})`) : undefined;
+      const present = Boolean(p?.ok && p.samples.length > 0 && p.samples[0]!.value > 0);
+      // Series absent altogether: a live check that answers the same question stands alone.
+      if (!present && r.coveredBy && o.liveCheckIds.has(r.coveredBy)) continue;
       if (r.zeroWhenPresent) {
-        const p = answers.get(`count(${r.zeroWhenPresent})`);
-        const present = p?.ok && p.samples.length > 0 && p.samples[0]!.value > 0;
         if (!present) {
           out.push({ ...base, verdict: 'UNKNOWN', message: p && !p.ok ? p.error : `no ${r.zeroWhenPresent} series: Prometheus does not scrape ${r.segment === 'sidecars' ? "the proxies' /stats/prometheus" : 'istiod'}, so an absent counter cannot be read as 0`, evidence: evidence('absent') });
           continue;
         }
         value = 0;
-        note = ' (no series yet: the counter is created at the first event)';
+        // count(x == 0) is empty when nothing matches; a counter is absent until its first event.
+        note = /^count\(/.test(r.query) ? ' (none matched)' : ' (no series yet: the counter is created at the first event)';
       } else {
         out.push({ ...base, verdict: 'UNKNOWN', message: `no series for ${q}`, evidence: evidence('absent') });
         continue;

@@ -64,9 +64,19 @@ export function parseQueryResponse(text: string, where: string): PromSample[] {
   return (d.result as { metric?: Record<string, string>; value?: unknown }[]).map((r) => ({ metric: r.metric ?? {}, value: parseValue(r.value) }));
 }
 
-/** Prometheus at a base URL (http or https; TLS is verified). */
+/**
+ * Prometheus at a base URL (http or https; TLS is verified). Credentials in the URL
+ * (https://user:pass@host) are sent as basic auth and never printed.
+ */
 export function httpProm(baseUrl: string, o: HttpPromOptions): PromClient {
-  const base = baseUrl.replace(/\/+$/, '');
+  const u = new URL(baseUrl);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (u.username || u.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+    u.username = '';
+    u.password = '';
+  }
+  const base = u.toString().replace(/\/+$/, '');
   const f: Fetch = o.fetch ?? ((url, init) => fetch(url, init));
   return {
     description: o.description ?? base,
@@ -75,7 +85,7 @@ export function httpProm(baseUrl: string, o: HttpPromOptions): PromClient {
       const where = `Prometheus ${o.description ?? base}`;
       let res: { status: number; text(): Promise<string> };
       try {
-        res = await f(url, { signal: AbortSignal.timeout(o.timeoutMs), headers: { accept: 'application/json' } });
+        res = await f(url, { signal: AbortSignal.timeout(o.timeoutMs), headers });
       } catch (e) {
         throw classifyFetchError(e, where, o.timeoutMs);
       }

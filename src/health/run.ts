@@ -31,8 +31,6 @@ export interface HealthDeps {
   readonly now: () => Date;
   /** A Prometheus client for a URL (tests pass a fake). */
   readonly prometheus?: (url: string, timeoutMs: number) => PromClient;
-  /** Progress and warnings (stderr). */
-  readonly warn?: (s: string) => void;
 }
 
 export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<HealthReport> {
@@ -147,7 +145,7 @@ export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<Hea
     historical,
     window: o.window,
     namespace: o.namespace,
-    prometheus: { url: prom ? prom.description : (o.prometheusUrl ?? null), how: promHow, ...(promError ? { error: promError } : {}) },
+    prometheus: { url: prom ? prom.description : null, how: promHow, ...(promError ? { error: promError } : {}) },
     verdict: worst(segments.map((s) => s.verdict)),
     segments,
   };

@@ -202,10 +202,8 @@ function injectObject(doc: Obj, settings: InjectionSettings, warn: (s: string) =
     roundTripWorkload(out);
     return out;
   }
-  if (rec(tpl.meta.annotations)['sidecar.istio.io/status'] !== undefined) {
-    warn(`===> Skipping injection because ${what} is already injected (it has a sidecar.istio.io/status annotation)`);
-    return doc;
-  }
+  // A workload injected before is injected again, as istioctl does: the containers the last
+  // injection added are replaced and the app probers it recorded are kept (injectPod).
   const pod = injectPod({ metadata: tpl.meta, spec: tpl.spec, typeMeta, deployMeta }, settings);
   count.n++;
   if (out.kind === 'Pod') {

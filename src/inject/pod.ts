@@ -9,7 +9,7 @@ import { compile, markStringMap, type Template } from './template/index.js';
 import { istioFuncs } from './funcs.js';
 import { strategicMerge } from './merge.js';
 import { canonicalQuantity } from './quantity.js';
-import { dumpAppProbers, rewriteAppProbes } from './probes.js';
+import { dumpAppProbers, mergeOrAppendProbers, rewriteAppProbes } from './probes.js';
 import type { InjectionSettings } from './settings.js';
 import { parse as yamlParseFull } from 'yaml';
 import { parseYaml } from '../resources/fast-yaml.js';
@@ -47,18 +47,41 @@ const strMap = (v: unknown): Record<string, string> => {
   return out;
 };
 
-/** ProxyConfig fields istiod leaves out of PROXY_CONFIG when they equal the defaults (cleanProxyConfig). */
-function proxyConfigJSON(defaults: Obj): (pc: unknown) => string {
-  return (pc) => {
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(rec(pc))) {
-      if (k === 'interceptionMode' && v === 'REDIRECT' && defaults[k] === undefined) continue;
-      if (isPlainObject(v) && Object.keys(v).length === 0) continue;
-      if (JSON.stringify(v) === JSON.stringify(defaults[k])) continue;
-      out[k] = v;
-    }
-    return JSON.stringify(out);
-  };
+/**
+ * mesh.DefaultProxyConfig(): what istiod's cleanProxyConfig compares PROXY_CONFIG against. These
+ * are the compiled-in defaults, not the mesh config's defaultConfig — a `defaultConfig` the user
+ * sets (interceptionMode: TPROXY, drainDuration: 23s) differs from them and so reaches the proxy.
+ */
+const DEFAULT_PROXY_CONFIG: Readonly<Obj> = {
+  configPath: './etc/istio/proxy',
+  binaryPath: '/usr/local/bin/envoy',
+  controlPlaneAuthPolicy: 'MUTUAL_TLS',
+  serviceCluster: 'istio-proxy',
+  drainDuration: '45s',
+  terminationDrainDuration: '5s',
+  discoveryAddress: 'istiod.istio-system.svc:15012',
+  proxyAdminPort: 15000,
+  statNameLength: 189,
+  statusPort: 15020,
+};
+
+/** proto3 JSON leaves zero values out: enums at 0, empty strings, lists and maps. */
+function isProtoZero(k: string, v: unknown): boolean {
+  if (v === undefined || v === null || v === '') return true;
+  if (k === 'interceptionMode' && v === 'REDIRECT') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return isPlainObject(v) && Object.keys(v).length === 0;
+}
+
+/** istiod's protoToJSON(cleanProxyConfig(pc)): the ProxyConfig fields that differ from the compiled-in defaults. */
+export function proxyConfigJSON(pc: unknown): string {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(rec(pc))) {
+    if (isProtoZero(k, v)) continue;
+    if (k in DEFAULT_PROXY_CONFIG && JSON.stringify(v) === JSON.stringify(DEFAULT_PROXY_CONFIG[k])) continue;
+    out[k] = v;
+  }
+  return JSON.stringify(out);
 }
 
 /** Parses proxy.istio.io/config (YAML or JSON ProxyConfig) and layers it on the mesh default. */
@@ -91,12 +114,12 @@ function proxyImage(values: Obj, annotations: Record<string, string>, which: 'pr
 
 const compiled = new Map<string, Template>();
 
-function templateFor(name: string, text: string, settings: InjectionSettings, pcDefaults: Obj): Template {
+function templateFor(name: string, text: string, settings: InjectionSettings): Template {
   // Functions close over the settings' env; cache per template text and env identity.
   const key = `${name}\u0000${text}`;
   const hit = compiled.get(key);
   if (hit && (hit as Template & { env?: unknown }).env === settings.env) return hit;
-  const t = compile(name, text, istioFuncs(settings.env, proxyConfigJSON(pcDefaults))) as Template & { env?: unknown };
+  const t = compile(name, text, istioFuncs(settings.env, proxyConfigJSON)) as Template & { env?: unknown };
   t.env = settings.env;
   compiled.set(key, t);
   return t;
@@ -166,6 +189,45 @@ function parseBool(v: string | undefined): boolean | undefined {
   return undefined;
 }
 
+/** Data-plane ports the agent refuses to scrape for metrics merging (status.IstioReservedPortReason). */
+const RESERVED_PORTS: Readonly<Record<string, string>> = {
+  '15000': 'Envoy admin',
+  '15001': 'outbound traffic capture',
+  '15004': 'pilot debug',
+  '15006': 'inbound traffic capture',
+  '15008': 'HBONE tunnel',
+  '15020': 'pilot-agent status / merged Prometheus',
+  '15021': 'Envoy health',
+  '15053': 'DNS proxy',
+  '15090': 'Envoy Prometheus (already merged)',
+};
+
+const PROMETHEUS_KEYS = ['prometheus_io_port', 'prometheus_io_scrape', 'prometheus_io_path', 'prometheus_istio_io_scrape_targets'];
+
+/** status.ParseScrapeTargets: "port:path,port" — the path defaults to /metrics; an empty port is an error. */
+export function parseScrapeTargets(raw: string): { port: string; path: string }[] | string {
+  const out: { port: string; path: string }[] = [];
+  for (const e of raw.split(',')) {
+    const entry = e.trim();
+    if (!entry) continue;
+    const colon = entry.indexOf(':');
+    const port = (colon < 0 ? entry : entry.slice(0, colon)).trim();
+    if (!port) return `empty port in scrape target "${entry}"`;
+    const path = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    out.push({ port, path: path || '/metrics' });
+  }
+  return out;
+}
+
+/** Go's strconv.Atoi as far as a port needs it: an optional sign and decimal digits. */
+const atoi = (v: string): number => (/^[+-]?\d{1,10}$/.test(v) ? Number(v) : NaN);
+
+/**
+ * webhook.go applyPrometheusMerge: the app's prometheus.io annotations (and the
+ * prometheus.istio.io/scrape-targets list) move into ISTIO_PROMETHEUS_ANNOTATIONS for the agent,
+ * and the pod's annotations point Prometheus at the agent's merged endpoint. Ports that cannot be
+ * scraped are an injection error, as in istiod.
+ */
 function applyPrometheusMerge(meta: Obj, spec: Obj, mesh: Obj, statusPort: number): void {
   const ann = rec(meta.annotations) as Record<string, string>;
   let scrape = true;
@@ -180,26 +242,79 @@ function applyPrometheusMerge(meta: Obj, spec: Obj, mesh: Obj, statusPort: numbe
   if (annMerge !== undefined) merge = annMerge;
   if (!scrape || !merge) return;
   const target = String(statusPort);
-  const cfg: Record<string, string> = {};
+  const cfg = { scrape: '', path: '', port: '' };
+  let targets: { port: string; path: string }[] = [];
+  let portSet = false;
   for (const [k, v] of Object.entries(ann)) {
     const s = sanitize(k);
-    if (s === 'prometheus_io_port') cfg.port = v;
-    else if (s === 'prometheus_io_scrape') cfg.scrape = v;
+    if (s === 'prometheus_io_port') {
+      cfg.port = v;
+      portSet = true;
+    } else if (s === 'prometheus_io_scrape') cfg.scrape = v;
     else if (s === 'prometheus_io_path') cfg.path = v;
+    else if (s === 'prometheus_istio_io_scrape_targets') {
+      // istiod logs an unparsable list and goes on without it.
+      const parsed = parseScrapeTargets(v);
+      if (typeof parsed !== 'string') targets = parsed;
+    }
   }
-  if (cfg.port === target) return; // already pointing at the agent: re-injection or the user's choice
+  if (portSet && cfg.port === target) return; // already pointing at the agent: re-injection or the user's choice
+  if (targets.length > 0) {
+    // Old agents only know port/path: they scrape the first target.
+    cfg.port = targets[0]!.port;
+    cfg.path = targets[0]!.path;
+    for (const t of targets) {
+      const n = atoi(t.port);
+      if (!(n >= 1 && n <= 65535)) throw new InjectionError(`invalid prometheus scrape targets: invalid target port "${t.port}"`);
+      const canon = String(n);
+      if (canon === target) throw new InjectionError(`invalid prometheus scrape targets: target port ${t.port} conflicts with agent port`);
+      if (RESERVED_PORTS[canon]) throw new InjectionError(`invalid prometheus scrape targets: target port ${t.port} is reserved for Istio (${RESERVED_PORTS[canon]}) and cannot be scraped`);
+    }
+  } else if (cfg.port !== '') {
+    const n = atoi(cfg.port);
+    if (!(n >= 1 && n <= 65535)) throw new InjectionError(`invalid prometheus scrape configuration: invalid port "${cfg.port}"`);
+    const canon = String(n);
+    if (canon === target) throw new InjectionError(`invalid prometheus scrape configuration: port ${cfg.port} conflicts with agent port`);
+    if (RESERVED_PORTS[canon]) throw new InjectionError(`invalid prometheus scrape configuration: port ${cfg.port} is reserved for Istio (${RESERVED_PORTS[canon]}) and cannot be scraped`);
+  }
   const sidecar = findContainer([...arr(spec.containers), ...arr(spec.initContainers)], PROXY);
-  if (sidecar && Object.keys(cfg).length > 0) {
-    const ordered: Record<string, string> = {};
-    for (const k of ['scrape', 'path', 'port']) if (cfg[k] !== undefined) ordered[k] = cfg[k]!;
-    sidecar.env = [...arr(sidecar.env), { name: 'ISTIO_PROMETHEUS_ANNOTATIONS', value: JSON.stringify(ordered) }];
+  const empty = cfg.scrape === '' && cfg.path === '' && cfg.port === '' && targets.length === 0;
+  if (sidecar && !empty) {
+    // status.PrometheusScrapeConfiguration: scrape, path and port always, targets when there are any.
+    const value = targets.length > 0 ? { ...cfg, targets } : cfg;
+    sidecar.env = [...arr(sidecar.env), { name: 'ISTIO_PROMETHEUS_ANNOTATIONS', value: JSON.stringify(value) }];
   }
   const next: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ann)) if (!['prometheus_io_port', 'prometheus_io_scrape', 'prometheus_io_path'].includes(sanitize(k))) next[k] = v;
+  for (const [k, v] of Object.entries(ann)) if (!PROMETHEUS_KEYS.includes(sanitize(k))) next[k] = v;
   next['prometheus.io/port'] = target;
   next['prometheus.io/path'] = '/stats/prometheus';
   next['prometheus.io/scrape'] = 'true';
   meta.annotations = next;
+}
+
+/**
+ * webhook.go applySecurePrometheusAnnotation: a sidecar with ENVOY_SECURE_MERGED_METRICS_PORT
+ * advertises it in prometheus.istio.io/secure-port, unless the user set that annotation.
+ */
+function applySecurePrometheusAnnotation(meta: Obj, spec: Obj): void {
+  const ann = rec(meta.annotations) as Record<string, string>;
+  if (Object.keys(ann).some((k) => sanitize(k) === 'prometheus_istio_io_secure_port')) return;
+  const sidecar = findContainer([...arr(spec.containers), ...arr(spec.initContainers)], PROXY);
+  const port = arr(sidecar?.env).find((e) => e.name === 'ENVOY_SECURE_MERGED_METRICS_PORT')?.value;
+  if (typeof port === 'string' && port !== '' && port !== '0') meta.annotations = { ...ann, 'prometheus.istio.io/secure-port': port };
+}
+
+/** The container names a sidecar.istio.io/status annotation lists, or null when it is absent or not JSON. */
+function parseInjectionStatus(raw: string | undefined): { containers: string[]; initContainers: string[] } | null {
+  if (raw === undefined) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const names = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
+  return isPlainObject(v) ? { containers: names(v.containers), initContainers: names(v.initContainers) } : null;
 }
 
 function statusAnnotation(templateSpec: Obj, revision: string): string {
@@ -236,7 +351,20 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
       throw new InjectionError(`invalid proxy.istio.io/overrides annotation: ${(e as Error).message}`);
     }
   }
+  // stripPod: a pod injected before loses the containers that injection added (its status
+  // annotation names them) and, when they point at the agent already, the Prometheus annotations,
+  // so the templates see the workload as the user wrote it.
+  const prevStatus = parseInjectionStatus(annotations['sidecar.istio.io/status']);
   const stripped = structuredClone(original);
+  if (prevStatus) {
+    stripped.spec.containers = arr(stripped.spec.containers).filter((c) => !prevStatus.containers.includes(String(c.name)));
+    stripped.spec.initContainers = arr(stripped.spec.initContainers).filter((c) => !prevStatus.initContainers.includes(String(c.name)));
+    const ann = { ...annotations };
+    const port = Object.entries(ann).find(([k]) => sanitize(k) === 'prometheus_io_port')?.[1];
+    if (port === String(statusPort)) for (const k of Object.keys(ann)) if (PROMETHEUS_KEYS.includes(sanitize(k))) delete ann[k];
+    delete ann['sidecar.istio.io/status'];
+    stripped.metadata.annotations = ann;
+  }
   for (const c of arr(existingOverrides.containers)) if (!findContainer(arr(stripped.spec.containers), String(c.name))) stripped.spec.containers = [...arr(stripped.spec.containers), c];
   for (const c of arr(existingOverrides.initContainers)) if (!findContainer(arr(stripped.spec.initContainers), String(c.name))) stripped.spec.initContainers = [...arr(stripped.spec.initContainers), c];
 
@@ -269,7 +397,6 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     CompliancePolicy: settings.env.COMPLIANCE_POLICY ?? '',
   };
 
-  const pcDefaults = rec((settings.mesh as Obj).defaultConfig);
   const selected = (annotations['inject.istio.io/templates'] !== undefined ? annotations['inject.istio.io/templates'].split(',').map((s) => s.trim()) : settings.config.defaultTemplates).flatMap(
     (n) => settings.config.aliases[n] ?? [n],
   );
@@ -283,7 +410,7 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     if (text === undefined) throw new InjectionError(`requested template "${name}" not found; have ${Object.keys(settings.config.templates).sort().join(', ')}`);
     let rendered: string;
     try {
-      rendered = templateFor(name, text, settings, pcDefaults).execute(data);
+      rendered = templateFor(name, text, settings).execute(data);
     } catch (e) {
       throw new InjectionError(`failed to run injection template "${name}": ${(e as Error).message}`);
     }
@@ -311,9 +438,13 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
   // Re-apply the user's own versions of injected containers (e.g. an istio-proxy with custom args).
   const overrides: { containers: Obj[]; initContainers: Obj[] } = { containers: [], initContainers: [] };
   const alreadyInjected = annotations['sidecar.istio.io/status'] !== undefined;
+  // webhook.go parseStatus: an unparsable status names no containers.
+  const prevContainers = prevStatus ?? { containers: [], initContainers: [] };
   for (const [kind, list] of [['containers', arr(tSpec.containers)], ['initContainers', arr(tSpec.initContainers)]] as const) {
     for (const c of list) {
       const name = String(c.name);
+      // Injected last time: the new template's version wins (fresh ISTIO_META_APP_CONTAINERS, ports...).
+      if (alreadyInjected && (kind === 'containers' ? prevContainers.containers : prevContainers.initContainers).includes(name)) continue;
       let match = findContainer(arr(kind === 'containers' ? existingOverrides.containers : existingOverrides.initContainers), name);
       if (!match) match = kind === 'containers' ? findContainer(arr(original.spec.containers), name) : findContainer([...arr(original.spec.containers), ...arr(original.spec.initContainers)], name);
       if (!match) continue;
@@ -341,12 +472,14 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     sidecar.env = env;
   }
   applyPrometheusMerge(merged.metadata, merged.spec, mesh, statusPort);
+  applySecurePrometheusAnnotation(merged.metadata, merged.spec);
   const mAnn = merged.metadata.annotations as Record<string, string>;
   const rewriteSetting = rec(values.sidecarInjectorWebhook).rewriteAppHTTPProbe;
   const rewrite = parseBool(mAnn['sidecar.istio.io/rewriteAppHTTPProbers']) ?? (rewriteSetting === true || rewriteSetting === 'true');
   if (sidecar && rewrite) {
-    const probers = dumpAppProbers(merged.spec, mAnn);
-    if (probers) sidecar.env = [...arr(sidecar.env).filter((e) => e.name !== 'ISTIO_KUBE_APP_PROBERS'), { name: 'ISTIO_KUBE_APP_PROBERS', value: probers }];
+    const probers = dumpAppProbers(merged.spec, mAnn, statusPort);
+    // The status annotation is set below; here it is only there when the input was injected before.
+    if (probers) sidecar.env = mergeOrAppendProbers(mAnn['sidecar.istio.io/status'] !== undefined, arr(sidecar.env), probers);
     const sp = mAnn['status.sidecar.istio.io/port'] !== undefined ? Number(mAnn['status.sidecar.istio.io/port']) : statusPort;
     rewriteAppProbes(merged.spec, sp);
   }

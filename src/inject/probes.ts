@@ -64,14 +64,22 @@ function toProber(handler: unknown, container: Obj, ports: Set<number>, withTime
   return out;
 }
 
-/** The ISTIO_KUBE_APP_PROBERS value for a pod spec, or "" when no probe needs the agent. */
-export function dumpAppProbers(spec: Obj, annotations: Record<string, string>): string {
+/**
+ * The ISTIO_KUBE_APP_PROBERS value for a pod spec, or "" when no probe needs the agent. A probe
+ * whose numeric port already is the agent's status port has been rewritten before (re-injection)
+ * and is left out, as DumpAppProbers does.
+ */
+export function dumpAppProbers(spec: Obj, annotations: Record<string, string>, targetPort?: number): string {
   const ports = includedPorts(annotations);
   const out: Obj = {};
   for (const c of allContainers(spec)) {
     if (c.name === 'istio-proxy') continue;
     const u = proberURLs(String(c.name));
     const add = (key: string, h: unknown, withTimeout: boolean): void => {
+      if (targetPort !== undefined && isPlainObject(h)) {
+        const action = isPlainObject(h.httpGet) ? h.httpGet : isPlainObject(h.tcpSocket) ? h.tcpSocket : undefined;
+        if (action && typeof action.port === 'number' && action.port === targetPort) return;
+      }
       const p = toProber(h, c, ports, withTimeout);
       if (p) out[key] = p;
     };
@@ -127,4 +135,48 @@ export function rewriteAppProbes(spec: Obj, statusPort: number): void {
       c.lifecycle = lc;
     }
   }
+}
+
+/** Go field order of status.Prober and the corev1 actions it holds, as encoding/json prints them. */
+const PROBER_ORDER: Readonly<Record<string, readonly string[]>> = {
+  '': ['httpGet', 'tcpSocket', 'grpc', 'timeoutSeconds'],
+  httpGet: ['path', 'port', 'host', 'scheme', 'httpHeaders'],
+  tcpSocket: ['port', 'host'],
+  grpc: ['port', 'service'],
+};
+
+function goProber(v: unknown, field = ''): unknown {
+  if (!isPlainObject(v)) return v;
+  const order = PROBER_ORDER[field];
+  if (!order) return v;
+  const out: Obj = {};
+  for (const k of order) if (v[k] !== undefined) out[k] = goProber(v[k], k);
+  return out;
+}
+
+/**
+ * webhook.go mergeOrAppendProbers: on a pod injected before, the probers already in the sidecar's
+ * ISTIO_KUBE_APP_PROBERS stay (they win over newly dumped ones for the same path) and the new ones
+ * are added, in place; otherwise the env var is appended. An existing value that is not JSON is
+ * kept unchanged, as istiod does.
+ */
+export function mergeOrAppendProbers(previouslyInjected: boolean, env: Obj[], probers: string): Obj[] {
+  const NAME = 'ISTIO_KUBE_APP_PROBERS';
+  if (!previouslyInjected) return [...env, { name: NAME, value: probers }];
+  const idx = env.findIndex((e) => e.name === NAME);
+  if (idx < 0) return [...env, { name: NAME, value: probers }];
+  let existing: unknown;
+  let fresh: unknown;
+  try {
+    existing = JSON.parse(String(env[idx]!.value ?? ''));
+    fresh = JSON.parse(probers);
+  } catch {
+    return env;
+  }
+  if (!isPlainObject(existing) || !isPlainObject(fresh)) return env;
+  const merged: Obj = { ...fresh, ...existing };
+  const value = JSON.stringify(Object.fromEntries(Object.keys(merged).sort().map((k) => [k, goProber(merged[k])])));
+  const out = [...env];
+  out[idx] = { name: NAME, value };
+  return out;
 }

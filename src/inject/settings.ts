@@ -28,7 +28,7 @@ export interface InjectionSettings {
   values: Record<string, unknown>;
   mesh: MeshConfig;
   revision: string;
-  /** Offline there are no nodes to ask: `auto` means native sidecars (Kubernetes >= 1.29 default). */
+  /** `auto` reaching the injector means native sidecars; see resolveNativeSidecars for who decides it. */
   nativeSidecars: NativeSidecarMode;
   /** The environment the templates' `env` function reads (istiod's, or kube-inject's). */
   env: Readonly<Record<string, string | undefined>>;
@@ -209,7 +209,9 @@ export function buildSettings(input: SettingsInput): InjectionSettings {
   if (input.meshConfigText) meshOverlay = deepMerge(meshOverlay, parseMeshConfig(input.meshConfigText.text, input.meshConfigText.source)) as Record<string, unknown>;
   const applied = applySets(values, meshOverlay, input.sets ?? []);
   values = applied.values;
-  const revision = input.revision ?? applied.revision ?? operatorRevision ?? String(values.revision ?? '');
+  let revision = input.revision ?? applied.revision ?? operatorRevision ?? String(values.revision ?? '');
+  // istioctl: the revision "default" renders the templates with no revision (istiod.<ns>.svc, no istio.io/rev suffix).
+  if (revision === 'default') revision = '';
   if (revision) values = deepMerge(values, { revision }) as Record<string, unknown>;
   const mesh = applyMeshConfig(defaultMeshConfig(ns), applied.mesh);
   const config = input.injectConfigText
@@ -218,4 +220,19 @@ export function buildSettings(input: SettingsInput): InjectionSettings {
       ? parseInjectorConfig(input.injectorConfigText.text, input.injectorConfigText.source)
       : parseInjectorConfig(injectorConfigMapData(values).config, 'built-in injector config');
   return { config, values, mesh, revision, nativeSidecars: input.nativeSidecars ?? 'auto', env: input.env ?? {} };
+}
+
+/**
+ * What `--native-sidecars auto` becomes when no cluster's nodes decided it.
+ * - Settings from the user's files (--injectConfigFile/--valuesFile/--operatorFileName) are
+ *   istioctl's offline mode: it has no nodes to ask and follows ENABLE_NATIVE_SIDECARS, whose
+ *   `auto` default means off there.
+ * - The built-in settings stand for a default install on a current cluster (kubelet >= 1.33, as
+ *   upstream's injection goldens assume): native, unless ENABLE_NATIVE_SIDECARS=false.
+ */
+export function resolveNativeSidecars(flag: NativeSidecarMode, origin: 'files' | 'built-in', env: Readonly<Record<string, string | undefined>>): NativeSidecarMode {
+  if (flag !== 'auto') return flag;
+  const feature = env.ENABLE_NATIVE_SIDECARS;
+  if (feature === 'true' || feature === 'false') return feature;
+  return origin === 'files' ? 'false' : 'true';
 }

@@ -85,8 +85,10 @@ export function checkPermissions(answers: readonly PermissionAnswer[]): CheckRes
 export function installerOf(o: KubeObject): string {
   const l = o.metadata?.labels ?? {};
   if (l[MANAGED_BY_LABEL] === 'istio-ts') return 'istio-ts';
-  if (l['operator.istio.io/managed'] === 'Reconcile' || l['operator.istio.io/component']) return 'istioctl';
+  // Helm first: the charts label their objects operator.istio.io/component too, but only a Helm
+  // release annotates them with its name.
   if (o.metadata?.annotations?.['meta.helm.sh/release-name']) return `Helm release ${o.metadata.annotations['meta.helm.sh/release-name']}`;
+  if (l['operator.istio.io/managed'] === 'Reconcile' || l['operator.istio.io/component']) return 'istioctl';
   if (l['app.kubernetes.io/managed-by']) return l['app.kubernetes.io/managed-by'];
   return 'unknown installer';
 }

@@ -3,7 +3,8 @@
  * --purge, which to keep and why, and how many proxies still point at the revision.
  */
 import type { KubeObject } from '../kube/types.js';
-import { COMPONENT_LABEL, REVISION_LABEL, isCrd } from './apply/ownership.js';
+import { COMPONENT_LABEL, MANAGED_BY_LABEL, REVISION_LABEL, isCrd } from './apply/ownership.js';
+import { installerOf } from './precheck.js';
 import { objectKey, type PruneTarget } from './plan.js';
 import { podsOf } from './readiness.js';
 
@@ -25,7 +26,11 @@ export interface UninstallPlan {
   readonly remainingRevisions: readonly string[];
   /** Pods whose sidecar (or label) points at the revision(s) being removed, as ns/name. */
   readonly proxies: readonly string[];
+  /** istiod Deployments of the revision that istio-ts did not install (Helm, istioctl), described. */
+  readonly foreign: readonly string[];
 }
+
+const CONTROL_PLANE_APPS = new Set(['istiod', 'ztunnel', 'istio-cni-node']);
 
 const revOf = (o: KubeObject) => o.metadata?.labels?.['istio.io/rev'] || 'default';
 
@@ -46,6 +51,9 @@ function target(o: KubeObject): PruneTarget {
  * istio-injection=enabled namespace label carry no label, only the annotation), else undefined.
  */
 export function proxyRevision(pod: KubeObject): string | undefined {
+  // Control plane pods carry istio.io/rev too (a Helm-installed istiod-<rev> keeps running when
+  // istio-ts removes nothing): they are not proxies.
+  if (CONTROL_PLANE_APPS.has(pod.metadata?.labels?.app ?? '')) return undefined;
   const label = pod.metadata?.labels?.['istio.io/rev'];
   if (label) return label;
   const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
@@ -97,5 +105,9 @@ export function planUninstall(input: UninstallInput): UninstallPlan {
     .map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)
     .sort();
   const byKey = (a: PruneTarget, b: PruneTarget) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  return { delete: del.sort(byKey), kept: kept.sort((a, b) => byKey(a.target, b.target)), remainingRevisions, proxies };
+  const foreign = input.istiods
+    .filter((d) => !d.metadata?.deletionTimestamp && d.metadata?.labels?.[MANAGED_BY_LABEL] !== 'istio-ts' && (input.purge || revOf(d) === removing))
+    .map((d) => `Deployment ${d.metadata?.namespace}/${d.metadata?.name} (revision ${revOf(d)}, installed by ${installerOf(d)})`)
+    .sort();
+  return { delete: del.sort(byKey), kept: kept.sort((a, b) => byKey(a.target, b.target)), remainingRevisions, proxies, foreign };
 }

@@ -285,6 +285,45 @@ class LiveKubeClient implements KubeWriteClient {
    * e.g. when RBAC grants `create pods/portforward` alone).
    */
   async portForward(namespace: string, pod: string, port: number): Promise<PortForwardSession> {
+    // One port-forward per pod port for the whole command: `version` asks each istiod for
+    // /version and then /debug/syncz, and opened two. A closed handle keeps the session a moment
+    // for the next caller (it never keeps the process alive).
+    const key = `${namespace}/${pod}:${port}`;
+    let shared = this.forwards.get(key);
+    if (!shared) {
+      const session = this.openForward(namespace, pod, port);
+      shared = { session, refs: 0 };
+      this.forwards.set(key, shared);
+      session.catch(() => this.forwards.delete(key));
+    }
+    const entry = shared;
+    entry.refs++;
+    if (entry.linger) clearTimeout(entry.linger);
+    entry.linger = undefined;
+    const s = await entry.session;
+    let closed = false;
+    return {
+      localPort: s.localPort,
+      ...(s.lastError ? { lastError: () => s.lastError!() } : {}),
+      ...(s.lastFailure ? { lastFailure: () => s.lastFailure!() } : {}),
+      ...(s.established ? { established: () => s.established!() } : {}),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        if (--entry.refs > 0) return;
+        entry.linger = setTimeout(() => {
+          if (entry.refs > 0) return;
+          this.forwards.delete(key);
+          void s.close();
+        }, 2000);
+        entry.linger.unref();
+      },
+    };
+  }
+
+  private readonly forwards = new Map<string, { session: Promise<PortForwardSession>; refs: number; linger?: NodeJS.Timeout | undefined }>();
+
+  private openForward(namespace: string, pod: string, port: number): Promise<PortForwardSession> {
     return openPortForward({
       server: this.server,
       path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward`,

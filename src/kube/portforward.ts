@@ -52,7 +52,11 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
 
   const spdyConnection = (): Promise<SpdyConnection> => {
     if (!spdy) {
-      const p = upgrade(req, 'spdy').then(({ socket, head }) => new SpdyConnection(socket, head));
+      const p = upgrade(req, 'spdy').then(({ socket, head }) => {
+        // Idle between requests: it must not keep the process alive (forwarded sockets do).
+        (socket as Duplex & { unref?: () => void }).unref?.();
+        return new SpdyConnection(socket, head);
+      });
       spdy = p;
       p.then((c) => {
         closers.add(() => c.close());
@@ -70,6 +74,8 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
     if (mode === 'websocket') {
       try {
         const { socket, head } = await upgrade(req, 'websocket');
+        // The local connection keeps the process alive while in use; the tunnel alone must not.
+        (socket as Duplex & { unref?: () => void }).unref?.();
         markEstablished();
         const close = pipeWebSocket(local, socket, head, req.port, (e) => (lastFailure = e));
         closers.add(close);
@@ -89,6 +95,9 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
 
   const server = net.createServer((local) => {
     sockets.add(local);
+    // The client end of this connection holds the process while a request is in flight; an idle
+    // keep-alive connection must not keep it alive after the command is done.
+    local.unref();
     // Errors surface through the HTTP client and lastFailure; an unhandled 'error' would crash.
     local.on('error', () => undefined);
     local.on('close', () => sockets.delete(local));
@@ -102,6 +111,8 @@ export async function openPortForward(req: PortForwardRequest): Promise<PortForw
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  // An idle forward never keeps the process alive; requests through it hold their own sockets.
+  server.unref();
   const address = server.address();
   const localPort = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -39,4 +39,146 @@ export const istioTsMessages = [
     template: 'API version %s is not served for %s (served: %s)',
     args: ['apiVersion', 'kind', 'served'],
   },
+  {
+    code: 'ITS0005',
+    name: 'DestinationRuleTlsConflictsWithStrictMtls',
+    level: 'Error',
+    description:
+      'A DestinationRule sends plaintext (DISABLE) or one-way TLS (SIMPLE) to a workload whose effective PeerAuthentication is STRICT; every request fails with 503 (UC or UF).',
+    template: 'tls.mode %s towards %q conflicts with STRICT mTLS on %s (%s): requests fail with 503',
+    args: ['mode', 'host', 'workload', 'policy'],
+  },
+  {
+    code: 'ITS0006',
+    name: 'StrictMtlsWithPlaintextClients',
+    level: 'Warning',
+    description:
+      'A STRICT PeerAuthentication covers workloads whose namespace also runs pods without a sidecar; their plaintext requests are reset by the server sidecar.',
+    template: 'STRICT mTLS here rejects plaintext, but namespace %s has pods without a sidecar (%s): their requests to workloads under this policy are reset',
+    args: ['namespace', 'pods'],
+  },
+  {
+    code: 'ITS0007',
+    name: 'RequestPrincipalsWithoutRequestAuthentication',
+    level: 'Error',
+    description:
+      'An ALLOW AuthorizationPolicy matches on JWT principals or request.auth claims, but no RequestAuthentication applies to the workload, so no request ever carries a principal and every request is denied with 403.',
+    template: 'rule %d matches %s, but no RequestAuthentication applies to %s: requests are denied with 403 (RBAC: access denied)',
+    args: ['rule', 'field', 'workload'],
+  },
+  {
+    code: 'ITS0008',
+    name: 'HttpRuleOnTcpPort',
+    level: 'Warning',
+    description:
+      'An AuthorizationPolicy rule uses HTTP-only fields on a workload that only serves TCP ports; Istio drops such a rule for TCP (ALLOW: it never matches; DENY: it matches every connection).',
+    template: 'rule %d uses HTTP-only fields (%s), but %s serves only TCP ports (%s): %s',
+    args: ['rule', 'fields', 'workload', 'ports', 'effect'],
+  },
+  {
+    code: 'ITS0009',
+    name: 'OutlierDetectionEjectsAllHosts',
+    level: 'Warning',
+    description:
+      'Outlier detection ejects a host after one or two errors and may eject every host (maxEjectionPercent 100): a short burst of errors leaves the service with no endpoint (503 UH).',
+    template: 'outlierDetection ejects a host after %d consecutive %s and up to %d%% of hosts: a burst of errors leaves no healthy host (503 UH)',
+    args: ['errors', 'kind', 'percent'],
+  },
+  {
+    code: 'ITS0010',
+    name: 'RetriesExceedRouteTimeout',
+    level: 'Warning',
+    description:
+      "A route's retries (attempts × perTryTimeout, plus the first try) need more time than the route timeout allows; the route times out (504 UT) before the retries run.",
+    template: 'route %s: %d tries of %s need %s, but the route timeout is %s: the last retries never run and clients get 504 UT',
+    args: ['route', 'tries', 'perTryTimeout', 'total', 'timeout'],
+  },
+  {
+    code: 'ITS0011',
+    name: 'RetryOnNonIdempotentMethod',
+    level: 'Warning',
+    description:
+      'A route that matches non-idempotent methods (POST, PATCH) retries on errors the upstream may return after it processed the request; a retried request can be applied twice.',
+    template: 'route %s matches %s and retries on %q: a request the upstream already processed can be applied twice',
+    args: ['route', 'methods', 'retryOn'],
+  },
+  {
+    code: 'ITS0012',
+    name: 'SubsetTrafficPolicyNotActivated',
+    level: 'Warning',
+    description:
+      'A DestinationRule subset sets a trafficPolicy, but no VirtualService routes to that subset, so Envoy never uses the subset cluster and the policy never applies.',
+    template: 'subset %q sets a trafficPolicy, but no VirtualService routes to it (host %s): the policy never applies',
+    args: ['subset', 'host'],
+  },
+  {
+    code: 'ITS0013',
+    name: 'FaultInjectionWithRetries',
+    level: 'Warning',
+    description:
+      'A route injects faults and also sets retries; the fault filter answers before the router, so injected failures are never retried.',
+    template: 'route %s injects faults and sets retries: injected failures reach the client without retry',
+    args: ['route'],
+  },
+  {
+    code: 'ITS0014',
+    name: 'GatewayRoutesShadowed',
+    level: 'Warning',
+    description:
+      'Two VirtualServices bound to the same gateway for the same host have overlapping matches; istiod merges them in creation order, so which route wins depends on which resource was created first.',
+    template: 'route %s overlaps route %s of VirtualService %s on gateway %s for host %q: the older VirtualService wins and the other route never matches',
+    args: ['route', 'otherRoute', 'other', 'gateway', 'host'],
+  },
+  {
+    code: 'ITS0015',
+    name: 'ServicePortWithoutContainerPort',
+    level: 'Warning',
+    description:
+      "A Service's targetPort matches no container port of the workloads it selects; connections to it are refused (503 UF) unless the application listens there anyway.",
+    template: 'port %s targets %s, which no container of %s declares (container ports: %s)',
+    args: ['port', 'targetPort', 'workload', 'containerPorts'],
+  },
+  {
+    code: 'ITS0016',
+    name: 'HeadlessServiceHttpPort',
+    level: 'Info',
+    description:
+      "A headless Service declares an HTTP port; clients that call a pod IP directly reach the server sidecar through the PassthroughCluster and get 503 UC (use the pod's DNS name or a tcp- port).",
+    template: 'headless Service port %s is %s: calls to a pod IP fail with 503 UC; call <pod>.%s or name the port tcp-%s',
+    args: ['port', 'protocol', 'service', 'portName'],
+  },
+  {
+    code: 'ITS0017',
+    name: 'RemovedApiVersion',
+    level: 'Error',
+    description:
+      'A workload or policy uses an API version Kubernetes no longer serves; the API server rejects it, so it is never created or injected.',
+    template: '%s %s is not served since Kubernetes %s: use %s',
+    args: ['apiVersion', 'kind', 'removedIn', 'replacement'],
+  },
+  {
+    code: 'ITS0018',
+    name: 'WorkloadWithoutSelector',
+    level: 'Error',
+    description: 'An apps/v1 workload has no spec.selector; the API server rejects it, so no pod is created.',
+    template: '%s has no spec.selector: apps/v1 requires one (pod template labels: %s), so the API server rejects it',
+    args: ['kind', 'labels'],
+  },
+  {
+    code: 'ITS0019',
+    name: 'SuspiciousResourceQuantity',
+    level: 'Warning',
+    description:
+      'A container resource or sidecar resource annotation has a quantity whose unit is almost certainly wrong (memory "200" is 200 bytes; cpu "500" is 500 cores).',
+    template: '%s %s is %q = %s: did you mean %q?',
+    args: ['where', 'resource', 'value', 'meaning', 'suggestion'],
+  },
+  {
+    code: 'ITS0020',
+    name: 'WorkloadSelectorMismatch',
+    level: 'Error',
+    description: "A workload's selector does not match its own pod template labels; the API server rejects it, so no pod is created.",
+    template: 'spec.selector %s does not match the pod template labels %s: the API server rejects the %s',
+    args: ['selector', 'labels', 'kind'],
+  },
 ] as const satisfies readonly MessageType[];

@@ -20,13 +20,25 @@ export function renderYaml(ds: readonly Diagnostic[]): string {
   return ds.length === 0 ? '[]\n' : yamlStringify(ds.map(toPlain), { lineWidth: 0 });
 }
 
+/**
+ * Control characters from input files (a resource named "web\e[2J") shown as escapes, so a file
+ * cannot move the cursor, recolor or clear the terminal of whoever reads the output. Line breaks
+ * in messages stay.
+ */
+export function visible(s: string, keepNewlines = false): string {
+  return s.replace(keepNewlines ? /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g : /[\u0000-\u001F\u007F-\u009F]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : c;
+  });
+}
+
 /** `Error [IST0101] (VirtualService default/reviews vs.yaml:12) Referenced host not found: "reviews"` */
 export function renderLog(ds: readonly Diagnostic[], paint: Painter): string {
   return ds
     .map((d) => {
-      const where = [d.origin, d.reference].filter(Boolean).join(' ');
+      const where = visible([d.origin, d.reference].filter(Boolean).join(' '));
       const level = d.level === 'Error' ? paint.error(d.level) : d.level === 'Warning' ? paint.warning(d.level) : d.level;
-      return `${level} [${d.code}]${where ? ` (${where})` : ''} ${d.message}\n`;
+      return `${level} [${d.code}]${where ? ` (${where})` : ''} ${visible(d.message, true)}\n`;
     })
     .join('');
 }
@@ -135,7 +147,7 @@ export function renderJunit(
 const ghLevel: Record<Level, string> = { Error: 'error', Warning: 'warning', Info: 'notice' };
 
 function ghData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visible(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 function ghProp(s: string): string {
   return ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');

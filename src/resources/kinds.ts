@@ -81,9 +81,22 @@ export function versionOf(apiVersion: string): string {
   return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
 }
 
+/**
+ * Groups that once served a kind Kubernetes has since moved (extensions/v1beta1 Deployment, removed
+ * in 1.16): such objects are still read, so workload.ApiVersionAnalyzer can say why they fail.
+ */
+const LEGACY_GROUPS: Record<string, string> = {
+  'extensions/Deployment': 'apps',
+  'extensions/DaemonSet': 'apps',
+  'extensions/ReplicaSet': 'apps',
+  'extensions/Ingress': 'networking.k8s.io',
+};
+
 /** The collection for an object's apiVersion + kind, or undefined for kinds istio-ts ignores. */
 export function lookupKind(apiVersion: string, kind: string): KindInfo | undefined {
-  return byGroupKind.get(`${groupOf(apiVersion)}/${kind}`);
+  const gk = `${groupOf(apiVersion)}/${kind}`;
+  const legacy = LEGACY_GROUPS[gk];
+  return byGroupKind.get(legacy ? `${legacy}/${kind}` : gk);
 }
 
 export function kindInfo(kind: string): KindInfo | undefined {

@@ -1,3 +1,4 @@
+import { envoyPatchType } from './envoy-fields.js';
 import type { FieldPath } from '../resources/types.js';
 import { parseDuration } from './duration.js';
 import { analyzeUnreachableRules, type RuleFinding } from './virtualservice-rules.js';
@@ -93,8 +94,8 @@ function checkGateway(spec: Obj, c: Collector) {
       }
       if (!str(port.name)) c.error([...at, 'port'], 'port name must be set');
       else {
-        const prev = portNames.get(str(port.name));
-        if (prev !== undefined && prev !== port.number) c.error([...at, 'port', 'name'], `port names in servers must be unique: duplicate name ${port.name}`);
+        // upstream ValidateGateway: a name may appear once, whatever the port number.
+        if (portNames.has(str(port.name))) c.error([...at, 'port', 'name'], `port names in servers must be unique: duplicate name ${port.name}`);
         portNames.set(str(port.name), port.number as number);
       }
       const p = protocol.toUpperCase();
@@ -104,10 +105,13 @@ function checkGateway(spec: Obj, c: Collector) {
       const t = s.tls;
       const mode = str(t.mode) || 'PASSTHROUGH';
       const hasCreds = !!str(t.credentialName) || arr(t.credentialNames).length > 0 || arr(t.tlsCertificates).length > 0;
-      if ((mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL') && !hasCreds && !(str(t.serverCertificate) && str(t.privateKey))) {
-        c.error([...at, 'tls'], `${mode} TLS requires a credentialName, or a serverCertificate and privateKey`);
+      // upstream validateTLSOptions: each missing file is its own error (istioctl prints two for SIMPLE).
+      if ((mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'OPTIONAL_MUTUAL') && !hasCreds) {
+        const m = mode === 'SIMPLE' ? 'SIMPLE' : 'MUTUAL';
+        if (!str(t.privateKey)) c.error([...at, 'tls'], `${m} TLS requires a private key`);
+        if (!str(t.serverCertificate)) c.error([...at, 'tls'], `${m} TLS requires a server certificate`);
+        if (m === 'MUTUAL' && !str(t.caCertificates)) c.error([...at, 'tls'], 'MUTUAL TLS requires a client CA bundle');
       }
-      if (mode === 'MUTUAL' && !hasCreds && !str(t.caCertificates)) c.error([...at, 'tls'], 'MUTUAL TLS requires a client CA bundle (caCertificates or credentialName)');
     }
   });
 }
@@ -284,7 +288,7 @@ function checkDestinationRule(spec: Obj, c: Collector) {
   });
 }
 
-function checkServiceEntry(spec: Obj, c: Collector) {
+function checkServiceEntry(spec: Obj, c: Collector, _rules: SemanticResult['rules'], opts: SemanticOptions) {
   const hosts = arr(spec.hosts);
   if (hosts.length === 0) c.error(['spec'], 'service entry must have at least one host');
   const resolution = str(spec.resolution) || 'NONE';
@@ -304,6 +308,13 @@ function checkServiceEntry(spec: Obj, c: Collector) {
       c.error(['spec', 'addresses', i], `invalid address ${JSON.stringify(a)}: must be an IP address or CIDR range`);
     }
   });
+  // upstream warns once: without addresses (and without allocation) TCP ports of hosts with
+  // resolution NONE share one wildcard listener. It compares the protocol as written ("tcp" is
+  // not warned about), and an unset protocol counts as TCP.
+  const tcpPort = arr(spec.ports).some((p) => isObj(p) && (p.protocol === undefined || p.protocol === '' || p.protocol === 'TCP'));
+  if (!opts.ipAutoallocate && arr(spec.addresses).length === 0 && (str(spec.resolution) || 'NONE') === 'NONE' && tcpPort) {
+    c.warn([], 'addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled');
+  }
   arr(spec.ports).forEach((p, i) => {
     if (!isObj(p)) return;
     if (!str(p.name)) c.error(['spec', 'ports', i], 'port name must be set');
@@ -363,9 +374,27 @@ function checkRequestAuthentication(spec: Obj, c: Collector) {
   });
 }
 
-const BY_KIND: Record<string, (spec: Obj, c: Collector, rules: SemanticResult['rules']) => void> = {
+/** Patch operations whose value istiod decodes into the target's Envoy message. */
+const VALUE_OPERATIONS = new Set(['MERGE', 'ADD', 'INSERT_BEFORE', 'INSERT_AFTER', 'INSERT_FIRST', 'REPLACE']);
+
+function checkEnvoyFilter(spec: Obj, c: Collector) {
+  c.warn([], 'EnvoyFilter exposes internal implementation details that may change at any time. Prefer other APIs if possible, and exercise extreme caution, especially around upgrades.');
+  arr(spec.configPatches).forEach((p, i) => {
+    if (!isObj(p) || !isObj(p.patch)) return;
+    const value = p.patch.value;
+    if (!isObj(value) || !VALUE_OPERATIONS.has(str(p.patch.operation))) return;
+    const type = envoyPatchType(str(p.applyTo));
+    if (!type) return;
+    // istiod decodes the value leniently and warns on the first field the message does not have.
+    const unknown = Object.keys(value).find((k) => !type.fields.has(k));
+    if (unknown !== undefined) c.warn(['spec', 'configPatches', i, 'patch', 'value', unknown], `Envoy filter: unknown field ${JSON.stringify(unknown)} in ${type.message}`);
+  });
+}
+
+const BY_KIND: Record<string, (spec: Obj, c: Collector, rules: SemanticResult['rules'], opts: SemanticOptions) => void> = {
   AuthorizationPolicy: checkAuthorizationPolicy,
   DestinationRule: checkDestinationRule,
+  EnvoyFilter: checkEnvoyFilter,
   Gateway: checkGateway,
   RequestAuthentication: checkRequestAuthentication,
   ServiceEntry: checkServiceEntry,
@@ -376,11 +405,18 @@ const BY_KIND: Record<string, (spec: Obj, c: Collector, rules: SemanticResult['r
 /** Kinds with semantic checks beyond the CRD schema (listed in `istio-ts analyze -L` descriptions). */
 export const SEMANTIC_KINDS: readonly string[] = Object.keys(BY_KIND);
 
-export function semanticChecks(kind: string, object: Obj): SemanticResult {
+/** What semantic checks need from outside the object. */
+export interface SemanticOptions {
+  /** The mesh allocates addresses to ServiceEntries (ISTIO_META_DNS_CAPTURE with auto-allocation). */
+  readonly ipAutoallocate?: boolean;
+}
+
+export function semanticChecks(kind: string, object: Obj, opts: SemanticOptions = {}): SemanticResult {
   const c = new Collector();
   const rules: SemanticResult['rules'] = [];
   const check = BY_KIND[kind];
-  if (check && isObj(object.spec)) check(object.spec, c, rules);
+  // An object without spec is judged as an empty spec (a Sidecar with no spec is "empty configuration").
+  if (check && (isObj(object.spec) || object.spec === undefined || object.spec === null)) check(isObj(object.spec) ? object.spec : {}, c, rules, opts);
   return { problems: c.problems, rules };
 }
 
@@ -415,6 +451,50 @@ export function meshConfigChecks(mesh: Obj): SemanticProblem[] {
     if (typeof pc.discoveryAddress === 'string' && pc.discoveryAddress !== '' && !/^[^:\s]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(pc.discoveryAddress)) {
       c.error(['defaultConfig', 'discoveryAddress'], `defaultConfig.discoveryAddress: ${JSON.stringify(pc.discoveryAddress)} must be host:port`);
     }
+  }
+  return c.problems;
+}
+
+/** A CIDR ("10.0.0.0/16", "2001:db8::/32"), as ValidateIPSubnet accepts it. */
+function cidrError(s: string): string | undefined {
+  const [ip, bits, extra] = s.split('/');
+  const max = ip && ip.includes(':') ? 128 : 32;
+  if (extra !== undefined || !ip || !isIP(ip) || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > max) return `invalid CIDR ${JSON.stringify(s)}`;
+  return undefined;
+}
+
+/**
+ * upstream ValidateMeshNetworks: each network's endpoints come from a CIDR or a registry (a DNS
+ * label), and each gateway is a registry service (an FQDN) or an address (an IP, or a hostname as
+ * istiod resolves gateway hostnames) with a valid port. `base` is where `networks` sits.
+ */
+export function meshNetworksChecks(networks: Obj, base: FieldPath): SemanticProblem[] {
+  const c = new Collector();
+  for (const [name, def] of Object.entries(networks)) {
+    if (!isObj(def)) continue;
+    arr(def.endpoints).forEach((e, j) => {
+      if (!isObj(e)) return;
+      const at = [...base, name, 'endpoints', j];
+      if (e.fromCidr !== undefined && e.fromRegistry !== undefined) c.error(at, `${name}: only one of fromCidr and fromRegistry may be set`);
+      else if (typeof e.fromCidr === 'string') c.error([...at, 'fromCidr'], cidrError(e.fromCidr) && `${name}: ${cidrError(e.fromCidr)}`);
+      else if (typeof e.fromRegistry === 'string' && !(e.fromRegistry.length <= 63 && DNS_LABEL.test(e.fromRegistry))) {
+        c.error([...at, 'fromRegistry'], `${name}: invalid registry name: ${e.fromRegistry}`);
+      }
+    });
+    arr(def.gateways).forEach((g, j) => {
+      if (!isObj(g)) return;
+      const at = [...base, name, 'gateways', j];
+      if (g.registryServiceName !== undefined && g.address !== undefined) c.error(at, `${name}: only one of registryServiceName and address may be set`);
+      else if (typeof g.registryServiceName === 'string') {
+        const err = wildcardDomainError(g.registryServiceName) ?? (g.registryServiceName.includes('*') ? 'wildcards are not allowed' : undefined);
+        c.error([...at, 'registryServiceName'], err && `${name}: ${err}`);
+      } else if (typeof g.address === 'string' && !isIP(g.address)) {
+        const err = wildcardDomainError(g.address) ?? (g.address.includes('*') ? 'wildcards are not allowed' : undefined);
+        c.error([...at, 'address'], err && `${name}: ${err}`);
+      }
+      const p = portError(g.port) ?? (g.port === undefined || g.port === 0 ? 'port number 0 must be in the range 1..65535' : undefined);
+      c.error(g.port === undefined ? at : [...at, 'port'], p && `${name}: ${p}`);
+    });
   }
   return c.problems;
 }

@@ -1,7 +1,7 @@
 import type { MessageName } from '../messages/catalog.js';
 import { groupOf, versionOf } from '../resources/kinds.js';
 import type { FieldPath, K8sObject } from '../resources/types.js';
-import { semanticChecks } from './semantic.js';
+import { semanticChecks, type SemanticOptions } from './semantic.js';
 import { formatPath, servedVersionsOf, validateStructural } from './validator.js';
 
 /** A validation finding, ready for ctx.report: catalog message, template args, field path. */
@@ -20,7 +20,7 @@ export interface SchemaFinding {
  * checks. The webhook only sees schema-valid objects, but a CI user wants every problem at once,
  * so semantic checks also run on invalid objects (they read fields defensively).
  */
-export function validateIstioObject(object: K8sObject): SchemaFinding[] {
+export function validateIstioObject(object: K8sObject, opts: SemanticOptions = {}): SchemaFinding[] {
   const group = groupOf(object.apiVersion);
   const served = servedVersionsOf(group, object.kind);
   if (!served) return [];
@@ -37,7 +37,7 @@ export function validateIstioObject(object: K8sObject): SchemaFinding[] {
   if (v.deprecated) {
     out.push({ message: 'SchemaWarning', args: [v.deprecationWarning ?? `${object.apiVersion} ${object.kind} is deprecated`], path: ['apiVersion'] });
   }
-  const { problems, rules } = semanticChecks(object.kind, object);
+  const { problems, rules } = semanticChecks(object.kind, object, opts);
   // A field the schema already rejected is not judged again (a string port is not also "out of range").
   const rejected = violations.map((x) => x.path);
   const under = (p: FieldPath) => rejected.some((r) => r.length <= p.length && r.every((s, i) => s === p[i]));

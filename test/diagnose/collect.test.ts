@@ -196,6 +196,25 @@ describe('collect', () => {
     await expect(run).rejects.toMatchObject({ notFound: true });
   });
 
+  it('TO may be a ServiceEntry host: its workloadSelector picks the servers; a mesh-external one has none', async () => {
+    const se = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name, namespace: 'shop' }, spec });
+    const extra = [se('cart-internal', { hosts: ['cart.internal'], location: 'MESH_INTERNAL', resolution: 'STATIC', ports: [{ number: 8080, name: 'http', protocol: 'HTTP' }], workloadSelector: { labels: { app: 'cart' } } }), se('payments', { hosts: ['*.payments.example.com'], location: 'MESH_EXTERNAL', resolution: 'DNS', ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] })];
+    const f = await fakeCluster('healthy', { extra });
+    const internal = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'cart.internal:8080' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(internal.files.get('cluster/istio.yaml')).toContain('cart.internal');
+    expect(internal.files.has('proxies/shop/cart-v1-7d8f9c6b5-4hx2m/config_dump.json')).toBe(true);
+    const path1 = resolvePath(captureFromFiles(internal.files));
+    expect(path1.service).toMatchObject({ kind: 'ServiceEntry', name: 'cart-internal', fqdn: 'cart.internal', port: 8080 });
+    expect(path1.servers.map((p) => p.name)).toEqual(['cart-v1-7d8f9c6b5-4hx2m']);
+
+    const external = await collect({ from: 'frontend-6c9f7b5d4-x2kqp.shop', to: 'api.payments.example.com:443' }, { kube: f.kube, admin: f.admin, istioNamespace: 'istio-system', now: NOW, version: '0.1.0', tailLines: 100 });
+    expect(external.warnings.filter((w) => w.includes('Namespace payments'))).toEqual([]);
+    const { diagnosis, evidence } = diagnose(captureFromFiles(external.files));
+    expect(evidence.find((e) => e.id === 'pod.external-endpoints')?.summary).toBe('ServiceEntry shop/payments (MESH_EXTERNAL, resolution DNS) selects no pods: its endpoints are DNS lookups of api.payments.example.com');
+    expect(evidence.map((e) => e.id)).not.toContain('pod.service-not-found');
+    expect(diagnosis.segments.map((s) => s.name)).toContain('server-app');
+  });
+
   it('an API server that cannot be reached stops at FROM, instead of a capture of warnings', async () => {
     const f = await fakeCluster('healthy');
     const down = new Error('request to https://127.0.0.1:6443/api/v1 failed, reason: connect ECONNREFUSED 127.0.0.1:6443');

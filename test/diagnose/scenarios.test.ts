@@ -13,6 +13,7 @@ import { painter } from '../../src/output/paint.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const ROOT = path.resolve('fixtures/diagnose');
+const GOLDEN_WIDTH = 100;
 const scenarios = readdirSync(ROOT).filter((d) => existsSync(path.join(ROOT, d, 'expected.json'))).sort();
 
 interface Expected {
@@ -26,13 +27,23 @@ describe('diagnose scenarios', () => {
     expect(scenarios).toHaveLength(17);
   });
 
+  it('each is marked hand-written, with its real recording or why real Envoy cannot produce it here', () => {
+    for (const name of scenarios) {
+      const e = JSON.parse(readFileSync(path.join(ROOT, name, 'expected.json'), 'utf8')) as { recording?: string; realCounterpart?: string; whyHandWritten?: string };
+      expect(e.recording, name).toBe('hand-written');
+      expect(Boolean(e.realCounterpart) !== Boolean(e.whyHandWritten), `${name}: exactly one of realCounterpart, whyHandWritten`).toBe(true);
+      if (e.realCounterpart) expect(e.realCounterpart).toMatch(/^fixtures\/diagnose\/real\/[a-z0-9-]+$/);
+    }
+  });
+
   it.each(scenarios)('%s', async (name) => {
     const dir = path.join(ROOT, name);
     const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
     const capture = await readCapture(path.join(dir, 'capture'));
     expect(capture.problems).toEqual([]);
     const { diagnosis, evidence } = diagnose(capture, expected.options?.path ? { httpPath: expected.options.path } : {});
-    expectGolden(path.join(dir, 'diagnose.golden.txt'), renderDiagnoseTable(diagnosis, painter(false)));
+    // Goldens at a fixed terminal width: wrapping at words is part of what they pin.
+    expectGolden(path.join(dir, 'diagnose.golden.txt'), renderDiagnoseTable(diagnosis, painter(false), { width: GOLDEN_WIDTH }));
     expectGolden(path.join(dir, 'diagnose.golden.json'), renderDiagnoseJson(diagnosis));
     const statuses = Object.fromEntries(diagnosis.segments.map((s) => [s.name, s.status]));
     expect({ verdict: { segment: diagnosis.verdict.segment, confidence: diagnosis.verdict.confidence }, segments: statuses }).toEqual({ verdict: expected.verdict, segments: expected.segments });

@@ -4,11 +4,12 @@
 // files over the cluster with --use-kube.
 //
 // ISTIO_TS_BIN picks the CLI (default: <repo>/bin/istio-ts.js, i.e. the built dist/).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, istioTs } from './harness.js';
+import { apply, createNamespace, harnessEnv, istioTs, kubectlJSON, kubectlPath } from './harness.js';
 
 
 interface Msg {
@@ -95,6 +96,69 @@ describe('analyze on a live cluster', () => {
     const r = await istioTs(['analyze', '-A'], { env: { KUBECONFIG: kc } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/^Error: /m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('-n NS reports no finding on other Namespace objects (istioctl does not either)', async () => {
+    const other = await createNamespace('e2e-analyze-noinj');
+    try {
+      const all = await istioTs(['analyze', '-A', '-o', 'json', '--analyzer', 'injection.Analyzer']);
+      const allFound = (JSON.parse(all.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`);
+      expect(allFound).toContain(`IST0102 Namespace ${other.name}`);
+      const r = await istioTs(['analyze', '-n', ns.name, '-o', 'json', '--analyzer', 'injection.Analyzer']);
+      const found = (JSON.parse(r.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`);
+      expect(found.filter((f) => f.startsWith('IST0102 Namespace'))).toEqual([]);
+      const own = await istioTs(['analyze', '-n', other.name, '-o', 'json', '--analyzer', 'injection.Analyzer']);
+      expect((JSON.parse(own.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`)).toEqual([`IST0102 Namespace ${other.name}`]);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it("istio-ts's own analyzers run on the live cluster and are suppressible", async () => {
+    await apply(
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: 'reviews', namespace: ns.name },
+        spec: {
+          host: 'reviews',
+          trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1, maxEjectionPercent: 100 } },
+          subsets: [{ name: 'v2', labels: { version: 'v2' }, trafficPolicy: { connectionPool: { http: { http1MaxPendingRequests: 1 } } } }],
+        },
+      },
+      ns.name,
+    );
+    const r = await istioTs(['analyze', '-n', ns.name, '-o', 'json']);
+    const found = (JSON.parse(r.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`);
+    expect(found).toContain(`ITS0009 DestinationRule ${ns.name}/reviews`);
+    expect(found).toContain(`ITS0012 DestinationRule ${ns.name}/reviews`);
+    const s = await istioTs(['analyze', '-n', ns.name, '-o', 'json', '-S', `ITS0009=DestinationRule ${ns.name}/reviews`]);
+    expect((JSON.parse(s.stdout) as Msg[]).map((m) => m.code)).not.toContain('ITS0009');
+  });
+
+  it('--remote-contexts compares Services across contexts; an unreachable one is an error naming it, the rest still analyzed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'istio-ts-e2e-mc-'));
+    const kc = join(dir, 'kubeconfig');
+    copyFileSync(harnessEnv().KUBECONFIG!, kc);
+    const view = await kubectlJSON<{ contexts: { name: string; context: { cluster: string; user: string } }[]; 'current-context': string }>(['config', 'view', '--minify']);
+    const cur = view.contexts.find((c) => c.name === view['current-context'])!.context;
+    const k = (args: string[]) => execFileSync(kubectlPath(), ['--kubeconfig', kc, ...args], { stdio: 'pipe' });
+    // "west" is the same API server under another context name: every Service matches itself.
+    k(['config', 'set-context', 'west', `--cluster=${cur.cluster}`, `--user=${cur.user}`]);
+    k(['config', 'set-cluster', 'down', '--server=https://127.0.0.1:9']);
+    k(['config', 'set-context', 'down', '--cluster=down', `--user=${cur.user}`]);
+    const ok = await istioTs(['analyze', '-A', '-o', 'json', '--analyzer', 'services.MultiClusterServiceAnalyzer', '--remote-contexts', 'west'], { env: { KUBECONFIG: kc } });
+    expect(JSON.parse(ok.stdout)).toEqual([]);
+    expect(ok.code).toBe(0);
+    const r = await istioTs(['analyze', '-A', '-o', 'json', '--analyzer', 'services.MultiClusterServiceAnalyzer', '--remote-contexts', 'west,down'], { env: { KUBECONFIG: kc } });
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBe(79);
+    expect(r.stderr).toMatch(/could not read context down: .*(refused|ECONNREFUSED|unreachable)/i);
+    const missing = await istioTs(['analyze', '-A', '--remote-contexts', 'no-such-context'], { env: { KUBECONFIG: kc } });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no-such-context');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

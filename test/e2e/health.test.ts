@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { apply, createNamespace, deployment, harnessEnv, istioTs, kubectl, kubectlJSON, runningPods, service, waitFor, type CliRun } from './harness.js';
+import { disableDataplaneTelemetry, enableDataplaneTelemetry, Mesh, nacks, PORT, type Workload } from './dataplane/mesh.js';
 // @ts-expect-error plain ESM script without types
 import { drive, Registry, startEdge, startExporter } from '../../scripts/health/mesh-exporter.mjs';
 
@@ -417,5 +418,113 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
     expect(doc.kind).toBe('PrometheusRule');
     writeFileSync(join(dir, 'op.yaml'), JSON.stringify({ groups: doc.spec.groups }));
     expect((await execFileP('promtool', ['check', 'rules', join(dir, 'op.yaml')])).stdout).toMatch(/SUCCESS/);
+  });
+});
+
+// The same questions on real proxies: pilot-agent + upstream Envoy of the data plane harness
+// (test/harness/dataplane.sh), with the real Prometheus scraping each Envoy's /stats/prometheus.
+// Upstream Envoy has no istio.stats filter, so there is no istio_requests_total here: traffic is
+// UNKNOWN and said so; the sidecar and control-plane verdicts come from real Envoys.
+describe('istio-ts health on real Envoys', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'e2e-health-real-'));
+  let m: Mesh;
+  let client: Workload;
+  let server: Workload;
+  let prom: Prom;
+  const health = (args: string[]) => istioTs(['health', '-n', m.ns, '--prometheus', prom.url, ...args], { timeoutMs: 120_000 });
+
+  beforeAll(async () => {
+    await execFileP('bash', [join(repo, 'scripts/install-prometheus.sh')], { timeout: 600_000 });
+    await enableDataplaneTelemetry();
+    m = await Mesh.create('e2e-health-real');
+    client = await m.client('productpage');
+    server = await m.server('reviews');
+    await m.appUp(server, 'ok');
+    await m.proxyUp(server);
+    await m.proxyUp(client);
+    await m.synced([client, server]);
+    await m.ready([client, server], [{ from: client, to: server }]);
+    expect((await m.drive(client, { host: `${m.host('reviews')}:${PORT}`, path: '/', count: 5 })).codes).toEqual({ 200: 5 });
+    prom = await startPrometheus(
+      tmp,
+      [
+        'global: {scrape_interval: 1s, evaluation_interval: 1s}',
+        'scrape_configs:',
+        `  - {job_name: istiod, static_configs: [{targets: ["${harnessEnv().HARNESS_ISTIOD_MONITORING}"]}]}`,
+        `  - {job_name: envoy, metrics_path: /stats/prometheus, static_configs: [{targets: ["127.0.0.1:${client.adminPort}", "127.0.0.1:${server.adminPort}"]}]}`,
+        '',
+      ].join('\n'),
+    );
+    await waitFor('both Envoys scraped', async () => (await promQuery(prom.url, 'count(envoy_cluster_upstream_cx_active{cluster_name="xds-grpc"})'))[0]?.value[1] === '2', 60_000);
+  }, 600_000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    await m?.cleanup();
+    await disableDataplaneTelemetry().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }, 120_000);
+
+  it('connected real Envoys: sidecars OK from syncz, their /certs (istiod-signed) and their xds-grpc series; traffic UNKNOWN without istio.stats', async () => {
+    const r = await waitFor('sidecars OK', async () => {
+      const x = await health(['-o', 'json']);
+      return json(x).segments.find((s: any) => s.kind === 'sidecars')?.verdict === 'OK' ? x : undefined;
+    }, 90_000, 2000).catch(async (e) => {
+      const x = await health([]);
+      throw new Error(`${(e as Error).message}\n${x.stdout}\n${x.stderr}`);
+    });
+    const j = json(r);
+    expect(checkOf(j, 'sidecars.connected').message).toBe('2 of 2 injected pods have a proxy connected to istiod');
+    expect(checkOf(j, 'sidecars.cert-expiry')).toMatchObject({ verdict: 'OK', message: expect.stringMatching(/^2 workload certificates valid; the first expires in \d+ h$/) });
+    // The Envoy series are present, so Prometheus answers for itself (absent would be UNKNOWN, never 0).
+    expect(checkOf(j, 'sidecars.xds-disconnected')).toMatchObject({ verdict: 'OK', evidence: [{ source: 'prometheus', value: '0 (none matched)' }] });
+    expect(checkOf(j, 'sidecars.rejected').verdict).toBe('OK');
+    expect(j.segments.find((s: any) => s.kind === 'traffic').checks[0].message).toMatch(/^no istio_requests_total series for e2e-health-real-\w+ in the last 5m/);
+    // The harness runs one istiod replica (DEGRADED), which outranks the traffic UNKNOWN.
+    expect(checkOf(j, 'cp.istiod-replicas').verdict).toBe('DEGRADED');
+    expect(r.code).toBe(82);
+  });
+
+  it('a real Envoy that NACKs (EnvoyFilter with a duplicate virtual host): sidecars FAIL with Envoy\'s own message, control plane FAIL from istiod\'s reject counter', async () => {
+    await apply(
+      {
+        apiVersion: 'networking.istio.io/v1alpha3',
+        kind: 'EnvoyFilter',
+        metadata: { name: 'productpage-extra-vhost' },
+        spec: {
+          workloadSelector: { labels: { app: 'productpage' } },
+          configPatches: [{ applyTo: 'VIRTUAL_HOST', match: { context: 'SIDECAR_OUTBOUND', routeConfiguration: { portNumber: PORT } }, patch: { operation: 'ADD', value: { name: 'extra', domains: [m.host('reviews')], routes: [{ match: { prefix: '/' }, direct_response: { status: 200 } }] } } }],
+        },
+      },
+      m.ns,
+    );
+    await waitFor('istiod records the RDS NACK', async () => (await nacks([client.ref])).some((n) => n.startsWith(`${client.ref} RDS:`)), 60_000, 500);
+    let poke = 0;
+    let last = '';
+    const r = await waitFor('NACK judged', async () => {
+      // A config change per poll: istiod pushes RDS again and the proxy rejects it again.
+      await apply(service(`poke-${poke++}`), m.ns);
+      const x = await health(['--window', '1m', '-o', 'json']);
+      const j = json(x);
+      last = `${checkOf(j, 'sidecars.rejected')?.message} | ${checkOf(j, 'cp.xds-rejects')?.message}`;
+      return checkOf(j, 'sidecars.rejected')?.verdict === 'FAIL' && checkOf(j, 'cp.xds-rejects')?.verdict === 'FAIL' ? x : undefined;
+    }, 120_000, 2000).catch((e) => {
+      throw new Error(`${(e as Error).message}; last: ${last}`);
+    });
+    const j = json(r);
+    expect(checkOf(j, 'sidecars.rejected').message).toMatch(new RegExp(`^1 of 2 proxies rejected config \\(NACK\\): ${client.ref.replace(/\./g, '\\.')} RDS: .*(duplicate|domain)`, 'i'));
+    expect(r.code).toBe(81);
+    await kubectl(['delete', 'envoyfilter', 'productpage-extra-vhost', '-n', m.ns]);
+  });
+
+  it('a stopped proxy (pilot-agent and Envoy of one pod stopped): sidecars FAIL "1 of 2", naming the pod', async () => {
+    await m.proxyDown(server);
+    const r = await waitFor('stopped proxy judged', async () => {
+      const x = await health(['-o', 'json']);
+      return checkOf(json(x), 'sidecars.connected')?.verdict === 'FAIL' ? x : undefined;
+    }, 90_000, 2000);
+    const j = json(r);
+    expect(checkOf(j, 'sidecars.connected')).toMatchObject({ message: `1 of 2 injected pods have a proxy connected to istiod; not connected: ${server.ref}`, next: `istio-ts proxy-status -n ${m.ns}` });
+    expect(r.code).toBe(81);
   });
 });

@@ -81,10 +81,19 @@ async function serviceAccount(
   await apply({ apiVersion: 'v1', kind: 'List', items: docs });
   cleanups.push(async () => {
     await kubectl(['delete', 'clusterrole,clusterrolebinding', name, '--ignore-not-found']);
+    for (const ns of Object.keys(rules.namespaced ?? {})) await kubectl(['delete', 'role,rolebinding', name, '-n', ns, '--ignore-not-found']);
     await kubectl(['delete', 'serviceaccount', name, '-n', 'default', '--ignore-not-found']);
   });
   const token = (await kubectl(['create', 'token', name, '-n', 'default', '--duration', '1h'])).trim();
   return kubeconfigFor(name, await harnessCluster(), token);
+}
+
+/**
+ * Deletes a namespace and waits until it is gone: suites that snapshot the whole cluster (install)
+ * must not see its objects disappear under them.
+ */
+async function deleteNamespace(name: string): Promise<void> {
+  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=120s'], undefined, 150_000);
 }
 
 const READ_ALL = [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list'] }];
@@ -143,7 +152,7 @@ describe('a namespace-only reader', () => {
   beforeAll(async () => {
     const n = await createNamespace('rel-nsread');
     ns = n.name;
-    cleanups.push(n.cleanup);
+    cleanups.push(() => deleteNamespace(n.name));
     // A VirtualService bound to a Gateway that does not exist: IST0101.
     await apply(
       { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web' }, spec: { hosts: ['web.example.com'], gateways: ['no-such-gateway'], http: [{ route: [{ destination: { host: 'web' } }] }] } },
@@ -210,7 +219,7 @@ describe('port-forward with only `create pods/portforward`', () => {
   let shop: { ns: string; client: string; server: string };
   beforeAll(async () => {
     const n = await createNamespace('rel-pf', { 'istio-injection': 'enabled' });
-    cleanups.push(n.cleanup);
+    cleanups.push(() => deleteNamespace(n.name));
     await apply(service('cart'), n.name);
     await apply(deployment('cart'), n.name);
     await apply(deployment('frontend'), n.name);

@@ -53,14 +53,27 @@ describe('protojson renaming', () => {
   it('keeps keys of Structs and maps, renames messages inside maps of Any', () => {
     const input = {
       metadata: { filter_metadata: { istio: { some_key: 'v' } } },
-      node: { metadata: { app_containers: 'x', LABELS: { my_label: 'a' } } },
+      node: {
+        id: 'sidecar~10.0.0.1~a.shop~shop.svc.cluster.local',
+        cluster: 'a.shop',
+        metadata: { app_containers: 'x', LABELS: { my_label: 'a' } },
+        user_agent_build_version: { version: { major_number: 1 }, metadata: { 'build.type': 'RELEASE', revision_status: 'Clean' } },
+      },
+      custom_tags: [{ tag: 'istio.authorization.dry_run.allow_policy.name', metadata: { kind: { request: {} }, metadata_key: { key: 'envoy.filters.http.rbac', path: [{ key: 'istio_dry_run_allow_shadow_effective_policy_id' }] } } }],
       typed_per_filter_config: { 'envoy.filters.http.fault': { '@type': 't', max_active_faults: 1 } },
       typed_config: { '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct', type_url: 'u', value: { upstream_discovery: [] } },
       env: { key_values: { ISTIO_META_X: '1', some_var: '2' } },
     };
     expect(toProtoJson(input)).toEqual({
       metadata: { filterMetadata: { istio: { some_key: 'v' } } },
-      node: { metadata: { app_containers: 'x', LABELS: { my_label: 'a' } } },
+      node: {
+        id: 'sidecar~10.0.0.1~a.shop~shop.svc.cluster.local',
+        cluster: 'a.shop',
+        metadata: { app_containers: 'x', LABELS: { my_label: 'a' } },
+        userAgentBuildVersion: { version: { majorNumber: 1 }, metadata: { 'build.type': 'RELEASE', revision_status: 'Clean' } },
+      },
+      // tracing CustomTag.Metadata is a message: metadataKey, as istioctl prints it.
+      customTags: [{ tag: 'istio.authorization.dry_run.allow_policy.name', metadata: { kind: { request: {} }, metadataKey: { key: 'envoy.filters.http.rbac', path: [{ key: 'istio_dry_run_allow_shadow_effective_policy_id' }] } } }],
       typedPerFilterConfig: { 'envoy.filters.http.fault': { '@type': 't', maxActiveFaults: 1 } },
       typedConfig: { '@type': 'type.googleapis.com/udpa.type.v1.TypedStruct', typeUrl: 'u', value: { upstream_discovery: [] } },
       env: { keyValues: { ISTIO_META_X: '1', some_var: '2' } },
@@ -211,6 +224,29 @@ describe('secrets', () => {
     expect(s).not.toContain('LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t');
     expect(s).toContain('"private_key":{"inline_bytes":"W3JlZGFjdGVkXQ=="}');
     expect(JSON.stringify(redactSecrets({ private_key: { inline_string: 'KEY' }, password: { filename: '/etc/pw' } }))).toBe('{"private_key":{"inline_string":"[redacted]"},"password":{"filename":"/etc/pw"}}');
+  });
+  it('redacts every sensitive DataSource in place (private key, password, generic secret, session ticket keys), keeps file names', () => {
+    const secret = (tls: Record<string, unknown>) => ({ name: 'default', secret: { name: 'default', tls_certificate: tls } });
+    const section = {
+      '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
+      dynamic_active_secrets: [
+        secret({ certificate_chain: { inline_bytes: 'Q0VSVC1DSEFJTg==' }, private_key: { inline_bytes: 'S0VZLU1BVEVSSUFM' }, password: { inline_string: 'PASS-1' } }),
+        secret({ certificate_chain: { filename: '/etc/certs/cert-chain.pem' }, private_key: { filename: '/etc/certs/key.pem' } }),
+        { name: 'hmac', secret: { name: 'hmac', generic_secret: { secret: { inline_string: 'HMAC-2' } } } },
+        { name: 'tickets', secret: { name: 'tickets', session_ticket_keys: { keys: [{ inline_bytes: 'VElDSy0z' }] } } },
+      ],
+    };
+    const out = redactSecrets(section) as any;
+    const s = JSON.stringify(out);
+    for (const v of ['S0VZLU1BVEVSSUFM', 'PASS-1', 'HMAC-2', 'VElDSy0z']) expect(s).not.toContain(v);
+    const [inline, files, hmac, tickets] = out.dynamic_active_secrets;
+    // Envoy's MessageUtil::redact: the field stays, its value becomes "[redacted]" (bytes: base64 of it).
+    expect(inline.secret.tls_certificate).toEqual({ certificate_chain: { inline_bytes: 'Q0VSVC1DSEFJTg==' }, private_key: { inline_bytes: 'W3JlZGFjdGVkXQ==' }, password: { inline_string: '[redacted]' } });
+    expect(files.secret.tls_certificate.private_key).toEqual({ filename: '/etc/certs/key.pem' });
+    expect(hmac.secret.generic_secret.secret).toEqual({ inline_string: '[redacted]' });
+    expect(tickets.secret.session_ticket_keys.keys).toEqual([{ inline_bytes: 'W3JlZGFjdGVkXQ==' }]);
+    // The dump Envoy already redacted stays as Envoy printed it.
+    expect(JSON.stringify(redactSecrets(dump.configs[4]!))).toBe(JSON.stringify(dump.configs[4]!));
   });
 });
 

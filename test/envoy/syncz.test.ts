@@ -26,13 +26,21 @@ describe('parseSyncz: both shapes', () => {
   });
 
   it('current SyncStatus list: the resources map carries the NACK (ERROR with its message) and extra types', () => {
-    expect(states('syncz-1.24.json')['reviews-v3-84779c7bbc-4q5vn.bookinfo']).toBe('SYNCED ERROR SYNCED SYNCED NOT SENT');
+    // ECDS is absent from the map: the proxy does not watch it (IGNORED in the table, not NOT SENT).
+    expect(states('syncz-1.24.json')['reviews-v3-84779c7bbc-4q5vn.bookinfo']).toBe('SYNCED ERROR SYNCED SYNCED -');
     const r = parseSyncz(fx('syncz-1.24.json'), 'istiod-a');
     const reviews = r.proxies.find((p) => p.proxy.startsWith('reviews'))!;
     expect(reviews.types.LDS!.error).toMatch(/unable to create Wasm HTTP filter/);
     expect(reviews.types.SDS!.state).toBe('SYNCED');
     expect(reviews.types.CDS!.lastSent).toBe('2026-11-20T09:41:12.52Z');
     expect(r.proxies.find((p) => p.proxy.startsWith('istio-ingress'))!.proxyType).toBe('router');
+  });
+
+  it('leaves out debug clients and connections that watch no proxy config; keeps ztunnel types', () => {
+    const r = parseSyncz(fx('syncz-debug-ztunnel.json'), 'istiod-a');
+    expect(r.proxies.map((p) => p.proxy)).toEqual(['ratings-v1-6484d4d9bb-mlh2c.bookinfo', 'ztunnel-8x2kq.istio-system', 'httpbin-5c9d7.shop']);
+    expect(Object.keys(r.proxies[1]!.types).sort()).toEqual(['WADS', 'WDS']);
+    expect(r.proxies[2]!.types.ECDS!.state).toBe('SYNCED');
   });
 
   it('ClientConfig DiscoveryResponse: config_status per type, error_state, istiod name and version from control_plane', () => {

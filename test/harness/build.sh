@@ -9,7 +9,8 @@
 #
 # Prints the bin directory on the last line of stdout (progress goes to stderr).
 # Env: HARNESS_SKIP_KUBECTL=1 skips kubectl; HARNESS_SKIP_ISTIOCTL=1 skips istioctl (the
-#      harness then needs HARNESS_ISTIO_MANIFEST pointing at a pre-rendered manifest).
+#      harness then needs HARNESS_ISTIO_MANIFEST pointing at a pre-rendered manifest);
+#      HARNESS_SKIP_DATAPLANE=1 skips the real data plane (pilot-agent and Envoy, see envoy.sh).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,6 +82,39 @@ K_ETCD=$(module_key etcd . "etcd-v1")
 K_KWOK=$(module_key kwok "" "kwok-v1")
 K_ISTIO=$(module_key istio "" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" "${ISTIO_MAINS[*]}")
 K_SIDECAR=$(module_key istio cmd/fake-sidecar "sidecar-v1")
+# The real data plane (opt-in per pod, see test/harness/dataplane.sh): pilot-agent from the same
+# pinned istio module, plus Istio's envoy_bootstrap.json template copied from that module. One
+# change: the agent's status server (15020) listens on 127.0.0.1 instead of every interface, so
+# that several agents share the host and nothing of the harness binds a non-loopback address.
+# Go refuses build overlays inside GOMODCACHE, so the agent is built from a temporary wrapper
+# module (go/istio's go.mod + go.sum) whose `replace` points at a patched copy of the module.
+STATUS_LISTEN_FROM='net.Listen("tcp", fmt.Sprintf(":%d", s.statusPort))'
+STATUS_LISTEN_TO='net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", s.statusPort))'
+K_AGENT=$(module_key istio "" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" "agent-v2" "$STATUS_LISTEN_TO")
+
+build_agent() {
+  local out="$CACHE/agent-$K_AGENT"
+  if [[ -f "$out/.complete" ]]; then log "pilot-agent: cached ($out)"; return 0; fi
+  local moddir tmp="$out.tmp.$$"
+  moddir="$(cd "$GODIR/istio" && go mod download istio.io/istio && go list -m -f '{{.Dir}}' istio.io/istio)"
+  rm -rf "$tmp"; mkdir -p "$tmp/wrap" "$tmp/bin"
+  cp -r "$moddir" "$tmp/istio"; chmod -R u+w "$tmp/istio"
+  local status_go="$tmp/istio/pilot/cmd/pilot-agent/status/server.go"
+  grep -qF "$STATUS_LISTEN_FROM" "$status_go" || { log "pilot-agent: status/server.go no longer has: $STATUS_LISTEN_FROM"; return 1; }
+  awk -v from="$STATUS_LISTEN_FROM" -v to="$STATUS_LISTEN_TO" '{ i = index($0, from); if (i) $0 = substr($0, 1, i - 1) to substr($0, i + length(from)); print }' \
+    "$status_go" >"$status_go.new" && mv "$status_go.new" "$status_go"
+  cp "$GODIR/istio/go.mod" "$GODIR/istio/go.sum" "$tmp/wrap/"
+  sed -i '/^tool (/,/^)/d' "$tmp/wrap/go.mod"
+  printf '\nreplace istio.io/istio => %s\n' "$tmp/istio" >>"$tmp/wrap/go.mod"
+  log "pilot-agent: building (status server on 127.0.0.1) ..."
+  local t0=$SECONDS
+  (cd "$tmp/wrap" && go build -tags="$ISTIO_TAGS" -ldflags "$ISTIO_LDFLAGS" -o "$tmp/bin/" istio.io/istio/pilot/cmd/pilot-agent)
+  cp "$moddir/tools/packaging/common/envoy_bootstrap.json" "$tmp/bin/envoy_bootstrap_tmpl.json"
+  chmod 0644 "$tmp/bin/envoy_bootstrap_tmpl.json"
+  log "pilot-agent: built in $((SECONDS - t0))s"
+  touch "$tmp/bin/.complete"
+  rm -rf "$out"; mv "$tmp/bin" "$out"; rm -rf "$tmp"
+}
 
 build_module istio istio "$K_ISTIO" "$ISTIO_LDFLAGS" "$ISTIO_TAGS" "${ISTIO_MAINS[@]}"
 build_module istio sidecar "$K_SIDECAR" "-s -w" "" ./cmd/fake-sidecar
@@ -93,13 +127,22 @@ fi
 build_module kwok kwok "$K_KWOK" "-s -w" "" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
 build_module kube kube "$K_KUBE" "$KUBE_LDFLAGS" "" "${KUBE_MAINS[@]/#/k8s.io/kubernetes/cmd/}"
 
-ALL=$(printf '%s\n' "$K_KUBE" "$K_ETCD" "$K_KWOK" "$K_ISTIO" "$K_SIDECAR" | sha256sum | cut -c1-16)
+DIRS=("etcd-$K_ETCD" "kwok-$K_KWOK" "kube-$K_KUBE" "istio-$K_ISTIO" "sidecar-$K_SIDECAR")
+ENVOY=""
+if [[ "${HARNESS_SKIP_DATAPLANE:-0}" != 1 ]]; then
+  build_agent
+  DIRS+=("agent-$K_AGENT")
+  ENVOY="$(bash "$HERE/envoy.sh" | tail -n1)"
+fi
+
+ALL=$(printf '%s\n' "$K_KUBE" "$K_ETCD" "$K_KWOK" "$K_ISTIO" "$K_SIDECAR" ${ENVOY:+"$K_AGENT" "$ENVOY"} | sha256sum | cut -c1-16)
 BIN="$CACHE/bin-$ALL"
 if [[ ! -f "$BIN/.complete" ]]; then
   rm -rf "$BIN"; mkdir -p "$BIN"
-  for d in "etcd-$K_ETCD" "kwok-$K_KWOK" "kube-$K_KUBE" "istio-$K_ISTIO" "sidecar-$K_SIDECAR"; do
+  for d in "${DIRS[@]}"; do
     for f in "$CACHE/$d"/*; do [[ -e "$f" ]] && ln -sf "$f" "$BIN/$(basename "$f")"; done
   done
+  [[ -z "$ENVOY" ]] || ln -sf "$ENVOY" "$BIN/envoy"
   touch "$BIN/.complete"
 fi
 log "binaries in $BIN"

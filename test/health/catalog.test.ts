@@ -164,3 +164,36 @@ describe('--emit-rules', () => {
     expect(all.every((r) => !r.expr.includes('[5m]'))).toBe(true);
   });
 });
+
+describe('httpProm', () => {
+  it('credentials in the URL go as basic auth and are never printed; HTTP statuses map to causes', async () => {
+    const { httpProm } = await import('../../src/health/prometheus.js');
+    const seen: { url: string; headers: Record<string, string> }[] = [];
+    const answers = [200, 401, 403, 404, 503];
+    let i = 0;
+    const p = httpProm('https://ops:s3cret@prom.example/', {
+      timeoutMs: 1000,
+      fetch: async (url, init) => {
+        seen.push({ url, headers: init.headers });
+        const status = answers[i++]!;
+        return { status, text: async () => (status === 200 ? '{"status":"success","data":{"resultType":"vector","result":[]}}' : 'no') };
+      },
+    });
+    expect(p.description).toBe('https://prom.example');
+    expect(await p.query('up', new Date(1_000_000))).toEqual([]);
+    expect(seen[0]!.url).toBe('https://prom.example/api/v1/query?query=up&time=1000.000');
+    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('ops:s3cret').toString('base64')}`);
+    await expect(p.query('up', new Date())).rejects.toMatchObject({ kind: 'unauthorized', message: 'Prometheus https://prom.example: unauthorized (HTTP 401)' });
+    await expect(p.query('up', new Date())).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(p.query('up', new Date())).rejects.toMatchObject({ kind: 'not found' });
+    await expect(p.query('up', new Date())).rejects.toMatchObject({ kind: 'bad response', message: expect.stringContaining('HTTP 503') });
+  });
+
+  it('a server that never answers is "timed out", a closed port "unreachable"', async () => {
+    const { httpProm } = await import('../../src/health/prometheus.js');
+    const slow = httpProm('http://127.0.0.1:9', { timeoutMs: 50, fetch: (_u, init) => new Promise((_r, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))) });
+    await expect(slow.query('up', new Date())).rejects.toMatchObject({ kind: 'timed out', message: 'Prometheus http://127.0.0.1:9: timed out after 0.05s' });
+    const closed = httpProm('http://127.0.0.1:1', { timeoutMs: 2000 });
+    await expect(closed.query('up', new Date())).rejects.toMatchObject({ kind: 'unreachable' });
+  });
+});

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/health/catalog.js';
 import type { ClusterSnapshot, Read } from '../../src/health/collect.js';
-import { workloadCertExpiry, workloadOf } from '../../src/health/collect.js';
+import { describeError, workloadCertExpiry, workloadOf } from '../../src/health/collect.js';
+import { KubeError } from '../../src/kube/types.js';
 import { judgeControlPlane, judgeSidecars } from '../../src/health/judge-cluster.js';
 import { mergeSyncz, parseSyncz } from '../../src/envoy/syncz.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -144,6 +145,17 @@ describe('sidecars from every istiod\'s syncz', () => {
 });
 
 describe('helpers', () => {
+  it.each([
+    [new KubeError('list pods: pods is forbidden: User "dev" cannot list resource "pods"', 403), 'list pods: pods is forbidden: User "dev" cannot list resource "pods"'], // already names it
+    [new KubeError('list pods: Unauthorized', 401), 'list pods: Unauthorized'],
+    [new KubeError('list pods: the server has asked for the client to provide credentials', 401), 'unauthorized: list pods: the server has asked for the client to provide credentials'],
+    [new KubeError('get configmap istio-ca-root-cert', 404), 'not found: get configmap istio-ca-root-cert'],
+    [new KubeError('list pods: connect ECONNREFUSED 127.0.0.1:6443'), 'unreachable: list pods: connect ECONNREFUSED 127.0.0.1:6443'],
+    [new Error('istiod-1.istio-system: istiod GET /debug/syncz timed out after 30s'), 'istiod-1.istio-system: istiod GET /debug/syncz timed out after 30s'],
+  ])('describeError names the cause first: %s', (e, expected) => {
+    expect(describeError(e)).toBe(expected);
+  });
+
   it('workloadCertExpiry reads the earliest cert_chain expiration of Envoy /certs', () => {
     const certs = JSON.stringify({ certificates: [{ ca_cert: [{ expiration_time: '2030-01-01T00:00:00Z' }], cert_chain: [{ expiration_time: '2026-12-05T10:00:00Z' }] }, { cert_chain: [{ expiration_time: '2026-12-06T10:00:00Z' }] }] });
     expect(workloadCertExpiry(certs)).toBe('2026-12-05T10:00:00Z');

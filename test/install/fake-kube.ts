@@ -63,11 +63,17 @@ export class FakeKube implements KubeWriteClient {
 
   async list(apiVersion: string, kind: string, namespace: string | undefined, opts: ListOptions = {}): Promise<KubeObject[]> {
     const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-    const wanted = (opts.labelSelector ?? '').split(',').filter(Boolean).map((p) => p.split('='));
+    // Equality (k=v), existence (k) and non-existence (!k) requirements, as the API server reads them.
+    const wanted = (opts.labelSelector ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    const matches = (labels: Record<string, string> | undefined, req: string): boolean => {
+      if (req.startsWith('!')) return labels?.[req.slice(1)] === undefined;
+      const eq = req.indexOf('=');
+      return eq < 0 ? labels?.[req] !== undefined : labels?.[req.slice(0, eq)] === req.slice(eq + 1);
+    };
     return [...this.store.values()]
       .filter((o) => o.kind === kind && (o.apiVersion?.includes('/') ? o.apiVersion.split('/')[0] : '') === group)
       .filter((o) => !namespace || o.metadata?.namespace === namespace)
-      .filter((o) => wanted.every(([k, v]) => o.metadata?.labels?.[k!] === v))
+      .filter((o) => wanted.every((req) => matches(o.metadata?.labels, req)))
       .map((o) => structuredClone(o));
   }
 

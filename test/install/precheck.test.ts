@@ -57,6 +57,8 @@ describe('checkExistingIstio', () => {
   });
   it('installerOf and istiodVersion', () => {
     expect(installerOf(istiodDep(undefined, 'x', { 'operator.istio.io/managed': 'Reconcile' }))).toBe('istioctl');
+    // The istiod chart labels operator.istio.io/component even when Helm installs it (helm install istiod-1-20-2).
+    expect(installerOf(istiodDep('1-20-2', 'x', { 'operator.istio.io/component': 'Pilot' }, { 'meta.helm.sh/release-name': 'istiod-1-20-2' }))).toBe('Helm release istiod-1-20-2');
     expect(istiodVersion(istiodDep(undefined, 'localhost:5000/istio/pilot:1.28.0-distroless', {}))).toBe('1.28.0-distroless');
     expect(istiodVersion(istiodDep(undefined, 'localhost:5000/istio/pilot', {}))).toBe('unknown');
   });

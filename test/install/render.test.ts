@@ -28,7 +28,7 @@ describe('object sets per profile', () => {
     ['demo', 42],
     ['minimal', 33],
     ['empty', 0],
-    ['remote', 21],
+    ['remote', 20], // as istioctl: no istio-validator webhook on a remote cluster
     ['ambient', 44],
     ['preview', 39],
   ];
@@ -65,6 +65,12 @@ describe('object sets per profile', () => {
     expect(k).toContain('MutatingWebhookConfiguration::istio-sidecar-injector');
     expect(k).toContain('ClusterRole::istio-reader-clusterrole-istio-system');
     expect(k).not.toContain('ConfigMap:istio-system:istio-sidecar-injector');
+    expect(k).not.toContain('ValidatingWebhookConfiguration::istio-validator-istio-system');
+  });
+  it('remote keeps the validator when it is also the config cluster or runs a local injector istiod', () => {
+    for (const set of ['values.global.configCluster=true', 'values.istiodRemote.enabledLocalInjectorIstiod=true']) {
+      expect(keys(render(['profile=remote', set]))).toContain('ValidatingWebhookConfiguration::istio-validator-istio-system');
+    }
   });
   it('is deterministic and in apply order', () => {
     const a = render(['profile=demo']);

@@ -222,6 +222,59 @@ process.stdout.write(JSON.stringify({ kind: 'ExecCredential', status: { token: '
   });
 });
 
+describe('port-forward', () => {
+  it('WebSocket first, SPDY when the upgrade is refused; a refusal of both is forbidden with the permission named', async () => {
+    const api = await apiServer((req, res) => status(res, 403, `pods "cart" is forbidden: User "dev" cannot ${req.method === 'GET' ? 'get' : 'create'} resource "pods/portforward"`));
+    try {
+      const kube = await connect({ kubeconfig: kubeconfig('pf', api.url, '    token: t'), env: {} });
+      const s = await kube.portForward('shop', 'cart', 15000);
+      const local = net.connect(s.localPort, '127.0.0.1');
+      local.on('error', () => undefined);
+      await new Promise<void>((r) => local.on('close', () => r()));
+      expect(api.paths).toEqual(['GET /api/v1/namespaces/shop/pods/cart/portforward?ports=15000', 'POST /api/v1/namespaces/shop/pods/cart/portforward?ports=15000']);
+      const f = s.lastFailure?.();
+      expect(f).toMatchObject({ kind: 'forbidden', status: 403 });
+      expect(f?.message).toMatch(/cannot create resource "pods\/portforward"/);
+      expect((f as KubeError).hint).toContain('kubectl auth can-i create pods --subresource=portforward -n shop');
+      await s.close();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('one session per pod port for the whole command', async () => {
+    const api = await apiServer((req, res) => status(res, 403, 'forbidden'));
+    try {
+      const kube = await connect({ kubeconfig: kubeconfig('pf2', api.url, '    token: t'), env: {} });
+      const a = await kube.portForward('istio-system', 'istiod-1', 15014);
+      await a.close();
+      const b = await kube.portForward('istio-system', 'istiod-1', 15014);
+      const c = await kube.portForward('istio-system', 'istiod-1', 15010);
+      expect(b.localPort).toBe(a.localPort);
+      expect(c.localPort).not.toBe(a.localPort);
+      await b.close();
+      await c.close();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('an upgrade the API server never answers times out with the call named', async () => {
+    const silent = await silentServer();
+    try {
+      const kube = await connect({ kubeconfig: kubeconfig('pf3', silent.url, '    token: t'), env: {}, requestTimeoutMs: 300 });
+      const s = await kube.portForward('shop', 'cart', 15000);
+      const local = net.connect(s.localPort, '127.0.0.1');
+      local.on('error', () => undefined);
+      await new Promise<void>((r) => local.on('close', () => r()));
+      expect(s.lastFailure?.()).toMatchObject({ kind: 'timeout', message: expect.stringMatching(/^timed out after 0\.3 s: port-forward to shop\/cart:15000/) });
+      await s.close();
+    } finally {
+      await silent.close();
+    }
+  });
+});
+
 describe('kubeconfig as kubectl reads it', () => {
   it('no kubeconfig at all: kubectl\'s localhost:8080 default, and its message when refused', async () => {
     // Only meaningful while nothing listens on 8080 here: check by taking the port first.

@@ -28,9 +28,11 @@ const UPSTREAM = [
   'k8sgateway.CRDVersionAnalyzer',
   'k8sgateway.SelectorAnalyzer',
   'meshnetworks.MeshNetworksAnalyzer',
+  'schema.ValidationAnalyzer.MeshNetworks',
   'service.PortNameAnalyzer',
   'serviceentry.Analyzer',
   'serviceentry.ConflictingServiceEntryProtocolAnalyzer',
+  'services.MultiClusterServiceAnalyzer',
   'sidecar.SelectorAnalyzer',
   'telemetry.DefaultSelectorAnalyzer',
   'telemetry.LightstepAnalyzer',
@@ -73,5 +75,28 @@ describe('analyzer registry', () => {
 
   it.each(UPSTREAM)('%s has a test that names it', (n) => {
     expect(testText.includes(`'${n}'`), `no test under test/analyzers names '${n}'`).toBe(true);
+  });
+
+  // istio-ts's own analyzers (those emitting only ITS codes) are tested and named after their file too.
+  const own = allAnalyzers.filter((a) => a.messages.every((m) => catalog.byName(m).code.startsWith('ITS')));
+  it.each(own.map((a) => [a.name, a] as const))('istio-ts analyzer %s has a table test and a file named after it', (n, a) => {
+    expect(testText.includes(`'${n}'`), `no test under test/analyzers names '${n}'`).toBe(true);
+    const [area, type] = n.split('.') as [string, string];
+    const file = type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase();
+    const src = path.join(import.meta.dirname, '../../src/analyzers', area, `${file}.ts`);
+    expect(readFileSync(src, 'utf8'), `${src} must define ${n}`).toContain(`name: '${n}'`);
+    expect(a.description.length).toBeGreaterThan(10);
+  });
+
+  it('declares every ITS finding (except the loader and engine ones) in exactly one analyzer', () => {
+    const engine = new Set(['ITS0001', 'ITS0002', 'ITS0003', 'ITS0004']);
+    const owners = new Map<string, string[]>();
+    for (const a of allAnalyzers) for (const m of a.messages) {
+      const code = catalog.byName(m).code;
+      if (code.startsWith('ITS')) owners.set(code, [...(owners.get(code) ?? []), a.name]);
+    }
+    for (const m of catalog.all.filter((x) => x.code.startsWith('ITS') && !engine.has(x.code))) {
+      expect(owners.get(m.code), `${m.code} ${m.name}`).toHaveLength(1);
+    }
   });
 });

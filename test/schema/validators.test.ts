@@ -60,6 +60,7 @@ describe('keyword code in the generated validators', () => {
       'x-kubernetes-list-map-keys: ServiceEntry ports are keyed by name',
       obj('networking.istio.io/v1', 'ServiceEntry', {
         hosts: ['db.example.com'],
+        resolution: 'DNS',
         ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }, { number: 5433, name: 'tcp', protocol: 'TCP' }],
       }),
       ['spec.ports: duplicate entry [1] with name="tcp" (first at [0])'],

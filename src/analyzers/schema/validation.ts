@@ -1,6 +1,8 @@
 import { defineAnalyzer, type Analyzer } from '../../analysis/types.js';
-import { meshConfigChecks } from '../../schema/semantic.js';
+import { meshConfigChecks, meshNetworksChecks } from '../../schema/semantic.js';
+import { get, isPlainObject } from '../../util/objects.js';
 import { validateIstioObject } from '../../schema/validate.js';
+import { meshAllocatesAddresses } from '../util/mesh.js';
 
 /**
  * upstream schema.ValidationAnalyzer: one instance per Istio kind, named
@@ -15,8 +17,9 @@ export function validationAnalyzer(kind: string): Analyzer {
     inputs: [kind],
     messages: ['SchemaValidationError', 'SchemaWarning', 'VirtualServiceUnreachableRule', 'VirtualServiceIneffectiveMatch', 'UnsupportedApiVersion'],
     analyze(ctx) {
+      const opts = { ipAutoallocate: meshAllocatesAddresses(ctx.mesh) };
       for (const r of ctx.snapshot.list(kind)) {
-        for (const f of validateIstioObject(r.object)) {
+        for (const f of validateIstioObject(r.object, opts)) {
           ctx.report({ resource: r, message: f.message, args: f.args, ...(f.path ? { path: f.path } : {}) });
         }
       }
@@ -36,5 +39,24 @@ export const meshConfigValidationAnalyzer = defineAnalyzer({
   messages: ['SchemaValidationError'],
   analyze(ctx) {
     for (const p of meshConfigChecks(ctx.mesh)) ctx.report({ message: 'SchemaValidationError', args: [`mesh config ${p.text}`] });
+  },
+});
+
+/**
+ * upstream schema.ValidationAnalyzer.MeshNetworks (ValidateMeshNetworks) on a MeshNetworks object
+ * in the input (`kind: MeshNetworks`, `networks` at the top level or under `spec`).
+ */
+export const meshNetworksValidationAnalyzer = defineAnalyzer({
+  name: 'schema.ValidationAnalyzer.MeshNetworks',
+  description: "Runs schema validation as an analyzer on 'MeshNetworks' resources (endpoint CIDRs and registries, gateway addresses and ports)",
+  inputs: ['MeshNetworks'],
+  messages: ['SchemaValidationError'],
+  analyze(ctx) {
+    for (const mn of ctx.snapshot.list('MeshNetworks')) {
+      const base = isPlainObject(get(mn.object, 'spec', 'networks')) ? ['spec', 'networks'] : ['networks'];
+      const networks = get(mn.object, ...base);
+      if (!isPlainObject(networks)) continue;
+      for (const p of meshNetworksChecks(networks, base)) ctx.report({ resource: mn, message: 'SchemaValidationError', args: [p.text], path: p.path });
+    }
   },
 });

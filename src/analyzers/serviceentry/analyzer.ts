@@ -1,15 +1,6 @@
 import { defineAnalyzer } from '../../analysis/types.js';
-import { asArray, asRecord, asString, asStringMap, get } from '../../util/objects.js';
-
-/**
- * Whether the mesh gives addresses to ServiceEntries without any: the sidecar's DNS proxy must
- * capture queries (ISTIO_META_DNS_CAPTURE) and allocation must be on, either in the agent
- * (ISTIO_META_DNS_AUTO_ALLOCATE) or in istiod (PILOT_ENABLE_IP_AUTOALLOCATE).
- */
-function autoAllocates(proxyMetadata: Record<string, string>): boolean {
-  if (proxyMetadata.ISTIO_META_DNS_CAPTURE !== 'true') return false;
-  return proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE === 'true' || proxyMetadata.PILOT_ENABLE_IP_AUTOALLOCATE === 'true';
-}
+import { asArray, asRecord, asString, get } from '../../util/objects.js';
+import { meshAllocatesAddresses } from '../util/mesh.js';
 
 export const analyzer = defineAnalyzer({
   name: 'serviceentry.Analyzer',
@@ -17,7 +8,7 @@ export const analyzer = defineAnalyzer({
   inputs: ['ServiceEntry', 'MeshConfig'],
   messages: ['ServiceEntryAddressesRequired'],
   analyze(ctx) {
-    if (autoAllocates(asStringMap(get(ctx.mesh.defaultConfig, 'proxyMetadata')))) return;
+    if (meshAllocatesAddresses(ctx.mesh)) return;
     for (const se of ctx.snapshot.list('ServiceEntry')) {
       const spec = asRecord(se.object.spec);
       if (asArray(spec.addresses).length > 0) continue;

@@ -3,7 +3,7 @@ import { asArray, asRecord, get } from '../../util/objects.js';
 
 export default defineAnalyzer({
   name: 'telemetry.ProviderAnalyzer',
-  description: 'Validates that providers in telemery resource is valid',
+  description: 'Validates that providers in telemetry resource is valid',
   // MeshConfig is always known (ctx.mesh: --meshConfigFile or the defaults).
   inputs: ['Telemetry'],
   messages: ['InvalidTelemetryProvider'],

@@ -1,6 +1,7 @@
 import type { Snapshot } from '../../analysis/snapshot.js';
 import type { Resource } from '../../resources/types.js';
-import { asArray, asObjects, get } from '../../util/objects.js';
+import type { MeshConfig } from '../../analysis/mesh-config.js';
+import { asArray, asObjects, asStringMap, get } from '../../util/objects.js';
 
 /** upstream util.IsSystemNamespace and the namespaces injection always ignores. */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
@@ -36,4 +37,15 @@ export function isInMesh(pod: Resource, snapshot: Snapshot): boolean {
 /** upstream util.IsIstioControlPlane: label `istio` present, or release=istio. */
 export function isControlPlane(r: Resource): boolean {
   return r.labels.istio !== undefined || r.labels.release === 'istio';
+}
+
+/**
+ * Whether the mesh gives addresses to ServiceEntries without any: the sidecar's DNS proxy must
+ * capture queries (ISTIO_META_DNS_CAPTURE) and allocation must be on, either in the agent
+ * (ISTIO_META_DNS_AUTO_ALLOCATE) or in istiod (PILOT_ENABLE_IP_AUTOALLOCATE).
+ */
+export function meshAllocatesAddresses(mesh: MeshConfig): boolean {
+  const md = asStringMap(get(mesh.defaultConfig, 'proxyMetadata'));
+  if (md.ISTIO_META_DNS_CAPTURE !== 'true') return false;
+  return md.ISTIO_META_DNS_AUTO_ALLOCATE === 'true' || md.PILOT_ENABLE_IP_AUTOALLOCATE === 'true';
 }

@@ -6,10 +6,12 @@ import { ExitCode, UsageError } from '../../cli/errors.js';
 import type { KubeClient } from '../../kube/types.js';
 import { withHint } from '../../util/errors.js';
 import { VERSION } from '../../cli/version.js';
+import { parseBoolFlag } from '../../cli/flags.js';
 import { renderGithub, renderJson, renderJunit, renderLog, renderSarif, renderYaml } from '../../output/diagnostics.js';
 import { painter } from '../../output/paint.js';
 import { OUTPUTS, parseSuppressions, parseThreshold, reaches, type AnalyzeOutput } from './options.js';
 import { analyzeFiles, exitCodeFor, type AnalyzeResult } from './run.js';
+import { explainCode } from './explain.js';
 
 export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<number> {
   const o = cmd.opts() as {
@@ -26,6 +28,9 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     defaultResources: boolean;
     verbose: boolean;
     revision?: string;
+    closedWorld: boolean;
+    remoteContexts: string[];
+    explain?: string;
   };
   const files = cmd.args;
   // Validate everything before reading any input (and before any cluster call).
@@ -33,6 +38,10 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   const outputThreshold = parseThreshold('--output-threshold', o.outputThreshold);
   const failureThreshold = parseThreshold('--failure-threshold', o.failureThreshold);
   const suppressions = parseSuppressions(o.suppress, (w) => ctx.err(`Warning: ${w}\n`));
+  if (o.explain !== undefined) {
+    ctx.out(await explainCode(o.explain));
+    return 0;
+  }
   if (o.listAnalyzers) {
     // -o json / yaml: the list as data (name, description), for scripts; otherwise istioctl's text.
     const list = allAnalyzers.map((a) => ({ name: a.name, description: a.description }));
@@ -41,15 +50,32 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     else for (const a of list) ctx.out(`* ${a.name}:\n    ${a.description}\n`);
     return 0;
   }
+  const closedWorld = o.closedWorld || closedWorldFromEnv(ctx.io.env.ISTIO_TS_CLOSED_WORLD);
   const useKube = o.useKube ?? files.length === 0;
   if (!useKube && files.length === 0) throw new UsageError('no files to analyze', 'Pass files or directories, or "-" for stdin.');
-  let live: { kube: KubeClient; revision?: string } | undefined;
+  if (useKube && closedWorld) {
+    throw new UsageError('--closed-world applies to files only; the live cluster is already the whole world', 'Pass the files with --use-kube=false.');
+  }
+  const remoteNames = o.remoteContexts.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  if (remoteNames.length && !useKube) throw new UsageError('--remote-contexts needs the live cluster', 'Drop --use-kube=false, or the --remote-contexts flag.');
+  let live: { kube: KubeClient; revision?: string; cluster?: string; remotes?: { name: string; kube: KubeClient }[] } | undefined;
   const offlineHint = 'To analyze files without a cluster, pass them with --use-kube=false.';
   if (useKube) {
     const kube = await ctx.connectKube().catch((e: unknown) => {
       throw withHint(e, offlineHint);
     });
     live = { kube, ...(o.revision ? { revision: o.revision } : {}) };
+    if (remoteNames.length) {
+      const remotes: { name: string; kube: KubeClient }[] = [];
+      for (const name of remoteNames) {
+        // A context that is not in the kubeconfig is the user's to fix before anything is read.
+        const kube = await ctx.connectKubeContext(name).catch((e: unknown) => {
+          throw withHint(e, `--remote-contexts ${name}: use a context of the kubeconfig (kubectl config get-contexts).`);
+        });
+        remotes.push({ name, kube });
+      }
+      live = { ...live, cluster: ctx.globals.context ?? 'current-context', remotes };
+    }
   }
   // Offline, namespace-less objects belong to -n (else "default"); live, to the context's namespace.
   const namespace = ctx.globals.namespace ?? live?.kube.defaultNamespace ?? 'default';
@@ -63,6 +89,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     ...(o.meshConfigFile ? { meshConfigFile: o.meshConfigFile } : {}),
     suppressions,
     addDefaults: o.defaultResources,
+    closedWorld,
     readStdin: ctx.io.readStdin,
     ...(live ? { live } : {}),
   }).catch((e: unknown) => {
@@ -110,6 +137,8 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     ctx.err(`Error: Analyzers found issues when analyzing ${o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`}.\n`);
     ctx.err('See https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');
   }
+  const its = [...new Set(shown.filter((d) => d.code.startsWith('ITS') && d.analyzer !== 'loader').map((d) => d.code))].sort();
+  if (its.length && format === 'log') ctx.err(`For istio-ts's own findings, "istio-ts analyze --explain ${its[0]}" prints the symptom and the fix (${its.join(', ')}).\n`);
   if (code === ExitCode.DataErr && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
   if (result.unlisted.length > 0) {
     const kinds = [...new Set(result.unlisted.map((u) => u.kind))];
@@ -121,6 +150,12 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     if (forbidden) ctx.err(`Grant list on these kinds${o.allNamespaces ? ' cluster-wide' : ` in namespace ${namespace} and ${ctx.globals.istioNamespace}`}, or analyze a namespace you can read (-n).\n`);
   }
   return code;
+}
+
+/** ISTIO_TS_CLOSED_WORLD: true/1/yes or false/0/no (a CI-wide switch for --closed-world). */
+function closedWorldFromEnv(v: string | undefined): boolean {
+  if (v === undefined || v === '') return false;
+  return parseBoolFlag('ISTIO_TS_CLOSED_WORLD')(v);
 }
 
 function printVerbose(ctx: CommandContext, r: AnalyzeResult) {

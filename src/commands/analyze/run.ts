@@ -4,9 +4,10 @@ import { buildFileSnapshot } from '../../analysis/build.js';
 import { runAnalyzers, toDiagnostic, type Diagnostic } from '../../analysis/engine.js';
 import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../../analysis/mesh-config.js';
 import type { Analyzer } from '../../analysis/types.js';
+import type { Snapshot } from '../../analysis/snapshot.js';
 import { allAnalyzers } from '../../analyzers/index.js';
 import { ExitCode, UsageError, UserError, exitCodeOf } from '../../cli/errors.js';
-import type { ErrorKind } from '../../util/errors.js';
+import { kindOf, messageOf, type ErrorKind } from '../../util/errors.js';
 import { levelRank } from '../../messages/types.js';
 import { collectLive, type LiveCollection } from '../../analysis/live.js';
 import type { KubeClient } from '../../kube/types.js';
@@ -24,9 +25,17 @@ export interface AnalyzeRequest {
   readonly meshConfigFile?: string;
   readonly suppressions: readonly Suppression[];
   readonly addDefaults: boolean;
+  /** The files are the whole world: kinds absent from them have no objects (offline only). */
+  readonly closedWorld?: boolean;
   readonly readStdin: () => Promise<string>;
   /** Analyze the live cluster, with the files layered on top (file objects take precedence). */
-  readonly live?: { readonly kube: KubeClient; readonly revision?: string };
+  readonly live?: {
+    readonly kube: KubeClient;
+    readonly revision?: string;
+    /** Multi-cluster: the current cluster's name and the other clusters (--remote-contexts). */
+    readonly cluster?: string;
+    readonly remotes?: readonly { readonly name: string; readonly kube: KubeClient }[];
+  };
 }
 
 export interface AnalyzeResult {
@@ -111,9 +120,16 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     meshConfig: mesh,
     addDefaults: req.addDefaults && !live,
     synthesizePods: !live,
+    closedWorld: Boolean(req.closedWorld) && !live,
     ...(live ? { availableKinds: live.available } : {}),
   });
-  const engine = runAnalyzers(analyzers, { snapshot, mesh, istioNamespace: req.istioNamespace });
+  const remotes = await remoteSnapshots(req, analyzers, mesh);
+  const engine = runAnalyzers(analyzers, {
+    snapshot,
+    mesh,
+    istioNamespace: req.istioNamespace,
+    ...(remotes.snapshots.size ? { clusters: { primary: req.live?.cluster ?? 'primary', remotes: remotes.snapshots } } : {}),
+  });
   const problems: LoadProblem[] = [
     ...loaded.problems,
     ...duplicates.map((d): LoadProblem => ({
@@ -127,7 +143,10 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
   let suppressed = 0;
   let otherNamespace = 0;
   const kept = engine.diagnostics.filter((d) => {
-    if (!req.allNamespaces && d.namespace && d.namespace !== req.namespace) {
+    // A finding about a Namespace object belongs to that namespace (istioctl -n NS does not print
+    // IST0102 for other namespaces); other cluster-scoped objects are shown in every namespace.
+    const ns = d.resource?.kind === 'Namespace' ? d.resource.name : d.namespace;
+    if (!req.allNamespaces && ns && ns !== req.namespace) {
       otherNamespace++;
       return false;
     }
@@ -149,9 +168,43 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     resourceCount: snapshot.size,
     suppressedCount: suppressed,
     otherNamespaceCount: otherNamespace,
-    unlisted: live?.unavailable ?? [],
+    unlisted: [...(live?.unavailable ?? []), ...remotes.unlisted],
   };
 }
+
+/**
+ * The remote clusters of --remote-contexts, each listed for what the multi-cluster analyzers read
+ * (as upstream, only they look across clusters). A cluster that cannot be read is reported and
+ * left out; the rest of the analysis still runs.
+ */
+async function remoteSnapshots(req: AnalyzeRequest, analyzers: readonly Analyzer[], mesh: MeshConfig) {
+  const snapshots = new Map<string, Snapshot>();
+  const unlisted: { kind: string; reason: string; errorKind: ErrorKind }[] = [];
+  const kinds = analyzers.filter((a) => MULTI_CLUSTER.has(a.name)).flatMap((a) => [...a.inputs]);
+  if (!req.live?.remotes?.length || kinds.length === 0) return { snapshots, unlisted };
+  for (const r of req.live.remotes) {
+    try {
+      const c = await collectLive(r.kube, kinds, { istioNamespace: req.istioNamespace });
+      for (const u of c.unavailable) unlisted.push({ ...u, kind: `${u.kind} in context ${r.name}` });
+      const built = buildFileSnapshot(c.objects, {
+        allNamespaces: true,
+        namespace: req.namespace,
+        istioNamespace: req.istioNamespace,
+        meshConfig: mesh,
+        addDefaults: false,
+        synthesizePods: false,
+        availableKinds: c.available,
+      });
+      snapshots.set(r.name, built.snapshot);
+    } catch (e) {
+      unlisted.push({ kind: `context ${r.name}`, reason: `${messageOf(e)}; multi-cluster analyzers ran without it`, errorKind: kindOf(e) });
+    }
+  }
+  return { snapshots, unlisted };
+}
+
+/** Analyzers that compare clusters (upstream analyzers.AllMultiCluster). */
+const MULTI_CLUSTER = new Set(['services.MultiClusterServiceAnalyzer']);
 
 function problemToDiagnostic(p: LoadProblem): Diagnostic {
   const d = toDiagnostic('loader', { message: p.type === 'parse' ? 'FileParseError' : 'InvalidResource', args: [p.message] });

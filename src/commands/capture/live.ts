@@ -5,7 +5,8 @@ import { VERSION } from '../../cli/version.js';
 import { PortForwardAdmin } from '../../envoy/admin.js';
 import { parseFlagDuration } from '../../cli/flags.js';
 import { collect, type CollectRequest, type Collected } from '../../diagnose/collect.js';
-import { parsePodRef, PodRefError } from '../../kube/podref.js';
+import { parsePodRef } from '../../kube/podref.js';
+import { withContext } from '../../util/errors.js';
 
 const READY_TIMEOUT_MS = 10_000;
 
@@ -17,8 +18,7 @@ export function validateTarget(from: string, to: string, via: string | undefined
     try {
       parsePodRef(from, 'default');
     } catch (e) {
-      if (e instanceof PodRefError) throw new UsageError(`FROM: ${e.message}`);
-      throw e;
+      throw withContext(e, 'FROM');
     }
   }
   const m = /^(.*?)(?::(\d+))?$/.exec(to)!;

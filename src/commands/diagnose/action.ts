@@ -43,8 +43,16 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
   }
   const capture = captureFromFiles(files);
   const { diagnosis } = diagnose(capture, { sinceMs, ...(o.path ? { httpPath: o.path } : {}) });
-  ctx.out(format === 'json' ? renderDiagnoseJson(diagnosis) : renderDiagnoseTable(diagnosis, painter(ctx.color), { verbose: o.verbose }));
+  const width = terminalWidth(ctx);
+  ctx.out(format === 'json' ? renderDiagnoseJson(diagnosis) : renderDiagnoseTable(diagnosis, painter(ctx.color), { verbose: o.verbose, ...(width ? { width } : {}) }));
   return diagnosis.verdict.segment === 'none' || diagnosis.verdict.segment === 'unknown' ? ExitCode.OK : ExitCode.DiagnoseFoundFault;
+}
+
+/** The terminal's columns when stdout is one (lines are fitted to it), else undefined (no wrapping). */
+function terminalWidth(ctx: CommandContext): number | undefined {
+  const out = ctx.io.stdout as { columns?: unknown };
+  if (!ctx.io.isTTY) return undefined;
+  return typeof out.columns === 'number' && out.columns > 0 ? out.columns : undefined;
 }
 
 /** The capture with FROM/TO/--via from the command line instead of capture.json. */

@@ -133,7 +133,6 @@ export async function runHealthCommand(ctx: CommandContext, cmd: Command): Promi
   const deps: HealthDeps = {
     connect: async () => (kube ??= await ctx.connectKube()),
     now: () => new Date(),
-    warn: (s) => ctx.err(s),
   };
   // -n unset: the kubeconfig context's namespace, as kubectl does.
   const resolveNs = async (): Promise<string | null> => {

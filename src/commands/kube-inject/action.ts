@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import type { CommandContext } from '../../cli/context.js';
 import { injectText, InjectionError } from '../../inject/inject.js';
-import { buildSettings, SettingsError, type NativeSidecarMode } from '../../inject/settings.js';
+import { buildSettings, resolveNativeSidecars, SettingsError, type NativeSidecarMode } from '../../inject/settings.js';
 import { TemplateSyntaxError } from '../../inject/template/index.js';
 import { resolveSources } from './sources.js';
 
@@ -73,7 +73,7 @@ export async function run(ctx: CommandContext, cmd: Command): Promise<number> {
     ...(sources.values ? { valuesText: sources.values } : {}),
     ...(sources.meshConfig ? { meshConfigText: sources.meshConfig } : {}),
     ...(o.revision !== undefined ? { revision: o.revision } : {}),
-    nativeSidecars: sources.nativeSidecars ?? o.nativeSidecars,
+    nativeSidecars: sources.nativeSidecars ?? (sources.origin === 'cluster' ? o.nativeSidecars : resolveNativeSidecars(o.nativeSidecars, sources.origin, ctx.io.env)),
     istioNamespace: ctx.globals.istioNamespace,
     env: ctx.io.env,
   });

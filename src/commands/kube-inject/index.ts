@@ -15,7 +15,7 @@ export const kubeInjectCommand: CommandModule = {
       .option('--operatorFileName <file>', 'IstioOperator whose spec.values, spec.meshConfig, hub and tag give the injection settings')
       .option('-r, --revision <rev>', 'control plane revision the sidecar connects to')
       .option('--offline', 'use the built-in injection settings; never contact the cluster (the default when no kubeconfig is found)')
-      .addOption(new Option('--native-sidecars <mode>', 'run istio-proxy as a native sidecar (init container with restartPolicy: Always); auto: yes if every node runs kubelet >= 1.33 (with a cluster), yes offline').choices(['auto', 'true', 'false']).default('auto'))
+      .addOption(new Option('--native-sidecars <mode>', 'run istio-proxy as a native sidecar (init container with restartPolicy: Always); auto: with a cluster, yes if every node runs kubelet >= 1.33; with --injectConfigFile/--valuesFile/--operatorFileName, as istioctl, only if ENABLE_NATIVE_SIDECARS=true; with the built-in settings, yes unless ENABLE_NATIVE_SIDECARS=false').choices(['auto', 'true', 'false']).default('auto'))
       .addHelpText(
         'after',
         `

@@ -16,6 +16,7 @@ import { hasUnredactedKeyMaterial, mayHoldKeyMaterial, redactKeyMaterial } from 
 import { mapLimit } from '../../envoy/admin.js';
 import { openAdmins, parsePort, withAdmins } from './options.js';
 import * as R from './render.js';
+import { goYaml } from '../../output/go-yaml.js';
 
 const OUTPUTS = ['short', 'json', 'yaml'] as const;
 type Format = (typeof OUTPUTS)[number];
@@ -150,7 +151,8 @@ export async function runAll(ctx: CommandContext, cmd: Command): Promise<number>
       // The dump as Envoy wrote it, unless it holds key material (a saved or older dump): then redacted.
       if (format === 'json' && !(mayHoldKeyMaterial(text) && hasUnredactedKeyMaterial(dump.configs))) ctx.out(text.endsWith('\n') ? text : `${text}\n`);
       else if (format === 'json') ctx.out(`${JSON.stringify(redactKeyMaterial({ configs: dump.configs }), null, 1)}\n`);
-      else ctx.out(R.renderStructured({ configs: dump.configs }, 'yaml'));
+      // istioctl: the raw dump through JSONToYAML (snake_case names, sorted keys).
+      else ctx.out(`${goYaml(redactKeyMaterial({ configs: dump.configs }))}\n`);
       return 0;
     }
     const s = { withType: true };

@@ -91,6 +91,16 @@ Examples:
       .option('--status <status>', 'endpoint filter')
       .option('--with-headers', 'print a title before each section', false)
       .addOption(verboseOpt())
+      .addHelpText(
+        'after',
+        `
+-o json|yaml prints the whole config dump as Envoy wrote it (snake_case field names), as istioctl does.
+
+Exit code with the default short output: 0 when the dump was read, also when it lacks a section
+(EDS in a dump saved without ?include_eds, secrets of a proxy without SDS). The missing section is
+named on stderr ("Warning: endpoints info: …") and the others are printed. istioctl instead stops
+at the first missing section with exit 1, after printing the sections before it.`,
+      )
       .action(bind(lazy('runAll')));
 
     pc.command('log')

@@ -1,5 +1,4 @@
 /** Text for `proxy-config`: istioctl's tables (same columns, rows and spacing) and JSON/YAML. */
-import { stringify as toYaml } from 'yaml';
 import type { BootstrapSummary } from '../../envoy/bootstrap.js';
 import type { ClusterRow } from '../../envoy/clusters.js';
 import type { EcdsRow } from '../../envoy/ecds.js';
@@ -7,6 +6,7 @@ import type { EdsRow } from '../../envoy/eds.js';
 import type { HostRow } from '../../envoy/host-status.js';
 import type { ListenerRow } from '../../envoy/listeners.js';
 import { toProtoJson } from '../../envoy/protojson.js';
+import { goYaml } from '../../output/go-yaml.js';
 import type { RouteRow } from '../../envoy/routes.js';
 import type { SecretRow } from '../../envoy/secrets.js';
 import { renderTable } from '../../output/table.js';
@@ -103,7 +103,8 @@ export function renderEcds(rows: readonly EcdsRow[]): string {
 export function renderStructured(value: unknown, format: 'json' | 'yaml'): string {
   const v = toProtoJson(redactKeyMaterial(value));
   if (format === 'json') return `${JSON.stringify(v, null, 4)}\n`;
-  return toYaml(v, { lineWidth: 0 });
+  // istioctl prints JSONToYAML's text with Fprintln: one blank line at the end.
+  return `${goYaml(v)}\n`;
 }
 
 export function sectionHeader(title: string): string {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError, describeError } from '../../cli/errors.js';
 import { AdminError, kindsForPath, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
 import { parseClustersJson } from '../../envoy/host-status.js';
 import { filterPrometheus, filterStats, parseStats, summarizeStats } from '../../envoy/stats.js';
@@ -80,8 +80,14 @@ export async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<
       const value = targets.length === 1 ? outputs[0] : outputs;
       ctx.out(`${JSON.stringify(value, null, 2)}\n`);
     } else ctx.out((outputs as string[]).join(''));
-    for (const f of failures) ctx.err(`Error: ${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}\n`);
-    return failures.length ? 1 : 0;
+    // The others printed; each failure through the one error map (message, hint, exit code).
+    let code = 0;
+    for (const f of failures) {
+      const d = describeError(f.error);
+      ctx.err(`Error: ${f.name}: ${d.message}\n${d.hint ? `${d.hint}\n` : ''}`);
+      code ||= d.exitCode;
+    }
+    return code;
   });
 }
 

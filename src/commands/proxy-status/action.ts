@@ -8,11 +8,11 @@ import { parseFlagDuration } from '../../cli/flags.js';
 import { compareDumps, type DumpComparison } from '../../envoy/compare.js';
 import { ConfigDumpError, parseConfigDump, type ConfigDump } from '../../envoy/configdump.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../../envoy/istiod.js';
-import { mergeSyncz, parseSyncz, SynczError, versionSkew, type SynczReport } from '../../envoy/syncz.js';
+import { mergeSyncz, parseSyncz, SynczError, versionSkew, type ProxySync, type SynczReport } from '../../envoy/syncz.js';
 import { parsePodRef, PodRefError, resolvePod } from '../../kube/podref.js';
 import { KubeError, type KubeClient } from '../../kube/types.js';
 import { parsePort } from '../../cli/flags.js';
-import { renderComparison, renderNacks, renderSkew, renderStatusTable, renderStructured } from './render.js';
+import { renderComparison, renderNacks, renderSkew, renderStatusTable, renderStructured, renderVerboseTable } from './render.js';
 
 const OUTPUTS = ['table', 'json', 'yaml'] as const;
 type Format = (typeof OUTPUTS)[number];
@@ -28,6 +28,10 @@ export interface ProxyStatusOptions {
   readonly adminPort: number;
   readonly timeoutMs: number;
   readonly format: Format;
+  /** istioctl's -v: 0 the SUBSCRIBED TYPES table, 1 (max) one column per xDS type. */
+  readonly verbosity: number;
+  /** The clock the per-type table's ages are measured against. */
+  readonly now: Date;
 }
 
 export interface ProxyStatusDeps {
@@ -36,11 +40,15 @@ export interface ProxyStatusDeps {
 }
 
 export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { revision?: string; file?: string; istiodFile?: string; synczFile: string[]; proxyAdminPort: string; timeout: string };
+  const o = cmd.opts() as { revision?: string; file?: string; istiodFile?: string; synczFile: string[]; proxyAdminPort: string; timeout: string; verbosity: string };
   const pod = cmd.args[0];
   const format = ctx.outputFormat(OUTPUTS, 'table');
   const timeoutMs = parseFlagDuration(o.timeout);
   if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
+  if (!/^\d+$/.test(o.verbosity)) throw new UsageError(`--verbosity: "${o.verbosity}" is not a level (0 = default, 1 = every xDS type)`);
+  const pinned = ctx.io.env.ISTIO_TS_NOW;
+  const now = pinned ? new Date(pinned) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`ISTIO_TS_NOW: "${pinned}" is not a date`);
   const opts: ProxyStatusOptions = {
     ...(pod ? { pod } : {}),
     ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
@@ -52,6 +60,8 @@ export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise
     adminPort: parsePort('--proxy-admin-port', o.proxyAdminPort) ?? 15000,
     timeoutMs,
     format,
+    verbosity: Number(o.verbosity),
+    now,
   };
   return proxyStatus(ctx, opts, {
     connect: () => ctx.connectKube(),
@@ -64,13 +74,8 @@ export function validate(o: ProxyStatusOptions): void {
   if (single && o.synczFiles.length > 0) throw new UsageError('--syncz-file lists every proxy; it does not go with POD, -f or --istiod-file');
   if (o.file && !o.pod && !o.istiodFile) throw new UsageError('-f needs POD (to ask istiod for its config) or --istiod-file');
   if (o.istiodFile && !o.pod && !o.file) throw new UsageError('--istiod-file needs POD or -f (the Envoy side)');
-  if (o.pod) {
-    try {
-      parsePodRef(o.pod, o.namespace ?? 'default');
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  }
+  // A malformed reference is a usage error (PodRefError), before any cluster call.
+  if (o.pod) parsePodRef(o.pod, o.namespace ?? 'default');
 }
 
 export async function proxyStatus(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
@@ -98,7 +103,7 @@ function noIstiod(o: ProxyStatusOptions): UserError {
 // ---------------------------------------------------------------- every proxy
 
 export interface StatusResult {
-  readonly proxies: ReturnType<typeof mergeSyncz>;
+  readonly proxies: readonly ProxySync[];
   readonly istiods: readonly { name: string; revision?: string; version?: string; error?: string }[];
   readonly skew: ReturnType<typeof versionSkew>;
 }
@@ -137,13 +142,16 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
       if (entry && !entry.version) entry.version = parseIstiodVersion(v.value).version;
     }
   }
-  const proxies = mergeSyncz(reports, o.namespace);
+  // Each proxy talks to the revision of the istiod that reports it.
+  const revisionOf = new Map(istiods.filter((i) => i.revision).map((i) => [i.name, i.revision!]));
+  const proxies = mergeSyncz(reports, o.namespace).map((p) => (revisionOf.has(p.istiod) ? { ...p, revision: revisionOf.get(p.istiod)! } : p));
   const skew = versionSkew(
     istiods.filter((i) => !i.error).map((i) => i.version ?? ''),
     proxies,
   );
   const result: StatusResult = { proxies, istiods, skew };
-  if (o.format === 'table') ctx.out(renderStatusTable(proxies) + renderNacks(proxies) + renderSkew(skew));
+  const table = o.verbosity > 0 ? renderVerboseTable(proxies, o.now) : renderStatusTable(proxies);
+  if (o.format === 'table') ctx.out(table + renderNacks(proxies) + renderSkew(skew));
   else ctx.out(renderStructured(result, o.format));
   return ExitCode.OK;
 }

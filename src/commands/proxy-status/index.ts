@@ -16,14 +16,20 @@ export const proxyStatusCommand: CommandModule = {
       .option('--syncz-file <file>', 'a saved istiod /debug/syncz response instead of the cluster (repeatable, one per istiod)', collect, [])
       .option('--proxy-admin-port <port>', 'Envoy admin port in the pod', '15000')
       .option('--timeout <duration>', 'per-request timeout for istiod and Envoy', '30s')
+      .option('-v, --verbosity <level>', 'table detail: 0 one SUBSCRIBED TYPES column, 1 one column per xDS type (as istioctl)', '0')
       .addHelpText(
         'after',
         `
 Without POD: asks every running istiod pod (all revisions, or -r) for /debug/syncz on its
-monitoring port (prometheus.io/port annotation, else 15014) and prints one row per proxy:
-  CDS LDS EDS RDS ECDS   SYNCED (acked what was sent), NOT SENT, STALE (sent, not acked yet),
-                         ERROR (the proxy rejected the last push: a NACK; its message follows the table)
--n keeps the proxies of one namespace. Both syncz shapes are read: the SyncStatus list of
+monitoring port (prometheus.io/port annotation, else 15014) and prints one row per proxy, as
+istioctl 1.31 does: NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES ("5 (CDS,LDS,EDS,RDS,ECDS)";
+a ztunnel "2 (WADS,WDS)"). With istiods of several revisions, a REVISION column follows ISTIOD.
+-v 1 prints one column per xDS type instead:
+  SYNCED (acked what was sent; with its age when istiod says), NOT SENT, STALE (sent, not acked
+  yet), ERROR (the proxy rejected the last push: a NACK; its message follows the table),
+  IGNORED (the proxy does not watch this type, e.g. ECDS without Wasm or telemetry filters)
+istiod's own debug clients (istioctl's, ours) and connections that watch no proxy config are
+left out. -n keeps the proxies of one namespace. Both syncz shapes are read: the SyncStatus list of
 Istio 1.16+ istiod and the ClientConfig DiscoveryResponse (istio.io/debug/syncz, istioctl ps -o json).
 When proxies run a different Istio minor version than the control plane, a version-skew summary follows.
 

@@ -28,11 +28,13 @@ export async function uninstall(ctx: CommandContext, o: UninstallOptions, deps: 
   const kube = await deps.connect();
   const plan = await guard(() => observeUninstall(kube, { ...(revision !== undefined ? { revision } : {}), purge: o.purge }));
   const json = (extra: Record<string, unknown>) =>
-    ctx.out(`${JSON.stringify({ target, delete: plan.delete.map(({ key: _k, ...t }) => t), kept: plan.kept.map((k) => ({ ...k.target, key: undefined, reason: k.reason })), proxies: plan.proxies, ...extra }, null, 2)}\n`);
+    ctx.out(`${JSON.stringify({ target, delete: plan.delete.map(({ key: _k, ...t }) => t), kept: plan.kept.map((k) => ({ ...k.target, key: undefined, reason: k.reason })), proxies: plan.proxies, foreign: plan.foreign, ...extra }, null, 2)}\n`);
   if (format === 'text') (o.dryRun ? ctx.out.bind(ctx) : ctx.err.bind(ctx))(renderUninstallPlan(plan, target, ctx.color));
   if (plan.delete.length === 0) {
     if (format === 'json') json({ dryRun: o.dryRun, deleted: [] });
     else ctx.err(`Nothing to remove: no istio-ts-installed objects for ${target}.\n`);
+    // A control plane another installer owns (helm install istiod-<rev>): say who can remove it.
+    if (format === 'text') for (const f of plan.foreign) ctx.err(`‼ ${f} is still running; remove it with the tool that installed it (helm uninstall <release> -n <namespace>).\n`);
     return 0;
   }
   if (o.dryRun) {

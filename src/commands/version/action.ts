@@ -9,6 +9,7 @@ import type { KubeClient } from '../../kube/types.js';
 import { hintOf, withContext } from '../../util/errors.js';
 import type { ControlPlanePod, VersionReport } from './model.js';
 import { renderLong, renderShort, renderStructured } from './render.js';
+import { ISTIO_RELEASE } from '../../install/version.js';
 
 export interface VersionOptions {
   readonly short: boolean;
@@ -52,7 +53,7 @@ export async function version(ctx: CommandContext, o: VersionOptions, deps: Vers
 }
 
 async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: Error }> {
-  const base: VersionReport = { client: { version: VERSION }, remote: o.remote, controlPlane: [], dataPlaneRead: false, proxies: [], dataPlaneVersions: [], errors: [] };
+  const base: VersionReport = { client: { version: VERSION, istioVersion: ISTIO_RELEASE }, remote: o.remote, controlPlane: [], dataPlaneRead: false, proxies: [], dataPlaneVersions: [], errors: [] };
   if (!o.remote) return { value: base };
   let kube: KubeClient;
   let pods;
@@ -78,7 +79,9 @@ async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps)
   const syncz = await askEveryIstiod(kube, answered, 'debug/syncz', (t, p) => parseSyncz(t, p.name), { timeoutMs: o.timeoutMs });
   for (const s of syncz) if (!s.ok) errors.push({ istiod: s.istiod.name, message: s.error });
   const reports = syncz.flatMap((s) => (s.ok ? [s.value] : []));
-  const proxies = mergeSyncz(reports);
+  // A proxy's revision is its istiod's (istio.io/rev of the pod that reports it).
+  const revisionOf = new Map(answered.map((p) => [p.name, p.revision]));
+  const proxies = mergeSyncz(reports).map((p) => (revisionOf.has(p.istiod) ? { ...p, revision: revisionOf.get(p.istiod)! } : p));
   for (const e of errors) ctx.err(`Error: istiod ${e.istiod}: ${e.message}\n`);
   const value: VersionReport = { ...base, controlPlane, dataPlaneRead: reports.length > 0, proxies, dataPlaneVersions: countVersions(proxies.map((p) => p.version)), errors };
   if (controlPlane.length === 0) return { value, failure: new UserError(`no istiod answered /version (${pods.length} pod${pods.length === 1 ? '' : 's'} tried)`) };

@@ -9,7 +9,8 @@ export interface ControlPlanePod {
 
 /** Everything `version` found; renderers turn it into text or JSON. */
 export interface VersionReport {
-  readonly client: { readonly version: string };
+  /** istio-ts's own version, and the Istio release it targets (charts, images, injection templates). */
+  readonly client: { readonly version: string; readonly istioVersion: string };
   /** False with --remote=false: nothing below was asked for. */
   readonly remote: boolean;
   readonly controlPlane: readonly ControlPlanePod[];

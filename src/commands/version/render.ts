@@ -24,7 +24,7 @@ export function dataPlaneLine(versions: readonly VersionCount[]): string {
 }
 
 export function renderShort(r: VersionReport): string {
-  let out = `client version: ${r.client.version}\n`;
+  let out = `client version: ${r.client.version} (Istio ${r.client.istioVersion})\n`;
   if (!r.remote) return out;
   if (r.controlPlane.length > 0) out += `control plane version: ${controlPlaneLine(r.controlPlane)}\n`;
   if (r.dataPlaneRead) out += `data plane version: ${dataPlaneLine(r.dataPlaneVersions)}\n`;
@@ -32,7 +32,7 @@ export function renderShort(r: VersionReport): string {
 }
 
 export function renderLong(r: VersionReport): string {
-  let out = `client version: istio-ts ${r.client.version}\n`;
+  let out = `client version: istio-ts ${r.client.version} (targets Istio ${r.client.istioVersion})\n`;
   if (!r.remote) return out;
   if (r.controlPlane.length > 0) {
     out += '\ncontrol plane:\n';
@@ -45,6 +45,10 @@ export function renderLong(r: VersionReport): string {
   if (r.dataPlaneRead) {
     out += '\ndata plane:\n';
     out += r.dataPlaneVersions.length === 0 ? 'no proxies connected\n' : renderTable(['VERSION', 'PROXIES'], r.dataPlaneVersions.map((v) => [v.version || 'unknown', String(v.count)]), { padding: 3 });
+    if (r.proxies.length > 0) {
+      out += '\nproxies:\n';
+      out += renderTable(['PROXY', 'REVISION', 'VERSION', 'ISTIOD'], r.proxies.map((p) => [p.proxy, p.revision ?? '-', p.version || 'unknown', p.istiod]), { padding: 3 });
+    }
   }
   return out;
 }
@@ -52,7 +56,7 @@ export function renderLong(r: VersionReport): string {
 /** istioctl's JSON field names (clientVersion, meshVersion, dataPlaneVersion) plus our summaries. */
 export function versionJson(r: VersionReport): Record<string, unknown> {
   return {
-    clientVersion: { version: r.client.version, client: 'istio-ts' },
+    clientVersion: { version: r.client.version, client: 'istio-ts', istioVersion: r.client.istioVersion },
     ...(r.remote
       ? {
           meshVersion: r.controlPlane.map((p) => ({
@@ -62,7 +66,7 @@ export function versionJson(r: VersionReport): Record<string, unknown> {
             pod: p.pod,
           })),
           ...(r.dataPlaneRead
-            ? { dataPlaneVersion: r.proxies.map((p) => ({ ID: p.proxy, IstioVersion: p.version })), dataPlaneVersions: r.dataPlaneVersions }
+            ? { dataPlaneVersion: r.proxies.map((p) => ({ ID: p.proxy, IstioVersion: p.version, ...(p.revision ? { Revision: p.revision } : {}) })), dataPlaneVersions: r.dataPlaneVersions }
             : {}),
           errors: r.errors,
         }

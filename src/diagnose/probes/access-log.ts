@@ -7,6 +7,7 @@
  * sidecar could not talk to its own app.
  */
 import { parseSubsetKey } from '../../envoy/names.js';
+import { summarizeList } from '../evidence.js';
 import { direction, isFailure, parseAccessLog, type AccessLogEntry } from '../accesslog.js';
 import { hostAliases, type PodView, type RequestPath } from '../path.js';
 import type { SegmentName } from '../model.js';
@@ -63,26 +64,51 @@ function signature(e: AccessLogEntry): string {
   return `${e.code} ${e.flags || '-'} ${e.details || '-'}`;
 }
 
-function dominant(lines: Line[]): Line[] {
-  const groups = new Map<string, Line[]>();
+/**
+ * Failed lines grouped by what they say (code, flags, details), the largest group first (on a
+ * tie, the most recent). A window can hold more than one failure: with outlier detection the
+ * app's 500s come first, then the client's UH once the host is ejected; each is explained.
+ */
+function groups(lines: Line[]): Line[][] {
+  const by = new Map<string, Line[]>();
   for (const l of lines) {
     const k = signature(l.e);
-    groups.set(k, [...(groups.get(k) ?? []), l]);
+    by.set(k, [...(by.get(k) ?? []), l]);
   }
-  return [...groups.values()].sort((a, b) => b.length - a.length || time(b[b.length - 1]!.e) - time(a[a.length - 1]!.e))[0] ?? [];
+  return [...by.values()].sort((a, b) => b.length - a.length || time(b[b.length - 1]!.e) - time(a[a.length - 1]!.e));
 }
 
-/** The server line of the same request: same x-request-id, else a line that started within the client's span. */
+/** Failure groups explained per run; more are rare and would bury the first ones. */
+const MAX_GROUPS = 3;
+
+/**
+ * The server line of the same request: same x-request-id, else a line that started within the
+ * client's span. A server line without a request id (a connection the inbound listener closed
+ * before any HTTP, "- - -" NR filter_chain_not_found) can only be matched by time.
+ */
 function matchServer(c: Line, servers: readonly Line[]): Line | undefined {
   if (c.e.requestId) {
     const byId = servers.find((s) => s.e.requestId === c.e.requestId);
-    if (byId || servers.some((s) => s.e.requestId)) return byId;
+    if (byId) return byId;
   }
   const t = time(c.e);
   return servers.find((s) => {
+    if (c.e.requestId && s.e.requestId) return false;
     const st = time(s.e);
     return st >= t - 50 && st <= t + c.e.duration + 50;
   });
+}
+
+/**
+ * A server pod's line about inbound traffic: to an inbound| cluster, a local reply on the
+ * inbound route, or (no cluster and no route yet, e.g. no filter chain matched) a connection to
+ * the pod's own IP. With interception NONE the inbound listener is bound to the pod IP and the
+ * pod's own outbound traffic uses another address, so that holds there too.
+ */
+function isInbound(e: AccessLogEntry, p: PodView): boolean {
+  const d = direction(e);
+  if (d !== 'other') return d === 'inbound';
+  return e.upstreamCluster === '' && p.ip !== '' && stripPort(e.downstreamLocal) === p.ip;
 }
 
 function flags(e: AccessLogEntry): string[] {
@@ -95,26 +121,31 @@ function codes(lines: Line[]): string {
 
 function src(lines: Line[]): string {
   const first = lines[0]!;
-  const ids = lines.map((l) => l.e.line);
-  return `${first.file}: line${ids.length > 1 ? 's' : ''} ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  const ids = lines.map((l) => String(l.e.line));
+  return `${first.file}: line${ids.length > 1 ? 's' : ''} ${summarizeList(ids, 4)}`;
 }
 
 export const accessLogProbe = defineProbe({
   name: 'access-log',
   description: 'The client-side and server-side access logs show the requests answered, and by whom',
   reads: ['proxies/<ns>/<pod>/istio-proxy.log'],
-  evidence: ['log.ok', 'log.passed', 'log.app-error', 'log.app-refused', 'log.app-closed', 'log.rbac-denied', 'log.no-route', 'log.no-cluster', 'log.no-healthy', 'log.overflow', 'log.timeout-slow-app', 'log.timeout', 'log.connect-fail', 'log.reset', 'log.downstream-gone', 'log.other', 'log.no-lines', 'log.server-unseen'],
+  evidence: ['log.ok', 'log.passed', 'log.app-error', 'log.app-refused', 'log.app-closed', 'log.app-closed-idle', 'log.rbac-denied', 'log.no-route', 'log.no-cluster', 'log.no-healthy', 'log.overflow', 'log.timeout-slow-app', 'log.timeout', 'log.connect-refused', 'log.connect-fail', 'log.reset', 'log.no-filter-chain', 'log.downstream-gone', 'log.other', 'log.no-lines', 'log.server-unseen'],
   run(ctx) {
     const path = ctx.path;
     const aliases = hostAliases(path);
     const clientPods = path.ingress ? path.gateways : path.client && sidecarContainer(path.client) ? [path.client] : [];
     const client = linesOf(ctx, clientPods, (e, p) => isAboutTarget(e, path, aliases, p.role === 'gateway'));
-    const server = linesOf(ctx, path.servers, (e) => direction(e) === 'inbound');
+    const server = linesOf(ctx, path.servers, isInbound);
     const window = ctx.options.sinceMs !== undefined ? ` in the last ${Math.round(ctx.options.sinceMs / 1000)}s before the capture` : '';
     for (const pod of clientPods) {
       if (pod.proxy?.files.log && !client.lines.some((l) => l.pod === pod)) ctx.report('log.no-lines', sidecarSegment(pod), { reporter: reporter(pod), host: path.host, file: pod.proxy.files.log, window }, pod.proxy.files.log);
     }
-    if (client.lines.length === 0) return;
+    if (client.lines.length === 0) {
+      // No client-side line (its log was not read, was rotated, or the client has no sidecar):
+      // the server sidecar's inbound lines still say what happened to the requests that reached it.
+      serverOnly(ctx, server.lines);
+      return;
+    }
     const clientSeg = sidecarSegment(client.lines[0]!.pod);
     // A client line can look fine (403 via_upstream) while the server sidecar produced it
     // locally (RBAC deny): a request failed when either side's line is a failure.
@@ -136,7 +167,8 @@ export const accessLogProbe = defineProbe({
       }
     }
     if (failed.length === 0) return;
-    explainFailures(ctx, dominant(failed), server.lines, clientSeg, client.lines.length);
+    const said = new Set<string>();
+    for (const g of groups(failed).slice(0, MAX_GROUPS)) explainFailures(ctx, g, server.lines, clientSeg, client.lines.length, said);
   },
 });
 
@@ -145,7 +177,7 @@ function reporter(p: PodView): string {
   return `${what} ${proxyLabel(p)}`;
 }
 
-function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Line[], clientSeg: SegmentName, total: number): void {
+function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Line[], clientSeg: SegmentName, total: number, said: Set<string>): void {
   const c = lines[0]!;
   const e = c.e;
   const f = flags(e);
@@ -184,19 +216,28 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
   if (f.includes('UH')) return ctx.report('log.no-healthy', clientSeg, base, src(lines));
   if (f.includes('DC')) return ctx.report('log.downstream-gone', appSegmentOf(pod), base, src(lines));
   if (f.includes('UT')) {
-    if (srv) {
+    // The server sidecar logged the same request (by x-request-id): it had handed the request to
+    // the app, and the app had not answered when the client side's route timeout fired (the
+    // server line then ends with 0 DC downstream_remote_disconnect, or a late answer).
+    if (srv && srv.e.requestId !== '' && srv.e.requestId === e.requestId) {
       passedOn('the request reached the server sidecar');
-      return ctx.report('log.timeout-slow-app', 'server-app', { ...base, serverDuration: srv.e.duration, serverCode: srv.e.code, serverFlags: srv.e.flags || '-' }, both);
+      ctx.report('log.passed', 'server-sidecar', { reporter: reporter(srv.pod), detail: `it passed the request to the app at ${srv.e.upstreamHost || 'the pod'}` }, src(matched));
+      const s = srv.e;
+      return ctx.report('log.timeout-slow-app', 'server-app', { ...base, upstream: s.upstreamHost || 'the pod', serverDuration: s.duration, serverCode: s.code, serverFlags: s.flags || '-', serverDetails: s.details || '-' }, both);
     }
-    return ctx.report('log.timeout', clientSeg, base, src(lines));
+    return ctx.report('log.timeout', 'server-app', base, src(lines));
   }
   if (srv) {
     const s = srv.e;
     const sf = flags(s);
-    const sargs = { ...base, code: s.code, flags: s.flags || '-', details: s.details || '-', reason: s.transportFailure, host: s.upstreamHost || '-', port: ctx.path.service ? String(ctx.path.service.targetPort) : String(ctx.path.port ?? '') };
+    const sargs = { ...base, code: s.code, flags: s.flags || '-', details: s.details || '-', reason: s.transportFailure || s.details || '-', host: s.upstreamHost || '-', port: ctx.path.service ? String(ctx.path.service.targetPort) : String(ctx.path.port ?? ''), total, clientCode: e.code, clientFlags: e.flags || '-', clientSide: `the client sidecar passed that ${e.code} on` };
     if (s.details.startsWith('rbac_access_denied')) {
       passedOn('the request reached the server sidecar');
       return ctx.report('log.rbac-denied', 'server-sidecar', sargs, both);
+    }
+    if (s.details === 'filter_chain_not_found' || (sf.includes('NR') && s.requestId === '' && s.upstreamCluster === '')) {
+      const port = /:(\d+)$/.exec(s.downstreamLocal)?.[1] ?? sargs.port;
+      return ctx.report('log.no-filter-chain', 'server-sidecar', { ...sargs, proxy: proxyLabel(srv.pod), port }, both);
     }
     if (sf.includes('UF') || sf.includes('URX') || s.details.includes('connection_failure')) {
       passedOn('the request reached the server sidecar');
@@ -204,9 +245,15 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
       return ctx.report('log.app-refused', 'server-app', sargs, both);
     }
     if (sf.includes('UC') || s.details.includes('connection_termination')) {
+      // The app ended the connection the request was on before answering: it crashed, reset
+      // the connection, or closed an idle keep-alive connection just as the request arrived.
+      // Only the last is a race, and it shows as a few fast failures among successes.
       passedOn('the request reached the server sidecar');
-      ctx.report('log.passed', 'server-sidecar', { reporter: reporter(srv.pod), detail: 'it forwarded the request to the app' }, src(matched));
-      return ctx.report('log.app-closed', 'server-app', sargs, both);
+      ctx.report('log.passed', 'server-sidecar', { reporter: reporter(srv.pod), detail: 'it passed the request to the app, which closed the connection' }, src(matched));
+      ctx.report('log.app-closed', 'server-app', sargs, both);
+      const slowest = Math.max(...matched.map((m) => m.e.duration));
+      if (lines.length < total && slowest <= 1) ctx.report('log.app-closed-idle', 'server-app', { count: lines.length, total, duration: slowest }, both);
+      return;
     }
     if (s.details === 'via_upstream' && s.code === e.code) {
       passedOn('the request reached the server sidecar');
@@ -216,11 +263,70 @@ function explainFailures(ctx: ProbeContext, lines: Line[], servers: readonly Lin
     }
     return ctx.report('log.other', 'server-sidecar', { ...sargs, reporter: reporter(srv.pod) }, both);
   }
-  if (servers.length > 0 || ctx.path.servers.some((p) => p.proxy?.log !== undefined)) ctx.report('log.server-unseen', 'server-sidecar', {}, ctx.path.servers.map((p) => p.proxy?.files.log).filter(Boolean).join(', ') || 'server logs');
-  if (f.includes('UF') || f.includes('URX') || e.details.includes('connection_failure')) return ctx.report('log.connect-fail', 'network', base, src(lines));
+  if (!said.has('server-unseen') && (servers.length > 0 || ctx.path.servers.some((p) => p.proxy?.log !== undefined)) && said.add('server-unseen')) ctx.report('log.server-unseen', 'server-sidecar', {}, summarizeList(ctx.path.servers.map((p) => p.proxy?.files.log).filter((f): f is string => Boolean(f))) || 'server logs');
+  if (f.includes('UF') || f.includes('URX') || e.details.includes('connection_failure')) {
+    // Refused means something at the server pod's address answered with a reset: the network
+    // delivered the connection and nothing listened. In a pod with a sidecar that is its Envoy
+    // (iptables sends every inbound connection there; with a Sidecar bind it listens itself). A
+    // connect timeout instead is the network (a NetworkPolicy, a pod gone).
+    const refused = /connection.refused/i.test(`${e.transportFailure} ${e.details}`);
+    const target = ctx.path.servers.find((p) => e.upstreamHost.startsWith(`${p.ip}:`)) ?? ctx.path.servers[0];
+    if (refused && target && sidecarContainer(target)) {
+      const port = /:(\d+)$/.exec(e.upstreamHost)?.[1] ?? String(ctx.path.port ?? '');
+      return ctx.report('log.connect-refused', 'server-sidecar', { ...base, name: target.name, namespace: target.namespace, port }, src(lines));
+    }
+    if (refused && target) return ctx.report('log.app-refused', 'server-app', { ...base, name: target.name, namespace: target.namespace, host: e.upstreamHost || '-', port: String(ctx.path.port ?? ''), total, reason: e.transportFailure || e.details }, src(lines));
+    return ctx.report('log.connect-fail', 'network', base, src(lines));
+  }
   if (f.includes('UC') || f.includes('UR') || e.details.includes('connection_termination') || e.details.includes('remote_reset')) return ctx.report('log.reset', 'network', base, src(lines));
   if (e.details.startsWith('rbac_access_denied')) return ctx.report('log.rbac-denied', clientSeg, base, src(lines));
   return ctx.report('log.other', clientSeg, base, src(lines));
+}
+
+/**
+ * The server sidecars' inbound lines alone: requests the app answered, and failures only the
+ * server side can name (the app refusing or closing the connection, an AuthorizationPolicy, a 5xx
+ * from the app). Anything else needs the client's line and is left unexplained.
+ */
+function serverOnly(ctx: ProbeContext, servers: readonly Line[]): void {
+  const port = ctx.path.service ? String(ctx.path.service.targetPort) : ctx.path.port !== undefined ? String(ctx.path.port) : undefined;
+  const mine = servers.filter((l) => port === undefined || l.e.upstreamCluster.startsWith(`inbound|${port}|`) || l.e.downstreamLocal.endsWith(`:${port}`));
+  if (mine.length === 0) return;
+  const srv = mine[0]!;
+  ctx.report('log.passed', 'network', { reporter: 'the network', detail: `the server sidecar logged ${mine.length} inbound requests (no client-side line to match)` }, src(mine));
+  const ok = mine.filter((l) => !isFailure(l.e));
+  if (ok.length) {
+    const args = { reporter: reporter(ok[0]!.pod), count: ok.length, total: mine.length, codes: codes(ok), detail: 'inbound, via_upstream: the app answered' };
+    ctx.report('log.ok', 'server-sidecar', args, src(ok));
+    ctx.report('log.ok', 'server-app', args, src(ok));
+  }
+  for (const lines of groups(mine.filter((l) => isFailure(l.e))).slice(0, MAX_GROUPS)) {
+    const s = lines[0]!.e;
+    const sf = flags(s);
+    const both = src(lines);
+    const pod = lines[0]!.pod;
+    const args = {
+      reporter: reporter(pod),
+      name: pod.name,
+      namespace: pod.namespace,
+      count: lines.length,
+      total: mine.length,
+      code: s.code,
+      flags: s.flags || '-',
+      details: s.details || '-',
+      reason: s.transportFailure || s.details || '-',
+      host: s.upstreamHost || '-',
+      port: port ?? '',
+      container: appContainer(pod),
+      since: ctx.options.sinceMs !== undefined ? `${Math.max(1, Math.round(ctx.options.sinceMs / 60_000))}m` : '1h',
+      clientSide: 'no client-side line to compare',
+      match: ', no client-side line to compare',
+    };
+    if (s.details.startsWith('rbac_access_denied')) ctx.report('log.rbac-denied', 'server-sidecar', args, both);
+    else if (sf.includes('UF') || sf.includes('URX') || s.details.includes('connection_failure')) ctx.report('log.app-refused', 'server-app', args, both);
+    else if (sf.includes('UC') || s.details.includes('connection_termination')) ctx.report('log.app-closed', 'server-app', args, both);
+    else if (s.details === 'via_upstream' && s.code >= 500) ctx.report('log.app-error', 'server-app', args, both);
+  }
 }
 
 function appSegmentOf(p: PodView): SegmentName {

@@ -69,6 +69,7 @@ interface Ref {
   readonly name: string;
   readonly namespace: string;
   readonly apiVersion: string;
+  readonly object?: Record<string, unknown>;
 }
 
 function involved(r: Ref | undefined, path: RequestPath): boolean {
@@ -78,15 +79,34 @@ function involved(r: Ref | undefined, path: RequestPath): boolean {
   if (r.kind === 'Pod') return pods.some((p) => p.name === r.name && p.namespace === r.namespace);
   if (r.kind === 'Service') return !!path.service && r.name === path.service.name && r.namespace === path.service.namespace;
   if (r.kind === 'Namespace') return namespaces.has(r.name);
-  if (r.apiVersion.includes('istio.io')) return namespaces.has(r.namespace) || r.namespace === ROOT_NS;
+  if (r.apiVersion.includes('istio.io')) {
+    if (!namespaces.has(r.namespace) && r.namespace !== ROOT_NS) return false;
+    // A resource that selects workloads (Sidecar, AuthorizationPolicy, PeerAuthentication…)
+    // configures the pods it selects: one that selects none of the path's pods is not involved.
+    // The capture holds only the path's pods, so "selects no pod" findings about it would be
+    // false (a Sidecar for another pod of the namespace is not missing its pod).
+    const sel = workloadSelector(r.object);
+    if (!sel) return true;
+    return pods.some((p) => (r.namespace === ROOT_NS || p.namespace === r.namespace) && Object.entries(sel).every(([k, v]) => (p.object.metadata.labels as Record<string, string> | undefined)?.[k] === v));
+  }
   return false;
+}
+
+/** spec.workloadSelector.labels (Sidecar, EnvoyFilter) or spec.selector.matchLabels (security, Telemetry). */
+function workloadSelector(o: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const spec = (o?.spec ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const kind = String(o?.kind ?? '');
+  // A ServiceEntry's workloadSelector picks its endpoints, not the proxies it configures.
+  if (kind === 'ServiceEntry' || kind === 'WorkloadGroup') return undefined;
+  const labels = (spec.workloadSelector?.labels ?? spec.selector?.matchLabels) as Record<string, string> | undefined;
+  return labels && Object.keys(labels).length > 0 ? labels : undefined;
 }
 
 export const analyzersProbe = defineProbe({
   name: 'analyzers',
   description: 'istioctl analyze finds nothing that breaks traffic on the involved resources',
   reads: ['cluster/*.yaml'],
-  evidence: ['analyzer.finding', 'analyzer.minor', 'analyzer.clean'],
+  evidence: ['analyzer.finding', 'analyzer.warning', 'analyzer.minor', 'analyzer.clean'],
   run(ctx) {
     if (ctx.capture.objects.length === 0) return;
     const { snapshot } = buildFileSnapshot(ctx.capture.objects, {
@@ -102,11 +122,14 @@ export const analyzersProbe = defineProbe({
     for (const d of mine) {
       const args = { code: d.code, level: d.level, message: d.message, origin: d.origin, namespace: d.namespace || ROOT_NS };
       const source = d.reference || 'cluster/*.yaml';
-      if (TRAFFIC_CODES.has(d.code) && d.level !== 'Info') ctx.report('analyzer.finding', segmentFor(d, ctx.path), args, source);
+      // An Error breaks traffic; a Warning may (attribution keeps it only if it can explain
+      // a failure the access logs show).
+      if (TRAFFIC_CODES.has(d.code) && d.level === 'Error') ctx.report('analyzer.finding', segmentFor(d, ctx.path), args, source);
+      else if (TRAFFIC_CODES.has(d.code) && d.level === 'Warning') ctx.report('analyzer.warning', segmentFor(d, ctx.path), args, source);
       else ctx.report('analyzer.minor', segmentFor(d, ctx.path), args, source);
     }
     if (mine.length === 0) {
-      const count = ctx.capture.objects.filter((o) => involved({ kind: o.object.kind, name: String(o.object.metadata.name), namespace: String(o.object.metadata.namespace ?? ''), apiVersion: o.object.apiVersion }, ctx.path)).length;
+      const count = ctx.capture.objects.filter((o) => involved({ kind: o.object.kind, name: String(o.object.metadata.name), namespace: String(o.object.metadata.namespace ?? ''), apiVersion: o.object.apiVersion, object: o.object as unknown as Record<string, unknown> }, ctx.path)).length;
       ctx.report('analyzer.clean', 'control-plane', { count }, 'cluster/*.yaml');
     }
   },

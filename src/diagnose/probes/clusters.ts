@@ -6,7 +6,7 @@
  */
 import { parseSubsetKey } from '../../envoy/names.js';
 import type { PodView } from '../path.js';
-import { defineProbe, proxyLabel, sidecarSegment, type ProbeContext } from './types.js';
+import { counterAge, defineProbe, proxyLabel, sidecarSegment, type ProbeContext } from './types.js';
 
 function check(ctx: ProbeContext, pod: PodView, want: (cluster: string) => boolean, segment: 'network' | 'server-app'): void {
   const statuses = pod.proxy?.clusters;
@@ -14,7 +14,9 @@ function check(ctx: ProbeContext, pod: PodView, want: (cluster: string) => boole
   if (!statuses || !file) return;
   for (const c of statuses.filter((s) => want(s.name))) {
     const proxy = proxyLabel(pod);
-    const base = { proxy, cluster: c.name, namespace: pod.namespace };
+    // On the client side the target's pods are the servers; on a server sidecar, the pod itself.
+    const server = segment === 'server-app' ? pod : ctx.path.servers[0];
+    const base = { proxy, cluster: c.name, namespace: server?.namespace ?? pod.namespace, name: server?.name ?? pod.name, container: appContainerName(server), age: counterAge(pod) };
     const source = `${file}: cluster_statuses ${c.name}`;
     // Inbound clusters are ORIGINAL_DST: their host appears with the first connection.
     if (c.hosts.length === 0) {
@@ -28,7 +30,10 @@ function check(ctx: ProbeContext, pod: PodView, want: (cluster: string) => boole
       const fail = h.stats.cx_connect_fail ?? 0;
       if (fail > 0) {
         bad = true;
-        ctx.report('clusters.connect-fail', segment, { ...base, host, fail, cxTotal: h.stats.cx_total ?? 0 }, `${source}, host ${host} cx_connect_fail`);
+        // On the server sidecar the inbound cluster's host is the app: a failed connect there is
+        // the app refusing, not the network.
+        const id = segment === 'server-app' ? 'clusters.app-connect-fail' : 'clusters.connect-fail';
+        ctx.report(id, segment, { ...base, host, fail, cxTotal: h.stats.cx_total ?? 0 }, `${source}, host ${host} cx_connect_fail`);
       }
       if (h.outlierCheck === 'FAILED') {
         bad = true;
@@ -40,11 +45,16 @@ function check(ctx: ProbeContext, pod: PodView, want: (cluster: string) => boole
   }
 }
 
+function appContainerName(p: PodView | undefined): string {
+  const c = ((p?.object.spec?.containers ?? []) as Record<string, unknown>[]).find((x) => x.name !== 'istio-proxy');
+  return String(c?.name ?? 'app');
+}
+
 export const clustersProbe = defineProbe({
   name: 'clusters',
   description: 'No connect failures or outlier ejections on the hosts of the target clusters',
   reads: ['proxies/<ns>/<pod>/clusters.json'],
-  evidence: ['clusters.hosts-ok', 'clusters.connect-fail', 'clusters.outlier-ejected', 'clusters.no-hosts'],
+  evidence: ['clusters.hosts-ok', 'clusters.connect-fail', 'clusters.app-connect-fail', 'clusters.outlier-ejected', 'clusters.no-hosts'],
   run(ctx) {
     const fqdn = ctx.path.service?.fqdn;
     const first = ctx.path.ingress ? ctx.path.gateways : [...(ctx.path.client ? [ctx.path.client] : []), ...ctx.path.gateways];

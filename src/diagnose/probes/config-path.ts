@@ -11,6 +11,7 @@ import { listEds, edsRows } from '../../envoy/eds.js';
 import { listListeners, listenerAddress, listenerPort } from '../../envoy/listeners.js';
 import { listRoutes } from '../../envoy/routes.js';
 import { parseSubsetKey } from '../../envoy/names.js';
+import { summarizeList } from '../evidence.js';
 import { hostAliases, type PodView, type RequestPath } from '../path.js';
 import { isReady } from './pod-status.js';
 import { defineProbe, proxyLabel, sidecarSegment, type ProbeContext } from './types.js';
@@ -106,7 +107,7 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
     // A gateway listens on the Gateway server ports; find any route that reaches the target.
     const dynamic = listeners.filter((l) => listenerPort(l) > 0 && !str(l.name).startsWith('virtual') && listenerPort(l) < 15000);
     if (dynamic.length === 0) {
-      ctx.report('path.listener-missing', segment, { ...base, port: 'any Gateway server port' }, `${file}: dynamic_listeners (none besides Istio's own)`);
+      ctx.report('path.listener-missing', segment, { ...base, port: 'any Gateway server port', where: "none besides Istio's own" }, `${file}: dynamic_listeners (none besides Istio's own)`);
       return;
     }
     const fqdn = path.service?.fqdn ?? path.host;
@@ -117,13 +118,13 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
           if (cs.length && pathMatches(obj(r.match), httpPath) && hop.clusters.length === 0) {
             hop.routeName = str(rc.name);
             hop.clusters = cs;
-            ctx.report('path.route', segment, { ...base, route: str(rc.name), vhost: str(vh.name), host: arr(vh.domains).map(str).join(','), cluster: cs.join(',') }, `${file}: dynamic_route_configs ${str(rc.name)}`);
+            ctx.report('path.route', segment, { ...base, route: str(rc.name), vhost: str(vh.name), host: summarizeList(arr(vh.domains).map(str)), cluster: summarizeList(cs) }, `${file}: dynamic_route_configs ${str(rc.name)}`);
           }
         }
       }
     }
     if (hop.clusters.length === 0) {
-      ctx.report('path.route-missing', segment, { ...base, route: routes.map((r) => str(r.name)).join(',') || '(none)', host: fqdn }, `${file}: dynamic_route_configs`);
+      ctx.report('path.route-missing', segment, { ...base, route: summarizeList(routes.map((r) => str(r.name)).filter(Boolean)) || '(none)', host: fqdn }, `${file}: dynamic_route_configs`);
       return;
     }
   } else {
@@ -132,11 +133,11 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
     // probes speak for this segment.
     if (!path.service || path.port === undefined) return;
     const port = path.port;
-    const ip = path.service?.object.spec?.clusterIP;
-    const candidates = listeners.filter((l) => listenerPort(l) === port && (listenerAddress(l) === '0.0.0.0' || listenerAddress(l) === ip || listenerAddress(l) === '::'));
-    const l = candidates.find((c) => listenerAddress(c) === ip) ?? candidates[0];
+    const l = pickListener(listeners, port, path, pod, routes, aliases, httpPath);
     if (!l) {
-      ctx.report('path.listener-missing', segment, base, `${file}: dynamic_listeners`);
+      const ip = clusterIp(path);
+      const where = ['0.0.0.0 or ::', ...(ip ? [`the Service IP ${ip}`] : []), ...(pod.ip ? [`the pod IP ${pod.ip} (Sidecar egress bind)`] : [])].join(', ');
+      ctx.report('path.listener-missing', segment, { ...base, where: `looked for ${where}` }, `${file}: dynamic_listeners`);
       return;
     }
     hop.listener = str(l.name);
@@ -153,12 +154,12 @@ function walk({ ctx, pod, dump, file, path }: WalkArgs): void {
         return;
       }
       hop.clusters = found.clusters;
-      ctx.report('path.route', segment, { ...base, route: hop.routeName, vhost: found.vhost, cluster: found.clusters.join(',') }, `${file}: dynamic_route_configs ${hop.routeName}, virtual host ${found.vhost}`);
+      ctx.report('path.route', segment, { ...base, route: hop.routeName, vhost: found.vhost, cluster: summarizeList(found.clusters) }, `${file}: dynamic_route_configs ${hop.routeName}, virtual host ${found.vhost}`);
     } else {
       const tcp = filters.find((f) => f.name === TCP_PROXY);
       const cluster = str(obj(field(tcp ?? {}, 'typed_config')).cluster);
       if (!cluster) {
-        ctx.report('path.listener-missing', segment, base, `${file}: dynamic_listeners ${hop.listener} (no HTTP or TCP proxy filter)`);
+        ctx.report('path.listener-missing', segment, { ...base, where: `${hop.listener} has no HTTP or TCP proxy filter` }, `${file}: dynamic_listeners ${hop.listener} (no HTTP or TCP proxy filter)`);
         return;
       }
       hop.clusters = [cluster];
@@ -183,13 +184,23 @@ function checkClusters(ctx: ProbeContext, pod: PodView, dump: ConfigDump, file: 
     // Prefer /clusters (what Envoy balances over right now) over the EDS dump.
     const live = pod.proxy?.clusters?.find((s) => s.name === name);
     const rows = live
-      ? live.hosts.map((h) => ({ address: `${h.address}:${h.port}`, healthy: h.status === 'HEALTHY' && h.outlierCheck === 'OK' }))
-      : eds?.filter((r) => r.cluster === name).map((r) => ({ address: r.address, healthy: r.status === 'HEALTHY' }));
+      ? live.hosts.map((h) => ({ address: `${h.address}:${h.port}`, healthy: h.status === 'HEALTHY' && h.outlierCheck === 'OK', ejected: h.outlierCheck === 'FAILED' }))
+      : eds?.filter((r) => r.cluster === name).map((r) => ({ address: r.address, healthy: r.status === 'HEALTHY', ejected: false }));
     if (!rows) continue;
     const src = live ? `${pod.proxy!.files.clusters}: cluster_statuses ${name}` : `${file}: dynamic_endpoint_configs ${name}`;
     const healthy = rows.filter((r) => r.healthy);
     if (healthy.length > 0) {
-      ctx.report('path.endpoints', segment, { ...base, cluster: name, healthy: healthy.length, total: rows.length, addresses: healthy.map((r) => r.address).slice(0, 3).join(', ') }, src);
+      ctx.report('path.endpoints', segment, { ...base, cluster: name, healthy: healthy.length, total: rows.length, addresses: summarizeList(healthy.map((r) => r.address)) }, src);
+      continue;
+    }
+    // Endpoints that istiod pushed but Envoy does not balance to: ejected by outlier detection
+    // (the app failed), or failing health checks. Not a push problem.
+    if (rows.length > 0 && rows.every((r) => r.ejected)) {
+      ctx.report('path.endpoints-ejected', segment, { ...base, cluster: name, total: rows.length, addresses: summarizeList(rows.map((r) => r.address)) }, src);
+      continue;
+    }
+    if (rows.length > 0) {
+      ctx.report('path.endpoints-no-pods', segment, { ...base, cluster: name, total: rows.length }, src);
       continue;
     }
     const key = parseSubsetKey(name);
@@ -221,6 +232,49 @@ function findSubset(path: RequestPath, fqdn: string, subset: string): { name: st
   return undefined;
 }
 
+function clusterIp(path: RequestPath): string | undefined {
+  const ip = path.service?.object.spec?.clusterIP;
+  return typeof ip === 'string' && ip !== '' && ip !== 'None' ? ip : undefined;
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::']);
+
+/**
+ * The outbound listener the app's connection to PORT lands on. With iptables interception that is
+ * `0.0.0.0_PORT` (HTTP) or `<Service IP>_PORT` (TCP); with interception NONE and a Sidecar egress
+ * `bind`, Envoy itself listens on `<bind address>_PORT` (usually the pod IP, sometimes 127.0.0.1)
+ * and the app connects there. Any outbound listener on the port is a candidate; the first, in
+ * that order, whose route or TCP proxy reaches the target is the one, else the first candidate
+ * (to report what it lacks). A listener on another Service's IP never routes to the target.
+ */
+function pickListener(listeners: readonly Obj[], port: number, path: RequestPath, pod: PodView, routes: readonly Obj[], aliases: readonly string[], httpPath: string): Obj | undefined {
+  const ip = clusterIp(path);
+  const rank = (l: Obj): number => {
+    const a = listenerAddress(l);
+    if (ip && a === ip) return 0;
+    if (pod.ip && a === pod.ip) return 1;
+    if (WILDCARD.has(a)) return 2;
+    return 3;
+  };
+  const outbound = listeners.filter((l) => listenerPort(l) === port && str(field(l, 'traffic_direction')) !== 'INBOUND');
+  const candidates = outbound.sort((a, b) => rank(a) - rank(b));
+  const fqdn = path.service?.fqdn;
+  const reaches = (l: Obj): boolean => {
+    const filters = chainsOf(l).flatMap((c) => arr(c.filters).map(obj));
+    const hcm = filters.find((f) => f.name === HCM);
+    if (hcm) {
+      const name = str(field(obj(field(obj(field(hcm, 'typed_config')), 'rds')), 'route_config_name'));
+      const rc = routes.find((r) => str(r.name) === name);
+      return !!rc && !!findRoute(rc, aliases, httpPath);
+    }
+    const cluster = str(obj(field(filters.find((f) => f.name === TCP_PROXY) ?? {}, 'typed_config')).cluster);
+    return !!cluster && (!fqdn || parseSubsetKey(cluster)?.fqdn === fqdn);
+  };
+  // A bound address other than ours, the Service's or a wildcard is only a candidate when it
+  // reaches the target: it may be another Service's IP on the same port.
+  return candidates.find(reaches) ?? candidates.find((l) => rank(l) < 3);
+}
+
 function safe<T>(fn: () => T[]): T[] {
   try {
     return fn();
@@ -233,7 +287,7 @@ export const configPathProbe = defineProbe({
   name: 'config-path',
   description: 'The first proxy has a listener, a route, a cluster and healthy endpoints for the target',
   reads: ['proxies/<ns>/<pod>/config_dump.json', 'proxies/<ns>/<pod>/clusters.json'],
-  evidence: ['path.listener', 'path.listener-missing', 'path.route', 'path.route-missing', 'path.tcp', 'path.cluster', 'path.cluster-missing', 'path.endpoints', 'path.endpoints-subset-empty', 'path.endpoints-no-pods', 'path.endpoints-not-pushed', 'path.no-dump'],
+  evidence: ['path.listener', 'path.listener-missing', 'path.route', 'path.route-missing', 'path.tcp', 'path.cluster', 'path.cluster-missing', 'path.endpoints', 'path.endpoints-subset-empty', 'path.endpoints-no-pods', 'path.endpoints-ejected', 'path.endpoints-not-pushed', 'path.no-dump'],
   run(ctx) {
     const first = ctx.path.ingress ? ctx.path.gateways : [...(ctx.path.client ? [ctx.path.client] : []), ...ctx.path.gateways];
     for (const pod of first) {

@@ -2,6 +2,7 @@
  * Pod and container status of every pod on the path: app and istio-proxy ready, restarts, last
  * termination; for a Service, whether it selects any pod and how many are ready.
  */
+import { summarizeList } from '../evidence.js';
 import type { PodView } from '../path.js';
 import { appSegment, defineProbe, sidecarSegment, pathPods, type ProbeContext } from './types.js';
 
@@ -44,7 +45,7 @@ export const podStatusProbe = defineProbe({
   name: 'pod-status',
   description: 'Every container of the client, gateway and server pods is ready; the Service selects ready pods',
   reads: ['cluster/*.yaml (Pod status, Service selector)'],
-  evidence: ['pod.container-ready', 'pod.container-not-ready', 'pod.container-restarted', 'pod.not-in-capture', 'pod.service-selects-none', 'pod.none-ready', 'pod.service-not-found'],
+  evidence: ['pod.container-ready', 'pod.container-not-ready', 'pod.container-restarted', 'pod.not-in-capture', 'pod.service-selects-none', 'pod.none-ready', 'pod.service-not-found', 'pod.external-endpoints'],
   run(ctx) {
     const path = ctx.path;
     if (!path.ingress && !path.client && path.clientRef) {
@@ -57,7 +58,15 @@ export const podStatusProbe = defineProbe({
       return;
     }
     const selector = Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',');
-    const args = { service: `${svc.namespace}/${svc.name}`, name: svc.name, namespace: svc.namespace, selector, total: path.servers.length };
+    const args = { service: `${svc.kind} ${svc.namespace}/${svc.name}`, name: svc.name, namespace: svc.namespace, selector, total: path.servers.length };
+    if (svc.kind === 'ServiceEntry' && selector === '') {
+      // Endpoints listed in the entry or resolved by DNS: outside the pods of the capture.
+      const spec = (svc.object.spec ?? {}) as Record<string, unknown>;
+      const eps = ((spec.endpoints ?? []) as Record<string, unknown>[]).map((e) => String(e.address ?? ''));
+      const endpoints = eps.length ? summarizeList(eps) : spec.resolution === 'DNS' ? `DNS lookups of ${svc.fqdn}` : 'whatever address the client sends to';
+      ctx.report('pod.external-endpoints', 'server-app', { serviceEntry: `${svc.namespace}/${svc.name}`, location: String(spec.location ?? 'MESH_EXTERNAL'), resolution: String(spec.resolution ?? 'NONE'), endpoints }, `${svc.source}: spec`);
+      return;
+    }
     if (path.servers.length === 0) ctx.report('pod.service-selects-none', 'server-app', args, `${svc.source}: spec.selector`);
     else if (!path.servers.some(isReady)) ctx.report('pod.none-ready', 'server-app', args, `${svc.source}: spec.selector; pods' status.conditions[Ready]`);
   },

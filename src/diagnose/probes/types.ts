@@ -58,3 +58,31 @@ export function sidecarContainer(pod: PodView): Record<string, unknown> | undefi
 export function proxyLabel(p: PodView): string {
   return `${p.name}.${p.namespace}`;
 }
+
+/** "2h13m", "45s": a duration in seconds, for evidence text. */
+export function formatSeconds(total: number): string {
+  const s = Math.max(0, Math.floor(total));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return `${d}d${h}h`;
+  if (h > 0) return `${h}h${m}m`;
+  if (m > 0) return `${m}m${s % 60}s`;
+  return `${s}s`;
+}
+
+/** How long the pod's Envoy has run (server.uptime in /stats, seconds), when captured. */
+export function envoyUptime(p: PodView): number | undefined {
+  const v = p.proxy?.stats?.find((s) => s.name === 'server.uptime')?.value;
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * Envoy counters are cumulative since the process started: what they count may be an hour old.
+ * The age bound to add to a counter's evidence line, e.g. " (counted since Envoy started 2h13m
+ * before the capture)", or "" when server.uptime was not captured.
+ */
+export function counterAge(p: PodView): string {
+  const up = envoyUptime(p);
+  return up === undefined ? '' : ` (counted since Envoy started ${formatSeconds(up)} before the capture)`;
+}

@@ -46,7 +46,10 @@ export function renderIstiod(ctx: RenderContext): RenderedObject[] {
   }
 
   const istiodHost = vs(values, 'global', 'remotePilotAddress') && remote ? vs(values, 'global', 'remotePilotAddress') : `${name}.${ns}.svc`;
-  if (vb(values, 'global', 'configValidation')) {
+  // validatingwebhookconfiguration.yaml: a remote cluster (istiodRemote) has no validator unless
+  // it is also the config cluster or runs a local injector istiod.
+  const validatorHere = !remote || vb(values, 'global', 'configCluster') || vb(values, 'istiodRemote', 'enabledLocalInjectorIstiod');
+  if (validatorHere && vb(values, 'global', 'configValidation')) {
     const url = vs(values, 'base', 'validationURL');
     const ca = vs(values, 'base', 'validationCABundle');
     o({

@@ -111,9 +111,10 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: 'extensions: free-form EnvoyFilter patch accepted, WasmPlugin CEL, Sidecar hosts',
+    name: 'extensions: free-form EnvoyFilter patch accepted (with istioctl\'s standing warning), WasmPlugin CEL, Sidecar hosts',
     file: 'extensions.yaml',
     expected: [
+      { code: 'IST0133', origin: 'EnvoyFilter shop/add-header', line: 1 },
       { code: 'IST0106', origin: 'Sidecar shop/default', line: 53 },
       { code: 'IST0106', origin: 'WasmPlugin shop/rate-limit', line: 33 },
       { code: 'IST0106', origin: 'WasmPlugin shop/rate-limit', line: 40 },
@@ -133,12 +134,13 @@ const CASES: readonly Case[] = [
 ];
 
 describe('schema.ValidationAnalyzer', () => {
-  it('registers one analyzer per Istio CRD kind plus MeshConfig, sorted, each declaring what it emits', () => {
+  it('registers one analyzer per Istio CRD kind plus MeshConfig and MeshNetworks, sorted, each declaring what it emits', () => {
     const names = analyzers.map((a) => a.name);
     expect(names).toEqual([...names].sort());
     expect(names).toContain('schema.ValidationAnalyzer.Gateway');
     expect(names).toContain('schema.ValidationAnalyzer.MeshConfig');
-    expect(names.length).toBe(16);
+    expect(names).toContain('schema.ValidationAnalyzer.MeshNetworks');
+    expect(names.length).toBe(17);
     for (const a of analyzers) for (const m of a.messages) expect(catalog.byName(m).name).toBe(m);
   });
 

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { IO } from '../../../src/cli/io.js';
+import { main } from '../../../src/main.js';
 import { runCli } from '../../helpers/cli.js';
 
 const fx = (s: string) => path.resolve('fixtures/diagnose', s, 'capture');
@@ -25,7 +27,7 @@ describe('istio-ts diagnose --capture', () => {
     const r = await runCli(['diagnose', '--capture', fx('healthy')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^✔ {2}server-app {6}server sidecar cart-v1-7d8f9c6b5-4hx2m\.shop: 6 of 6 requests answered 200/m);
-    expect(r.stdout).toContain('from proxies/shop/cart-v1-7d8f9c6b5-4hx2m/istio-proxy.log: lines 6, 7, 8, 9, 10, …');
+    expect(r.stdout).toContain('from proxies/shop/cart-v1-7d8f9c6b5-4hx2m/istio-proxy.log: lines 6, 7, 8, 9 and 2 more');
     expect(r.stdout).toContain('Verdict: no fault found (high confidence)');
   });
 
@@ -82,5 +84,40 @@ describe('istio-ts diagnose --capture', () => {
     const r = await runCli(['diagnose', '--capture', dir]);
     expect(r.code).toBe(65);
     expect(r.stderr).toContain('capture.json is not valid JSON');
+  });
+});
+
+describe('istio-ts diagnose: fitting the terminal', () => {
+  const run = async (args: string[], tty: { columns?: number } | undefined) => {
+    let stdout = '';
+    const io: IO = {
+      stdout: { write: (s: string) => (stdout += s), ...(tty ? { columns: tty.columns } : {}) } as IO['stdout'],
+      stderr: { write: () => undefined },
+      readStdin: async () => '',
+      env: { NO_COLOR: '1' },
+      cwd: process.cwd(),
+      isTTY: tty !== undefined,
+      stdinIsTTY: false,
+    };
+    const code = await main(args, io);
+    return { code, stdout };
+  };
+
+  it('on a terminal, every line fits its width, wrapped at words with a hanging indent', async () => {
+    const r = await run(['diagnose', '--capture', fx('keepalive-race')], { columns: 72 });
+    expect(r.code).toBe(80);
+    const lines = r.stdout.trimEnd().split('\n');
+    // A word longer than the room may overflow; none is in this capture's text but the paths.
+    for (const l of lines) if (!/\S{50,}/.test(l)) expect(l.length, l).toBeLessThanOrEqual(72);
+    // A continuation of the server-app evidence is indented under its column, two more.
+    const i = lines.findIndex((l) => l.startsWith('×  server-app'));
+    expect(lines[i + 1]).toMatch(/^ {21}\S/);
+    // Words are whole: joining the continuation back gives the one-line text.
+    expect(lines.slice(i, i + 3).map((l, k) => (k === 0 ? l : l.trim())).join(' ')).toContain('the app closed the connection under the request, before answering');
+  });
+
+  it('piped, nothing is wrapped: one line per item for grep', async () => {
+    const r = await run(['diagnose', '--capture', fx('keepalive-race')], undefined);
+    expect(r.stdout).toMatch(/^×  server-app {6}the app closed the connection under the request, before answering: server sidecar 503 UC upstream_reset_before_response_started\{connection_termination\}; the client sidecar passed that 503 on \(2 of 7 requests\)$/m);
   });
 });

@@ -120,7 +120,7 @@ describe('istio-ts kube-inject', () => {
     expect(r.err).toMatch(/ConfigMap istio-system\/istio-sidecar-injector-canary not found in the cluster \(is revision "canary" installed\?\)/);
     expect(r.out).toBe('');
   });
-  it('--operatorFileName: hub, tag, revision, values and meshConfig of an IstioOperator', async () => {
+  it('--operatorFileName: hub, tag, revision, values and meshConfig of an IstioOperator (no native sidecar: istioctl offline)', async () => {
     const r = await run(['kube-inject', '-f', 'pod.yaml', '--operatorFileName', 'settings/operator.yaml']);
     expect(r.code).toBe(0);
     expect(r.err).toBe('');

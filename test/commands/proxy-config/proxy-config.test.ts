@@ -84,3 +84,32 @@ describe('proxy-config errors', () => {
     });
   }
 });
+
+describe('-o yaml as istioctl prints it (JSONToYAML: sorted keys, go-yaml quoting)', () => {
+  it('sorts keys, does not indent sequences, double-quotes timestamps and numbers, single-quotes the rest', async () => {
+    const { goYaml } = await import('../../../src/output/go-yaml.js');
+    expect(goYaml({ versionInfo: '2022-12-08T09:07:09Z/10', lastUpdated: '2022-12-08T11:03:53.361Z', ecdsFilter: { '@type': 't', value: '{"a":1}' }, list: [{ b: '1605', a: 'on' }], count: 3 })).toBe(
+      [
+        'count: 3',
+        'ecdsFilter:',
+        "  '@type': t",
+        `  value: '{"a":1}'`,
+        'lastUpdated: "2022-12-08T11:03:53.361Z"',
+        'list:',
+        '- a: "on"',
+        '  b: "1605"',
+        'versionInfo: 2022-12-08T09:07:09Z/10',
+        '',
+      ].join('\n'),
+    );
+  });
+  it('pc all -o yaml is the raw dump (snake_case), as istioctl; pc ecds -o yaml is protojson (camelCase)', async () => {
+    const all = await runCli(['pc', 'all', '-f', 'fixtures/envoy/sidecar/config_dump.json', '-o', 'yaml'], { env });
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('dynamic_active_clusters:');
+    expect(all.stdout.endsWith('\n\n')).toBe(true);
+    const listeners = await runCli(['pc', 'listener', '-f', 'fixtures/envoy/sidecar/config_dump.json', '-o', 'yaml'], { env });
+    expect(listeners.stdout).toContain('filterChains:');
+    expect(listeners.stdout).not.toMatch(/^\s*filter_chains:/m);
+  });
+});

@@ -15,6 +15,19 @@ const goldens: { name: string; args: string[]; golden: string }[] = [
   { name: 'ClientConfig response with skew and a NACK', args: ['proxy-status', '--syncz-file', `${dir}/syncz-clientconfig.json`], golden: 'syncz-clientconfig.golden.txt' },
   { name: 'namespace filter', args: ['ps', '--syncz-file', `${dir}/syncz-1.24.json`, '-n', 'bookinfo'], golden: 'syncz-1.24-bookinfo.golden.txt' },
   { name: 'json', args: ['ps', '--syncz-file', `${dir}/syncz-clientconfig.json`, '-o', 'json'], golden: 'syncz-clientconfig.golden.json' },
+  { name: '-v 1: one column per xDS type, IGNORED where the proxy does not watch it, ages', args: ['ps', '--syncz-file', `${dir}/syncz-1.24.json`, '-v', '1'], golden: 'syncz-1.24-verbose.golden.txt' },
+  { name: '-v 1 on a ClientConfig response', args: ['ps', '--syncz-file', `${dir}/syncz-clientconfig.json`, '--verbosity', '1'], golden: 'syncz-clientconfig-verbose.golden.txt' },
+  {
+    name: 'debug clients and connections without xDS state are left out; ztunnel lists WADS,WDS; ECDS when watched',
+    args: ['ps', '--syncz-file', `${dir}/syncz-debug-ztunnel.json`],
+    golden: 'syncz-debug-ztunnel.golden.txt',
+  },
+  {
+    name: 'real istiod 1.31 /debug/syncz recorded on the harness: istioctl\'s three debug connections (test-1.default, 65536.65536.65536) are left out',
+    args: ['ps', '--syncz-file', `${dir}/syncz-1.31-harness.json`],
+    golden: 'syncz-1.31-harness.golden.txt',
+  },
+  { name: 'the same, one column per type', args: ['ps', '--syncz-file', `${dir}/syncz-debug-ztunnel.json`, '-v', '1'], golden: 'syncz-debug-ztunnel-verbose.golden.txt' },
 ];
 
 describe('proxy-status from saved syncz responses', () => {
@@ -22,7 +35,7 @@ describe('proxy-status from saved syncz responses', () => {
   it('has no duplicate rows', () => expect(new Set(names).size).toBe(names.length));
   for (const g of goldens) {
     it(g.name, async () => {
-      const r = await runCli(g.args);
+      const r = await runCli(g.args, { env: { ISTIO_TS_NOW: '2026-11-20T09:46:12Z' } });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expectGolden(path.join(dir, g.golden), r.stdout);
@@ -42,6 +55,7 @@ describe('proxy-status usage and input errors', () => {
     { name: 'syncz file with a pod', args: ['ps', 'reviews-v1.bookinfo', '--syncz-file', `${dir}/syncz-1.24.json`], code: 64, stderr: /does not go with POD/ },
     { name: '-f without pod or istiod file', args: ['ps', '-f', 'dump.json'], code: 64, stderr: /-f needs POD/ },
     { name: 'bad timeout', args: ['ps', '--timeout', 'soon'], code: 64, stderr: /not a duration/ },
+    { name: 'bad verbosity', args: ['ps', '-v', 'max'], code: 64, stderr: /--verbosity: "max" is not a level/ },
     { name: 'bad pod reference', args: ['ps', 'job/x'], code: 64, stderr: /unsupported resource type "job"/ },
     { name: 'missing syncz file', args: ['ps', '--syncz-file', `${dir}/nope.json`], code: 66, stderr: /cannot read .*nope.json: no such file/ },
     { name: 'not a syncz file', args: ['ps', '--syncz-file', 'fixtures/envoy/sidecar/config_dump.json'], code: 65, stderr: /not a \/debug\/syncz response/ },
@@ -59,7 +73,7 @@ describe('proxy-status usage and input errors', () => {
 describe('proxy-status against a (fake) cluster', () => {
   let mesh: FakeMesh | undefined;
   afterEach(async () => mesh?.close());
-  const base: ProxyStatusOptions = { istioNamespace: 'istio-system', synczFiles: [], adminPort: 15000, timeoutMs: 2000, format: 'table' };
+  const base: ProxyStatusOptions = { istioNamespace: 'istio-system', synczFiles: [], adminPort: 15000, timeoutMs: 2000, format: 'table', verbosity: 0, now: new Date('2026-11-20T09:46:12Z') };
 
   it('asks every istiod replica, merges their proxies, and reports one that does not answer without hiding the others', async () => {
     mesh = await fakeMesh({
@@ -70,9 +84,10 @@ describe('proxy-status against a (fake) cluster', () => {
       unreachable: ['istiod-b'],
     });
     const c = capture();
-    expect(await proxyStatus(c.ctx, base, { connect: async () => mesh!.kube })).toBe(0);
+    expect(await proxyStatus(c.ctx, { ...base, verbosity: 1 }, { connect: async () => mesh!.kube })).toBe(0);
     expect(c.out()).toContain('reviews-v3-84779c7bbc-4q5vn.bookinfo');
-    expect(c.out()).toMatch(/reviews-v3\S+ +Kubernetes +SYNCED +ERROR +SYNCED +SYNCED +NOT SENT +istiod-a +1\.24\.2/);
+    // -v 1 columns: CDS ECDS EDS LDS RDS SDS (type URL order); ECDS is not watched: IGNORED.
+    expect(c.out()).toMatch(/reviews-v3\S+ +Kubernetes +SYNCED \(4m59s\) +IGNORED +SYNCED \(4m59s\) +ERROR \(4m59s\) +SYNCED \(4m59s\) +SYNCED \(4m59s\) +istiod-a +1\.24\.2/);
     // 1.22.3 is a minor version no control plane runs: the skew summary says so.
     expect(c.out()).toContain('Version skew: 1 proxy runs a minor version no control plane runs\n  control plane: 1.24.2 (1 istiod pod)\n');
     expect(c.err()).toMatch(/^Error: istiod istiod-b\.istio-system: .*unable to upgrade connection/m);

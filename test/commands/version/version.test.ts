@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { version, type VersionOptions } from '../../../src/commands/version/action.js';
 import { VERSION } from '../../../src/cli/version.js';
+import { ISTIO_RELEASE } from '../../../src/install/version.js';
 import { runCli } from '../../helpers/cli.js';
 import { capture, fakeMesh, type FakeMesh } from '../proxy-status/fake-mesh.js';
 
@@ -14,7 +15,7 @@ describe('version', () => {
 
   it('--remote=false prints the client version without touching the cluster', async () => {
     const r = await runCli(['version', '--remote=false']);
-    expect(r).toEqual({ code: 0, stdout: `client version: ${VERSION}\n`, stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: `client version: ${VERSION} (Istio ${ISTIO_RELEASE})\n`, stderr: '' });
   });
 
   it('rejects a non-boolean --short', async () => {
@@ -43,7 +44,7 @@ describe('version', () => {
       mesh = await fakeMesh({ istiods: c.istiods.map((i) => ({ name: i.name, ...(i.rev ? { rev: i.rev } : {}), routes: { '/version': { body: i.version }, '/debug/syncz': { body: fx(i.syncz) } } })) });
       const cap = capture();
       expect(await version(cap.ctx, base, { connect: async () => mesh!.kube })).toBe(0);
-      expect(cap.out()).toBe(`client version: ${VERSION}\n${c.want}`);
+      expect(cap.out()).toBe(`client version: ${VERSION} (Istio ${ISTIO_RELEASE})\n${c.want}`);
       expect(cap.err()).toBe('');
     });
   }
@@ -54,25 +55,27 @@ describe('version', () => {
     await version(j.ctx, { ...base, format: 'json' }, { connect: async () => mesh!.kube });
     const v = JSON.parse(j.out());
     expect(v.meshVersion).toEqual([{ Component: 'istiod', Revision: 'default', Info: { version: '1.24.2', revision: '4c8d2e9f1a7b3c5d6e8f0a1b2c3d4e5f6a7b8c9d', golang_version: '', status: 'Clean', tag: '1.24.2' }, pod: 'istiod-a' }]);
-    expect(v.dataPlaneVersion).toContainEqual({ ID: 'legacy-batch-58d9f7c6d-tq7rs.jobs', IstioVersion: '1.22.3' });
+    // Each proxy's revision: that of the istiod reporting it.
+    expect(v.dataPlaneVersion).toContainEqual({ ID: 'legacy-batch-58d9f7c6d-tq7rs.jobs', IstioVersion: '1.22.3', Revision: 'default' });
     expect(v.dataPlaneVersions).toEqual([{ version: '1.24.2', count: 3 }, { version: '1.22.3', count: 1 }]);
     const l = capture();
     await version(l.ctx, { ...base, short: false }, { connect: async () => mesh!.kube });
     expect(l.out()).toContain('REVISION   ISTIOD POD   VERSION   GIT REVISION                               STATUS   GO\ndefault    istiod-a     1.24.2    4c8d2e9f1a7b3c5d6e8f0a1b2c3d4e5f6a7b8c9d   Clean    -\n');
     expect(l.out()).toContain('VERSION   PROXIES\n1.24.2    3\n1.22.3    1\n');
+    expect(l.out()).toMatch(/\nproxies:\nPROXY +REVISION +VERSION +ISTIOD\n[^]*legacy-batch-58d9f7c6d-tq7rs\.jobs +default +1\.22\.3 +istiod-a\n/);
   });
 
   it('no istiod: "not present" and exit 0; unreachable istiods: client version, error and exit 1', async () => {
     mesh = await fakeMesh({ istiods: [] });
     const none = capture();
     expect(await version(none.ctx, base, { connect: async () => mesh!.kube })).toBe(0);
-    expect(none.out()).toBe(`client version: ${VERSION}\n`);
+    expect(none.out()).toBe(`client version: ${VERSION} (Istio ${ISTIO_RELEASE})\n`);
     expect(none.err()).toBe('Istio is not present in the cluster: no running istiod pod in namespace "istio-system"\n');
     await mesh.close();
     mesh = await fakeMesh({ istiods: [{ name: 'istiod-a', routes: {} }], unreachable: ['istiod-a'] });
     const bad = capture();
     expect(await version(bad.ctx, base, { connect: async () => mesh!.kube })).toBe(1);
-    expect(bad.out()).toBe(`client version: ${VERSION}\n`);
+    expect(bad.out()).toBe(`client version: ${VERSION} (Istio ${ISTIO_RELEASE})\n`);
     expect(bad.err()).toMatch(/Error: istiod istiod-a: .*unable to upgrade connection[^]*Error: no istiod answered \/version \(1 pod tried\)/);
   });
 });

@@ -16,6 +16,9 @@
 //	fake-sidecar.istio-ts.dev/nack: "LDS"          (comma list of CDS,EDS,LDS,RDS or "*")
 //
 // and every later response of those types is rejected with an error_detail.
+//
+// Pods labelled istio-ts.dev/proxy=real are left alone: test/harness/dataplane.sh runs a real
+// pilot-agent and Envoy for them.
 package main
 
 import (
@@ -48,6 +51,7 @@ const (
 	nackAnnotation   = "fake-sidecar.istio-ts.dev/nack"
 	managedByLabel   = "app.kubernetes.io/managed-by"
 	managedByValue   = "istio-ts-fake-sidecar"
+	realProxyLabel   = "istio-ts.dev/proxy"
 )
 
 var (
@@ -156,7 +160,7 @@ func proxyType(p *corev1.Pod) string {
 }
 
 func wantsProxy(p *corev1.Pod) bool {
-	if p.DeletionTimestamp != nil || p.Status.PodIP == "" || proxyType(p) == "" {
+	if p.DeletionTimestamp != nil || p.Status.PodIP == "" || proxyType(p) == "" || p.Labels[realProxyLabel] == "real" {
 		return false
 	}
 	return p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodPending

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import { describe } from 'vitest';
+import { headlessPortAnalyzer } from '../../../src/analyzers/service/headless-port-analyzer.js';
+import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
+
+describe('service.HeadlessPortAnalyzer', () => {
+  analyzerTable(headlessPortAnalyzer, path.join(FIXTURES, 'service/headless-port-analyzer'), [
+    {
+      name: 'an http port on a headless Service in the mesh; tcp ports, ClusterIP Services and pods outside the mesh pass',
+      files: ['headless.yaml'],
+      expected: [{ code: 'ITS0016', origin: 'Service shop/search', line: 17 }],
+    },
+  ]);
+});

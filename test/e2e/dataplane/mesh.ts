@@ -1,0 +1,327 @@
+// A small mesh of real Envoys on the loopback harness (test/harness/dataplane.sh): workloads are
+// injected Deployments on the loopback node kwok-dp-0 (each pod IP a distinct 127.1.0.x address),
+// opted out of the fake sidecar (label istio-ts.dev/proxy=real); each runs a real pilot-agent +
+// upstream Envoy with interception NONE, a Sidecar binding its pod IP, and, for servers, a loopback
+// app server behind the Sidecar's ingress defaultEndpoint. A ServiceEntry with the Service's own
+// host and a workloadSelector gives istiod the endpoints (the controller-manager refuses loopback
+// addresses in EndpointSlices). Requests come from the bounded driver, to loopback only.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseSyncz } from '../../../src/diagnose/capture.js';
+import type { SyncEntry } from '../../../src/diagnose/model.js';
+import { apply, createNamespace, harnessEnv, kubectl, kubectlJSON, waitFor } from '../harness.js';
+
+const execFileP = promisify(execFile);
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const dataplaneScript = resolve(repo, 'test/harness/dataplane.sh');
+export const PORT = 9080;
+
+function dpEnv(): NodeJS.ProcessEnv {
+  const h = harnessEnv();
+  return { ...process.env, HARNESS_DIR: h.HARNESS_DIR, HARNESS_BIN: h.HARNESS_BIN, KUBECONFIG: h.KUBECONFIG };
+}
+
+/** Runs test/harness/dataplane.sh; resolves stdout, rejects with its stderr. */
+export async function dataplane(args: string[], timeoutMs = 90_000): Promise<string> {
+  try {
+    const { stdout } = await execFileP('bash', [dataplaneScript, ...args], { env: dpEnv(), timeout: timeoutMs, maxBuffer: 16 << 20 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`dataplane.sh ${args.join(' ')} failed: ${err.stderr || err.message}`);
+  }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for an app server). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+/** istiod's /debug/syncz on the host (its HTTP debug port, offset like the harness's other ports). */
+export async function syncz(): Promise<SyncEntry[]> {
+  const dir = harnessEnv().HARNESS_DIR!;
+  const off = Number(readFileSync(resolve(dir, 'port-offset'), 'utf8').trim() || '0');
+  const res = await fetch(`http://127.0.0.1:${8080 + off}/debug/syncz`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`istiod /debug/syncz answered ${res.status}`);
+  return parseSyncz(await res.text());
+}
+
+export interface DriveResult {
+  sent: number;
+  codes: Record<string, number>;
+  errors: Record<string, number>;
+  ms: number;
+}
+
+export interface Workload {
+  name: string;
+  pod: string;
+  ip: string;
+  /** "<pod>.<ns>" as istio-ts takes it. */
+  ref: string;
+  appPort?: number;
+  adminPort?: number;
+}
+
+const TELEMETRY = resolve(repo, 'test/harness/manifests/dataplane-telemetry.yaml');
+
+/** The mesh-wide Telemetry the real Envoys need (no istio.stats filter; access log on). */
+export async function enableDataplaneTelemetry(): Promise<void> {
+  await kubectl(['apply', '-f', TELEMETRY]);
+}
+export async function disableDataplaneTelemetry(): Promise<void> {
+  await kubectl(['delete', '-f', TELEMETRY, '--ignore-not-found']).catch(() => undefined);
+}
+
+export class Mesh {
+  readonly workloads = new Map<string, Workload>();
+  private readonly proxies: Workload[] = [];
+  private readonly apps = new Set<string>();
+
+  private constructor(readonly ns: string, private readonly cleanupNs: () => Promise<void>) {}
+
+  static async create(prefix: string): Promise<Mesh> {
+    const ns = await createNamespace(prefix, { 'istio-injection': 'enabled' });
+    return new Mesh(ns.name, ns.cleanup);
+  }
+
+  host(service: string): string {
+    return `${service}.${this.ns}.svc.cluster.local`;
+  }
+
+  /**
+   * An injected Deployment of one pod on the loopback node, opted in to the real data plane;
+   * resolves once the pod runs with its loopback IP.
+   */
+  async deploy(name: string, opts: { version?: string; gateway?: boolean; labels?: Record<string, string> } = {}): Promise<Workload> {
+    const labels: Record<string, string> = opts.gateway
+      ? { app: name, istio: 'ingressgateway', scenario: this.ns, 'istio-ts.dev/proxy': 'real', ...opts.labels }
+      : { app: name, version: opts.version ?? 'v1', 'istio-ts.dev/proxy': 'real', ...opts.labels };
+    await apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } }, this.ns);
+    const containers = opts.gateway
+      ? [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.31-dev', args: ['proxy', 'router', '--domain', `${this.ns}.svc.cluster.local`], ports: [{ containerPort: 8080, name: 'http' }, { containerPort: 15090, name: 'http-envoy-prom' }] }]
+      : [{ name: 'app', image: 'example.invalid/app:1', ports: [{ name: 'http', containerPort: PORT }] }];
+    await apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, labels: { app: name } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: {
+              labels,
+              annotations: opts.gateway ? { 'sidecar.istio.io/inject': 'false' } : { 'sidecar.istio.io/interceptionMode': 'NONE' },
+            },
+            spec: {
+              serviceAccountName: name,
+              nodeSelector: { 'kubernetes.io/hostname': 'kwok-dp-0' },
+              tolerations: [{ key: 'istio-ts.dev/dataplane', operator: 'Exists', effect: 'NoSchedule' }],
+              containers,
+            },
+          },
+        },
+      },
+      this.ns,
+    );
+    const pod = await waitFor(`pod of ${name} running on kwok-dp-0`, async () => {
+      const list = await kubectlJSON(['get', 'pods', '-n', this.ns, '-l', `app=${name}`]);
+      const p = list.items.find((x: any) => x.status?.phase === 'Running' && String(x.status?.podIP ?? '').startsWith('127.') && !x.metadata.deletionTimestamp);
+      return p;
+    }, 90_000);
+    const w: Workload = { name, pod: pod.metadata.name, ip: pod.status.podIP, ref: `${pod.metadata.name}.${this.ns}` };
+    this.workloads.set(name, w);
+    return w;
+  }
+
+  /** A server: Deployment, Service + ServiceEntry (same host), a Sidecar binding its pod IP. */
+  async server(name: string, opts: { version?: string } = {}): Promise<Workload> {
+    const w = await this.deploy(name, opts);
+    w.appPort = await freePort();
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ name: 'http', port: PORT, targetPort: PORT }] } }, this.ns);
+    await apply(
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: { name },
+        spec: {
+          hosts: [this.host(name)],
+          location: 'MESH_INTERNAL',
+          resolution: 'STATIC',
+          ports: [{ number: PORT, name: 'http', protocol: 'HTTP', targetPort: PORT }],
+          workloadSelector: { labels: { app: name } },
+        },
+      },
+      this.ns,
+    );
+    // The server's own egress needs an address other than its pod IP (the ingress listener binds
+    // <pod IP>:9080): the same last octet in 127.2.0.0/24.
+    const egressIp = w.ip.replace(/^127\.1\./, '127.2.');
+    await apply(
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Sidecar',
+        metadata: { name },
+        spec: {
+          workloadSelector: { labels: { app: name } },
+          ingress: [{ port: { number: PORT, protocol: 'HTTP', name: 'http' }, bind: w.ip, defaultEndpoint: `127.0.0.1:${w.appPort}` }],
+          egress: [{ port: { number: PORT, protocol: 'HTTP', name: 'http' }, bind: egressIp, hosts: ['./*'] }],
+        },
+      },
+      this.ns,
+    );
+    return w;
+  }
+
+  /** A client: Deployment and a Sidecar whose egress listener binds its pod IP. */
+  async client(name: string): Promise<Workload> {
+    const w = await this.deploy(name);
+    await apply(
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Sidecar',
+        metadata: { name },
+        spec: {
+          workloadSelector: { labels: { app: name } },
+          egress: [{ port: { number: PORT, protocol: 'HTTP', name: 'http' }, bind: w.ip, hosts: ['./*'] }],
+        },
+      },
+      this.ns,
+    );
+    return w;
+  }
+
+  /** An ingress gateway pod (`proxy router`), named istio-ingressgateway, with its Service. */
+  async gateway(): Promise<Workload> {
+    const w = await this.deploy('istio-ingressgateway', { gateway: true });
+    await apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'istio-ingressgateway' },
+        spec: { selector: { app: 'istio-ingressgateway' }, ports: [{ name: 'http', port: 8080, targetPort: 8080 }] },
+      },
+      this.ns,
+    );
+    return w;
+  }
+
+  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow', delayMs = 0): Promise<void> {
+    const id = `${this.ns}_${w.name}`;
+    await dataplane(['app-up', id, String(w.appPort), mode, String(delayMs)]);
+    this.apps.add(id);
+  }
+
+  async appDown(w: Workload): Promise<void> {
+    await dataplane(['app-down', `${this.ns}_${w.name}`]);
+  }
+
+  /** pilot-agent + Envoy for the workload's pod; resolves when Envoy is LIVE. */
+  async proxyUp(w: Workload): Promise<void> {
+    const out = await dataplane(['proxy-up', this.ns, w.pod], 120_000);
+    w.adminPort = Number(out.trim().split('\n').pop());
+    this.proxies.push(w);
+  }
+
+  async proxyDown(w: Workload): Promise<void> {
+    await dataplane(['proxy-down', this.ns, w.pod]);
+  }
+
+  /** Waits until istiod has every listed proxy ACKing CDS, LDS, EDS, RDS (and none NACKing). */
+  async synced(ws: Workload[], timeoutMs = 60_000): Promise<void> {
+    await waitFor(`istiod: ${ws.map((w) => w.ref).join(', ')} synced`, async () => {
+      const entries = await syncz();
+      return ws.every((w) => {
+        const e = entries.find((x) => x.proxy === w.ref);
+        return e && proxyAcked(e);
+      });
+    }, timeoutMs, 500);
+  }
+
+  /**
+   * Waits until the proxies have nothing warming (an ACKed listener still waits for its routes and
+   * certificates before it accepts connections), each server's inbound listener <pod IP>_9080 is
+   * active, and each caller's cluster for the server's host lists the server's pod IP (EDS).
+   */
+  async ready(ws: Workload[], routes: { from: Workload; to: Workload }[] = [], timeoutMs = 60_000): Promise<void> {
+    for (const w of ws) {
+      await waitFor(`${w.ref}: no listener or cluster warming`, async () => {
+        const stats = await this.admin(w, `stats?filter=${encodeURIComponent('^(listener_manager|cluster_manager)\\.(total_listeners_warming|warming_clusters|total_listeners_active)$')}`);
+        const v = (k: string) => Number(new RegExp(`^${k.replace(/\./g, '\\.')}: (\\d+)$`, 'm').exec(stats)?.[1] ?? NaN);
+        return v('listener_manager.total_listeners_warming') === 0 && v('cluster_manager.warming_clusters') === 0 && v('listener_manager.total_listeners_active') >= 3;
+      }, timeoutMs, 300);
+      if (w.appPort !== undefined) {
+        await waitFor(`${w.ref}: inbound listener ${w.ip}_${PORT} active`, async () => (await this.admin(w, 'listeners')).includes(`${w.ip}_${PORT}::`), timeoutMs, 300);
+      }
+    }
+    for (const r of routes) {
+      const cluster = `outbound|${PORT}||${this.host(r.to.name)}`;
+      await waitFor(`${r.from.ref}: ${cluster} has ${r.to.ip}`, async () => (await this.admin(r.from, 'clusters')).includes(`${cluster}::${r.to.ip}:${PORT}::`), timeoutMs, 300);
+    }
+  }
+
+  /** GETs through a workload's listener (client sidecar or gateway), bounded in count and time. */
+  async drive(via: Workload, opts: { host: string; path?: string; port?: number; count?: number; concurrency?: number; timeoutMs?: number }): Promise<DriveResult> {
+    const args = [
+      'drive',
+      '--url', `http://${via.ip}:${opts.port ?? PORT}${opts.path ?? '/'}`,
+      '--host', opts.host,
+      '--count', String(opts.count ?? 5),
+      '--concurrency', String(opts.concurrency ?? 1),
+      '--timeout-ms', String(opts.timeoutMs ?? 5000),
+      '--deadline-ms', '60000',
+    ];
+    return JSON.parse(await dataplane(args, 90_000)) as DriveResult;
+  }
+
+  /** Access-log lines (Envoy's default TEXT format, `[<time>] "…`) the workload's Envoy has written. */
+  accessLogLines(w: Workload): string[] {
+    const raw = resolve(harnessEnv().HARNESS_DIR!, 'dataplane', `${this.ns}_${w.pod}`, 'raw.log');
+    return readFileSync(raw, 'utf8').split('\n').filter((l) => /^\[\d{4}-\d\d-\d\dT/.test(l));
+  }
+
+  /** Waits until Envoy has flushed at least `count` access-log lines (it flushes once a second). */
+  async flushed(w: Workload, count: number, timeoutMs = 15_000): Promise<void> {
+    await waitFor(`${w.ref}: ${count} access-log lines written`, async () => this.accessLogLines(w).length >= count, timeoutMs, 250);
+  }
+
+  /** Envoy's admin API of a workload, straight on the host (for waiting on state; istio-ts uses port-forward). */
+  async admin(w: Workload, path: string): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${w.adminPort}/${path}`, { signal: AbortSignal.timeout(10_000) });
+    return res.text();
+  }
+
+  /** Stops this mesh's proxies and apps (by pid) and deletes its namespace. */
+  async cleanup(): Promise<void> {
+    for (const w of this.proxies) await dataplane(['proxy-down', this.ns, w.pod]).catch(() => undefined);
+    for (const a of this.apps) await dataplane(['app-down', a]).catch(() => undefined);
+    await this.cleanupNs();
+  }
+}
+
+/** True when istiod's syncz entry shows CDS, LDS, EDS and RDS sent and acked, and no NACK. */
+export function proxyAcked(e: SyncEntry): boolean {
+  return ['CDS', 'LDS', 'EDS', 'RDS'].every((k) => e.types[k] && e.types[k]!.sent !== '' && e.types[k]!.sent === e.types[k]!.acked) && Object.values(e.types).every((x) => !x.lastError);
+}
+
+/** Every NACK istiod records for these proxies: "<proxy> <type>: <error>". */
+export async function nacks(refs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await syncz()) {
+    if (!refs.includes(e.proxy)) continue;
+    for (const [t, v] of Object.entries(e.types)) if (v.lastError) out.push(`${e.proxy} ${t}: ${v.lastError}`);
+  }
+  return out;
+}
