@@ -3,7 +3,7 @@ import type { LoadedObject } from '../resources/loader.js';
 
 /** An object with or without a file position (objects from the cluster have none). */
 export type SourcedObject = Pick<LoadedObject, 'object'> & Partial<Pick<LoadedObject, 'source' | 'locate'>>;
-import type { K8sObject, Labels, Resource } from '../resources/types.js';
+import type { K8sObject, Labels, Resource, SourceRef } from '../resources/types.js';
 import { asStringMap, get, isPlainObject } from '../util/objects.js';
 import type { MeshConfig } from './mesh-config.js';
 import { Snapshot } from './snapshot.js';
@@ -31,6 +31,16 @@ export interface BuildResult {
   readonly snapshot: Snapshot;
   /** Objects whose kind istio-ts does not analyze, by apiVersion/kind, with counts. */
   readonly ignoredKinds: Map<string, number>;
+  /** The same object defined more than once in the files: the one analyzed and the one passed over. */
+  readonly duplicates: DuplicateObject[];
+}
+
+export interface DuplicateObject {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kept: SourceRef;
+  readonly dropped: SourceRef;
 }
 
 /** Turns loaded objects into a snapshot, the way file mode sees the world (see README "Offline analysis"). */
@@ -38,8 +48,11 @@ export function buildFileSnapshot(loaded: readonly SourcedObject[], opts: BuildO
   const resources: Resource[] = [];
   const ignoredKinds = new Map<string, number>();
   const present = new Set<string>();
-  // Later files take precedence over earlier ones for the same object, as with kubectl apply.
+  // A file object takes the place of the cluster's (files are layered on the live state). The
+  // same object in two files is reported, and the one analyzed does not depend on argument
+  // order: the first by file name and line.
   const seen = new Map<string, number>();
+  const duplicates: DuplicateObject[] = [];
   for (const l of loaded) {
     const info = lookupKind(l.object.apiVersion, l.object.kind);
     if (!info) {
@@ -50,8 +63,15 @@ export function buildFileSnapshot(loaded: readonly SourcedObject[], opts: BuildO
     const r = toResource(l, info.kind, info.namespaced, opts);
     const key = `${r.kind}/${r.namespace}/${r.name}`;
     const prev = seen.get(key);
-    if (prev !== undefined) resources[prev] = r;
-    else {
+    if (prev !== undefined) {
+      const old = resources[prev]!;
+      if (old.source && r.source) {
+        const keepOld = compareSource(old.source, r.source) <= 0;
+        const [kept, dropped] = keepOld ? [old.source, r.source] : [r.source, old.source];
+        duplicates.push({ kind: r.object.kind, namespace: r.namespace, name: r.name, kept, dropped });
+        if (!keepOld) resources[prev] = r;
+      } else resources[prev] = r;
+    } else {
       seen.set(key, resources.length);
       resources.push(r);
     }
@@ -67,7 +87,11 @@ export function buildFileSnapshot(loaded: readonly SourcedObject[], opts: BuildO
   const defaults = opts.addDefaults ? defaultResources(opts, resources) : [];
   const available = new Set<string>([...present, ...(opts.availableKinds ?? [])]);
   for (const k of KINDS) if (k.config || opts.closedWorld) available.add(k.kind);
-  return { snapshot: new Snapshot([...resources, ...synthesized, ...defaults], available), ignoredKinds };
+  return { snapshot: new Snapshot([...resources, ...synthesized, ...defaults], available), ignoredKinds, duplicates };
+}
+
+function compareSource(a: SourceRef, b: SourceRef): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
 }
 
 function toResource(l: SourcedObject, kind: string, namespaced: boolean, opts: BuildOptions): Resource {

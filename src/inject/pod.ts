@@ -11,8 +11,12 @@ import { strategicMerge } from './merge.js';
 import { canonicalQuantity } from './quantity.js';
 import { dumpAppProbers, mergeOrAppendProbers, rewriteAppProbes } from './probes.js';
 import type { InjectionSettings } from './settings.js';
-import { parse as yamlParse } from 'yaml';
+import { parse as yamlParseFull } from 'yaml';
+import { parseYaml } from '../resources/fast-yaml.js';
 import { KindError } from '../util/errors.js';
+
+// Rendered templates, values and mesh config take the fast path for plain YAML (same values, same errors).
+const yamlParse = (text: string): unknown => parseYaml(text, yamlParseFull);
 
 type Obj = Record<string, unknown>;
 

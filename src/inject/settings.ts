@@ -3,7 +3,11 @@
  * config — what istiod holds in memory. Built from the built-in defaults, --set, and the
  * --injectConfigFile / --valuesFile / --meshConfigFile files kube-inject accepts. Pure.
  */
-import { parse as yamlParse } from 'yaml';
+import { parse as yamlParseFull } from 'yaml';
+import { parseYaml } from '../resources/fast-yaml.js';
+
+// Rendered templates, values and mesh config take the fast path for plain YAML (same values, same errors).
+const yamlParse = (text: string): unknown => parseYaml(text, yamlParseFull);
 import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../analysis/mesh-config.js';
 import { deepMerge, isPlainObject } from '../util/objects.js';
 import { DEFAULT_INJECTION_VALUES, injectorConfigMapData } from './configmap.js';

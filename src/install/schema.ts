@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 
 /**
@@ -162,6 +164,16 @@ function validator(): ValidateFunction {
   if (compiled) return compiled;
   // ajv is CommonJS; a synchronous require keeps this module free of top-level await.
   const require = createRequire(import.meta.url);
+  // The build writes this schema as precompiled code beside the bundle (scripts/build.mjs).
+  try {
+    const pre = require(fileURLToPath(new URL('./iop-validator.cjs', import.meta.url))) as ValidateFunction & { default?: ValidateFunction; schemaSha256?: string };
+    if (pre.schemaSha256 === createHash('sha256').update(JSON.stringify(ISTIO_OPERATOR_SCHEMA)).digest('hex')) {
+      compiled = pre.default ?? pre;
+      return compiled;
+    }
+  } catch {
+    // Not built (running from src/): compile below.
+  }
   const { Ajv: AjvCtor } = require('ajv') as { Ajv: typeof Ajv };
   const ajv = new AjvCtor({ allErrors: true, coerceTypes: true, strict: false });
   compiled = ajv.compile(ISTIO_OPERATOR_SCHEMA);

@@ -1,10 +1,27 @@
+import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { readStdin } from '../cli/stdin.js';
+import { fastParseDocument } from './fast-yaml.js';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 
 export const RECOGNIZED_EXTENSIONS = ['.json', '.yaml', '.yml'];
+
+/**
+ * Larger inputs are refused rather than parsed: the YAML parser needs 10-20x a document's size
+ * in memory, and a 200 MB scalar used to end in a V8 out-of-memory abort. The API server accepts
+ * 3 MiB per request, so these leave ample room for Lists and generated bundles.
+ */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How every file is parsed: YAML 1.2 core schema as sigs.k8s.io/yaml reads it for kubectl, with
+ * `<<` merge keys, and a duplicate key an error (kubectl refuses them too; last-wins would hide a
+ * bad merge).
+ */
+export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { prettyErrors: false, uniqueKeys: true, merge: true };
 
 /** An object read from a file, before it becomes a Resource. */
 export interface LoadedObject {
@@ -29,7 +46,14 @@ export interface LoadResult {
   /** Files that were read. */
   readonly files: string[];
   /** Files passed over (unrecognized extension inside a directory), with why. */
-  readonly skipped: { file: string; reason: string }[];
+  readonly skipped: SkippedFile[];
+}
+
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+  /** A FIFO, socket or device found in a directory: never read (it could block forever); worth a note. */
+  readonly special?: boolean;
 }
 
 export interface LoadOptions {
@@ -42,7 +66,7 @@ export async function expandInputs(
   inputs: readonly string[],
   opts: LoadOptions,
   problems: LoadProblem[],
-  skipped: { file: string; reason: string }[],
+  skipped: SkippedFile[],
 ): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
@@ -66,18 +90,42 @@ export async function expandInputs(
   return out;
 }
 
-async function walk(dir: string, recursive: boolean, out: string[], skipped: { file: string; reason: string }[]) {
+async function walk(dir: string, recursive: boolean, out: string[], skipped: SkippedFile[]) {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
+    const type = await entryType(e, p);
+    if (type === 'directory') {
       if (recursive) await walk(p, recursive, out, skipped);
       else if (!e.name.startsWith('.')) skipped.push({ file: p, reason: 'directory (use -R to descend)' });
+    } else if (type !== 'file') {
+      // Reading a FIFO waits for a writer that may never come; a device may never end.
+      if (type !== 'missing') skipped.push({ file: p, reason: `not a regular file (${type})`, special: true });
     } else if (RECOGNIZED_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) {
       out.push(p);
     } else if (!e.name.startsWith('.')) {
       skipped.push({ file: p, reason: `recognized file extensions are ${RECOGNIZED_EXTENSIONS.join(', ')}` });
     }
+  }
+}
+
+type EntryType = 'file' | 'directory' | 'FIFO' | 'socket' | 'device' | 'missing';
+
+function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): EntryType {
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'directory';
+  if (s.isFIFO()) return 'FIFO';
+  if (s.isSocket()) return 'socket';
+  return 'device';
+}
+
+/** A directory entry's type, following symbolic links (a dangling link is "missing"). */
+async function entryType(e: import('node:fs').Dirent, p: string): Promise<EntryType> {
+  if (!e.isSymbolicLink()) return typeOf(e);
+  try {
+    return typeOf(await stat(p));
+  } catch {
+    return 'missing';
   }
 }
 
@@ -92,46 +140,193 @@ function ioMessage(e: unknown): string {
 /** Reads files, directories and stdin; every object keeps file:line; bad documents become problems. */
 export async function loadInputs(inputs: readonly string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const problems: LoadProblem[] = [];
-  const skipped: { file: string; reason: string }[] = [];
+  const skipped: SkippedFile[] = [];
   const files = await expandInputs(inputs, opts, problems, skipped);
   const objects: LoadedObject[] = [];
   for (const file of files) {
     let text: string;
-    try {
-      text = file === '-' ? await (opts.readStdin ?? readStdin)() : await readFile(file, 'utf8');
-    } catch (e) {
-      problems.push({ file, type: 'io', message: ioMessage(e) });
-      continue;
+    if (file === '-') {
+      try {
+        text = await (opts.readStdin ?? readStdin)();
+      } catch (e) {
+        problems.push({ file, type: 'io', message: ioMessage(e) });
+        continue;
+      }
+    } else {
+      const read = await readTextFile(file);
+      if (typeof read !== 'string') {
+        problems.push(read);
+        continue;
+      }
+      text = read;
     }
-    parseText(text, file === '-' ? '-' : file, objects, problems);
+    parseText(text, file, objects, problems);
   }
   return { objects, problems, files, skipped };
 }
 
+/** A file's text, or why it cannot be analyzed: unreadable, too large, or not UTF-8. */
+export async function readTextFile(file: string): Promise<string | LoadProblem> {
+  let buf: Buffer;
+  try {
+    const st = await stat(file);
+    // FIFOs and character devices report size 0; they are read (e.g. `analyze <(helm template …)`).
+    if (st.isFile() && st.size > MAX_FILE_BYTES) {
+      return { file, type: 'invalid', message: `file is ${mb(st.size)}, more than the ${mb(MAX_FILE_BYTES)} istio-ts reads; not analyzed` };
+    }
+    buf = await readFile(file);
+  } catch (e) {
+    return { file, type: 'io', message: ioMessage(e) };
+  }
+  if (buf.length > MAX_FILE_BYTES) {
+    return { file, type: 'invalid', message: `input is more than the ${mb(MAX_FILE_BYTES)} istio-ts reads; not analyzed` };
+  }
+  return decodeText(buf, file);
+}
 
-/** Parses one file's text (multi-document YAML or JSON, `List` kinds expanded). */
+/**
+ * UTF-8 text without its byte order mark. UTF-16/32 (with or without a BOM) and invalid UTF-8
+ * are reported with where they were found: parsing them would yield garbage or a misleading
+ * syntax error.
+ */
+export function decodeText(buf: Buffer, file: string): string | LoadProblem {
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    return { file, type: 'parse', line: 1, message: `file is UTF-${buf[0] === 0xff && buf[2] === 0 && buf[3] === 0 ? '32LE' : buf[0] === 0xff ? '16LE' : '16BE'} encoded (byte order mark); save it as UTF-8` };
+  }
+  if (buf.length >= 4 && buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff) {
+    return { file, type: 'parse', line: 1, message: 'file is UTF-32BE encoded (byte order mark); save it as UTF-8' };
+  }
+  // Without a BOM, UTF-16 text of ASCII characters has a NUL in every other byte.
+  if (buf.length >= 2 && ((buf[0] !== 0 && buf[1] === 0) || (buf[0] === 0 && buf[1] !== 0))) {
+    return { file, type: 'parse', line: 1, message: `file looks UTF-16${buf[1] === 0 ? 'LE' : 'BE'} encoded (NUL bytes between characters); save it as UTF-8` };
+  }
+  if (!isUtf8(buf)) {
+    const at = firstInvalidUtf8(buf);
+    const line = countLines(buf, at);
+    const col = at - (buf.lastIndexOf(0x0a, at - 1) + 1) + 1;
+    return { file, type: 'parse', line, column: col, message: `invalid UTF-8 (byte 0x${buf[at]!.toString(16).padStart(2, '0')} at line ${line}, byte ${col}); save the file as UTF-8` };
+  }
+  const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return buf.toString('utf8', start);
+}
+
+/** Offset of the first byte that breaks UTF-8 (called only when the buffer is not valid UTF-8). */
+function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= b.length) return i;
+    for (let k = 1; k <= n; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    // Overlong 3/4-byte forms, surrogates and code points above U+10FFFF.
+    const c1 = b[i + 1]!;
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    i += n + 1;
+  }
+  return Math.max(0, b.length - 1);
+}
+
+function countLines(b: Buffer, end: number): number {
+  let n = 1;
+  for (let i = b.indexOf(0x0a); i !== -1 && i < end; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes >= 10 * 1024 * 1024 ? 0 : 1)} MiB`;
+}
+
+
+/**
+ * Parses one file's text (multi-document YAML or JSON, `List` kinds expanded). Each document
+ * goes through the fast path for plain Kubernetes YAML first (fast-yaml.ts) and through `yaml`
+ * when that declines it; documents over the size limit are refused one by one.
+ */
 export function parseText(text: string, file: string, objects: LoadedObject[], problems: LoadProblem[]): void {
+  if (/^(?:%|\.\.\.)/m.test(text)) {
+    // Directives or document-end markers: the stream is parsed as a whole.
+    if (text.length > MAX_DOCUMENT_BYTES) {
+      problems.push({ file, type: 'invalid', line: 1, message: `input is ${mb(text.length)} and uses YAML directives or "..." markers; more than the ${mb(MAX_DOCUMENT_BYTES)} istio-ts parses that way; not analyzed` });
+      return;
+    }
+    parseDocuments(text, file, 0, objects, problems);
+    return;
+  }
+  for (const c of splitDocuments(text)) {
+    if (c.end - c.start > MAX_DOCUMENT_BYTES) {
+      problems.push({ file, type: 'invalid', line: text.startsWith('---', c.start) ? c.line + 1 : c.line, message: `document is ${mb(c.end - c.start)}, more than the ${mb(MAX_DOCUMENT_BYTES)} istio-ts parses; not analyzed` });
+      continue;
+    }
+    const chunk = text.slice(c.start, c.end);
+    const fast = fastParseDocument(chunk);
+    if (!fast) {
+      parseDocuments(chunk, file, c.line - 1, objects, problems);
+      continue;
+    }
+    if (fast.value === null || fast.value === undefined) continue;
+    const lines = fast.itemLines;
+    addObject(fast.value, { file, line: c.line + fast.line }, chunkLocator(chunk, c.line - 1), [], objects, problems, lines ? (i) => (lines[i] === undefined ? undefined : c.line + lines[i]!) : undefined);
+  }
+}
+
+/**
+ * Where each document of a stream starts and ends, by its `---` marker lines (a line starting
+ * with `---` followed by a blank or the end of the line is always a document marker in YAML:
+ * block content is indented, and flow content may not start a line with it).
+ */
+export function splitDocuments(text: string): { start: number; end: number; line: number }[] {
+  const out: { start: number; end: number; line: number }[] = [];
+  const re = /^---(?=[ \t\r\n]|$)/gm;
+  let start = 0;
+  let line = 1;
+  let lineAtStart = 1;
+  let counted = 0;
+  const lineAt = (off: number) => {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < off; i = text.indexOf('\n', i + 1)) {
+      line++;
+      counted = i + 1;
+    }
+    if (counted < off) counted = off;
+    return line;
+  };
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > start) out.push({ start, end: m.index, line: lineAtStart });
+    start = m.index;
+    lineAtStart = lineAt(m.index);
+  }
+  out.push({ start, end: text.length, line: lineAtStart });
+  return out;
+}
+
+function parseDocuments(text: string, file: string, lineOffset: number, objects: LoadedObject[], problems: LoadProblem[]): void {
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [];
   } catch (e) {
     problems.push({ file, type: 'parse', message: (e as Error).message });
     return;
   }
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lc.linePos(offset).line);
-  for (const doc of docs) {
-    const start = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0]) ?? 1;
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lc.linePos(offset).line + lineOffset);
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d]!;
+    // Drop the stream's reference: what an object keeps alive is its own values, not the AST.
+    (docs as unknown[])[d] = undefined;
+    const start = lineOf(doc.contents?.range?.[0] ?? doc.range?.[0]) ?? 1 + lineOffset;
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       const pos = err.pos ? lc.linePos(err.pos[0]) : undefined;
       problems.push({
         file,
         type: 'parse',
-        line: pos?.line ?? start,
+        line: pos ? pos.line + lineOffset : start,
         ...(pos?.col !== undefined ? { column: pos.col } : {}),
-        message: firstLine(err.message),
+        message: errorMessage(err),
       });
       continue;
     }
@@ -144,9 +339,20 @@ export function parseText(text: string, file: string, objects: LoadedObject[], p
       continue;
     }
     if (value === null || value === undefined) continue;
-    const locate = lazyLocator(text, lc, start, doc.range?.[2] ?? text.length);
-    addObject(value, { file, line: start }, locate, [], objects, problems);
+    const locate = lazyLocator(text, lc, start - lineOffset, doc.range?.[2] ?? text.length, lineOffset);
+    // The line of each List item, read now from the AST in hand (asking `locate` would parse the
+    // whole List a second time and keep that AST alive for as long as any item lives).
+    const items = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+    const itemLine = isSeq(items) ? (i: number) => lineOf((items.items[i] as { range?: [number, number, number] } | undefined)?.range?.[0]) : undefined;
+    addObject(value, { file, line: start }, locate, [], objects, problems, itemLine);
   }
+}
+
+function errorMessage(err: { code: string; message: string }): string {
+  if (err.code === 'DUPLICATE_KEY') {
+    return `${firstLine(err.message).replace(/ at line \d+, column \d+.*$/, '')} (a duplicate key: which value wins differs between tools)`;
+  }
+  return firstLine(err.message);
 }
 
 function addObject(
@@ -156,6 +362,7 @@ function addObject(
   prefix: FieldPath,
   objects: LoadedObject[],
   problems: LoadProblem[],
+  itemLine?: (i: number) => number | undefined,
 ): void {
   const line = source.line;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -167,8 +374,8 @@ function addObject(
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(o.items)) {
     o.items.forEach((item, i) => {
       const p = [...prefix, 'items', i];
-      const itemLine = locate(p) ?? line;
-      addObject(item, { file: source.file, line: itemLine }, (q) => locate([...p, ...q]), p, objects, problems);
+      const at = (itemLine ? itemLine(i) : locate(p)) ?? line;
+      addObject(item, { file: source.file, line: at }, (q) => locate([...p, ...q]), p, objects, problems);
     });
     return;
   }
@@ -215,13 +422,26 @@ function firstLine(s: string): string {
  * text is parsed again on the first lookup. With 10k documents this keeps the heap small and
  * the garbage collector out of the way.
  */
-function lazyLocator(text: string, lc: LineCounter, startLine: number, end: number): (path: FieldPath) => number | undefined {
+function chunkLocator(chunk: string, lineOffset: number): (path: FieldPath) => number | undefined {
+  let doc: Document.Parsed | undefined;
+  let lc: LineCounter | undefined;
+  return (path) => {
+    if (!doc) {
+      lc = new LineCounter();
+      doc = parseDocument(chunk, { ...PARSE_OPTIONS, lineCounter: lc }) as Document.Parsed;
+    }
+    const off = fieldOffset(doc, path);
+    return off === undefined ? undefined : lc!.linePos(off).line + lineOffset;
+  };
+}
+
+function lazyLocator(text: string, lc: LineCounter, startLine: number, end: number, lineOffset: number): (path: FieldPath) => number | undefined {
   let doc: Document.Parsed | undefined;
   const from = lc.lineStarts[startLine - 1] ?? 0;
   return (path) => {
-    doc ??= parseDocument(text.slice(from, end), { uniqueKeys: false }) as Document.Parsed;
+    doc ??= parseDocument(text.slice(from, end), PARSE_OPTIONS) as Document.Parsed;
     const off = fieldOffset(doc, path);
-    return off === undefined ? undefined : lc.linePos(from + off).line;
+    return off === undefined ? undefined : lc.linePos(from + off).line + lineOffset;
   };
 }
 

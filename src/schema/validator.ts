@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import type { ErrorObject } from 'ajv';
 import { celCheck, type CelCheck } from './cel.js';
 
@@ -72,11 +75,85 @@ const runtime: KeywordRuntime = { cel: celCheck, listMapDuplicates };
 function validatorFor(version: ServedVersion): StandaloneValidate {
   let v = loaded.get(version.module);
   if (!v) {
-    const mod = createRequire(import.meta.url)(fileURLToPath(new URL(version.module, VALIDATORS_URL))) as GeneratedModule;
+    const file = fileURLToPath(new URL(version.module, VALIDATORS_URL));
+    const mod = (codeCacheDir() ? loadWithCodeCache(file) : undefined) ?? (createRequire(import.meta.url)(file) as GeneratedModule);
     v = mod.create(runtime);
     loaded.set(version.module, v);
   }
   return v;
+}
+
+/**
+ * Compiling a generated validator (up to 140 KB of one function per schema) cost 40-80 ms of a
+ * one-file `analyze`. Node >= 22.1 caches compiled code itself (bin/istio-ts.js turns it on);
+ * on older Node the validators keep V8's code cache in ~/.cache/istio-ts (owner-only), keyed by
+ * file (whose name holds the schema hash) and Node version; V8 rejects a cache that does not
+ * match the source, and then the module compiles as usual. ISTIO_TS_NO_CODE_CACHE=1 turns it off.
+ */
+let cacheDir: string | null | undefined;
+function codeCacheDir(): string | null {
+  if (cacheDir !== undefined) return cacheDir;
+  cacheDir = null;
+  const m = module as unknown as { getCompileCacheDir?: () => string | undefined };
+  if (process.env.ISTIO_TS_NO_CODE_CACHE || m.getCompileCacheDir?.()) return cacheDir;
+  try {
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    // Only a directory of our own that nobody else can write to: code cache is code.
+    if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return cacheDir;
+    cacheDir = dir;
+  } catch {
+    // No writable home (CI sandboxes): compile as usual.
+  }
+  return cacheDir;
+}
+
+function loadWithCodeCache(file: string): GeneratedModule | undefined {
+  const dir = codeCacheDir()!;
+  const cacheFile = path.join(dir, `${path.basename(file)}.v8`);
+  try {
+    const source = readFileSync(file, 'utf8');
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, ...(cachedData ? { cachedData } : {}) });
+    const mod = { exports: {} as GeneratedModule };
+    const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void;
+    fn(mod.exports, createRequire(file), mod, file, path.dirname(file));
+    if (!cachedData || script.cachedDataRejected) {
+      // Written after the first validation, so that the code cache holds the compiled validator.
+      const exports = mod.exports;
+      return {
+        create(rt) {
+          const validate = exports.create(rt);
+          let saved = false;
+          const wrapped = ((data: unknown) => {
+            const ok = validate(data);
+            wrapped.errors = validate.errors ?? null;
+            if (!saved) {
+              saved = true;
+              try {
+                const tmp = `${cacheFile}.${process.pid}`;
+                writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+                renameSync(tmp, cacheFile);
+              } catch {
+                // A cache that cannot be written only costs the next run its compile time.
+              }
+            }
+            return ok;
+          }) as StandaloneValidate;
+          return wrapped;
+        },
+      };
+    }
+    return mod.exports;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Validates an object against one served CRD version; violations come in document order of ajv's walk. */

@@ -153,4 +153,38 @@ describe('fuzz: loader and analyzers', () => {
     expect(total).toBe(10_000);
     expect(problemsSeen).toBeGreaterThan(100);
   }, 180_000);
+
+  // Issue 12 item 6: the hostile inputs, each mutated like the corpus; none may throw or vanish.
+  it('survives the hostile inputs of issue 12 (duplicate and merge keys, Lists, BOMs, NULs, UTF-16 text), mutated', () => {
+    const svc = (n: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${n}\n  namespace: ns\nspec:\n  ports:\n  - port: 80\n`;
+    let list = 'apiVersion: v1\nkind: List\nitems:\n';
+    for (let i = 0; i < 2000; i++) list += `- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c${i}, namespace: ns}\n  data: {k: "${i}"}\n`;
+    const hostile = [
+      `${svc('a')}  name: b\n`,
+      `base: &b {app: x}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    <<: *b\n    <<: *b\n`,
+      `${svc('a')}---\n${svc('a')}`,
+      `\ufeff${svc('a')}---\n\ufeff${svc('b')}`,
+      Buffer.from(svc('u16'), 'utf16le').toString('latin1'),
+      `${svc('nul')}\u0000\n`,
+      'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: x}\nspec:\n  tag: 1.20\n',
+      list,
+    ];
+    const r = rng(Number(process.env.FUZZ_SEED ?? 12));
+    const crashes: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const base = hostile[i % hostile.length]!;
+      const text = i < hostile.length ? base : mutateText(base, r);
+      const objects: LoadedObject[] = [];
+      const problems: LoadProblem[] = [];
+      try {
+        parseText(text, `hostile-${i}.yaml`, objects, problems);
+        const { snapshot } = buildFileSnapshot(objects, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: defaultMeshConfig(), addDefaults: true });
+        runAnalyzers(allAnalyzers, { snapshot, mesh: defaultMeshConfig(), istioNamespace: 'istio-system' });
+      } catch (e) {
+        crashes.push(`hostile ${i}: ${(e as Error).stack}`);
+      }
+      if (objects.length + problems.length === 0 && !allEmpty(text)) crashes.push(`hostile ${i} vanished:\n${text.slice(0, 300)}`);
+    }
+    expect(crashes.slice(0, 3).join('\n\n')).toBe('');
+  }, 120_000);
 });

@@ -98,6 +98,10 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   // What could not be read is an error, not a footnote: the run did not check it.
   for (const u of result.unlisted) ctx.err(`Error: could not read ${u.kind}: ${u.reason}\n`);
   for (const p of result.problems.filter((p) => p.type === 'io')) ctx.err(`Error: ${p.file}: ${p.message}\n`);
+  for (const s of result.fileSkips.filter((s) => s.special)) ctx.err(`Note: skipped ${s.file}: ${s.reason}\n`);
+  // Nothing read is not "no issues": say so, whatever the output format.
+  const nothingRead = !live && result.objectCount === 0 && result.problems.length === 0;
+  if (nothingRead) ctx.err(`Warning: no Kubernetes objects found in ${result.files.length} file(s); nothing was analyzed.\n`);
   if (o.verbose) printVerbose(ctx, result);
   const shown = outputThreshold === 'None' ? [] : result.diagnostics.filter((d) => reaches(d.level, outputThreshold));
   const isFailure = (d: (typeof shown)[number]) => reaches(d.level, failureThreshold);
@@ -120,7 +124,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     default: {
       const target = o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`;
       if (shown.length) ctx.out(renderLog(shown, painter(ctx.color)));
-      else if (result.diagnostics.length === 0 && result.problems.length === 0 && result.unlisted.length === 0) {
+      else if (result.diagnostics.length === 0 && result.problems.length === 0 && result.unlisted.length === 0 && !nothingRead) {
         ctx.err(`${painter(ctx.color).ok('✔')} No validation issues found when analyzing ${target}.\n`);
       }
     }
@@ -128,7 +132,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
   if (result.otherNamespaceCount > 0) {
     ctx.err(`Note: ${result.otherNamespaceCount} finding(s) in namespaces other than "${namespace}" were not reported; use -A to see all namespaces.\n`);
   }
-  const code = exitCodeFor(result, failureThreshold, o.ignoreUnknown);
+  const code = nothingRead ? ExitCode.NoInput : exitCodeFor(result, failureThreshold, o.ignoreUnknown);
   if (code === ExitCode.AnalyzerFoundIssues && format === 'log') {
     ctx.err(`Error: Analyzers found issues when analyzing ${o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`}.\n`);
     ctx.err('See https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');

@@ -11,7 +11,7 @@ import { kindOf, messageOf, type ErrorKind } from '../../util/errors.js';
 import { levelRank } from '../../messages/types.js';
 import { collectLive, type LiveCollection } from '../../analysis/live.js';
 import type { KubeClient } from '../../kube/types.js';
-import { loadInputs, type LoadProblem } from '../../resources/loader.js';
+import { loadInputs, type LoadProblem, type SkippedFile } from '../../resources/loader.js';
 import { friendlyName } from '../../resources/types.js';
 import { reaches, type Suppression, type Threshold } from './options.js';
 
@@ -45,7 +45,9 @@ export interface AnalyzeResult {
   readonly executed: string[];
   readonly skipped: { name: string; reason: string }[];
   readonly files: string[];
-  readonly fileSkips: { file: string; reason: string }[];
+  readonly fileSkips: SkippedFile[];
+  /** Objects read from the files (Lists expanded); 0 means nothing from the files was checked. */
+  readonly objectCount: number;
   readonly ignoredKinds: Map<string, number>;
   readonly resourceCount: number;
   readonly suppressedCount: number;
@@ -111,7 +113,7 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     live = await collectLive(req.live.kube, kinds, { istioNamespace: req.istioNamespace, ...(req.live.revision ? { revision: req.live.revision } : {}), ...(namespaces ? { namespaces } : {}) });
   }
   const mesh = await loadMeshConfig(req.meshConfigFile, req.istioNamespace, live?.meshConfigText);
-  const { snapshot, ignoredKinds } = buildFileSnapshot([...(live?.objects ?? []), ...loaded.objects], {
+  const { snapshot, ignoredKinds, duplicates } = buildFileSnapshot([...(live?.objects ?? []), ...loaded.objects], {
     allNamespaces: req.allNamespaces,
     namespace: req.namespace,
     istioNamespace: req.istioNamespace,
@@ -128,7 +130,16 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     istioNamespace: req.istioNamespace,
     ...(remotes.snapshots.size ? { clusters: { primary: req.live?.cluster ?? 'primary', remotes: remotes.snapshots } } : {}),
   });
-  const problemDiags = loaded.problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
+  const problems: LoadProblem[] = [
+    ...loaded.problems,
+    ...duplicates.map((d): LoadProblem => ({
+      file: d.dropped.file,
+      line: d.dropped.line,
+      type: 'invalid',
+      message: `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} is defined twice: here and at ${d.kept.file}:${d.kept.line} (the one analyzed)`,
+    })),
+  ];
+  const problemDiags = problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
   let suppressed = 0;
   let otherNamespace = 0;
   const kept = engine.diagnostics.filter((d) => {
@@ -147,11 +158,12 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
   });
   return {
     diagnostics: sortDedupe([...problemDiags, ...kept]),
-    problems: loaded.problems,
+    problems,
     executed: engine.executed,
     skipped: engine.skipped,
     files: loaded.files,
     fileSkips: loaded.skipped,
+    objectCount: loaded.objects.length,
     ignoredKinds,
     resourceCount: snapshot.size,
     suppressedCount: suppressed,

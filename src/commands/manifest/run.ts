@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { isCrdData, type CrdData } from '../../install/crds.js';
 import { InstallInputError } from '../../install/errors.js';
@@ -81,7 +81,24 @@ async function readIopFile(file: string, o: GenerateOptions): Promise<unknown> {
     const line = err.linePos?.[0]?.line;
     throw new UserError(`${file}${line ? `:${line}` : ''}: ${err.message.split('\n')[0]}`, ExitCode.DataErr);
   }
+  keepTagsAsWritten(doc, text);
   return doc.toJS();
+}
+
+/**
+ * Image tags are strings: `tag: 1.20` is the YAML float 1.2, which would pull istio/pilot:1.2.
+ * A tag written as a plain number keeps the text it was written as.
+ */
+export function keepTagsAsWritten(doc: Document, text: string): void {
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      const v = pair.value;
+      if (key === 'tag' && isScalar(v) && typeof v.value === 'number' && v.type === 'PLAIN' && v.range) {
+        v.value = text.slice(v.range[0], v.range[1]);
+      }
+    },
+  });
 }
 
 /** data/istio-crds.json from the package root (found by walking up from this module). */

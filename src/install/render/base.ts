@@ -6,6 +6,12 @@ import type { RenderedObject } from '../types.js';
  * read this cluster), and istiod-default-validator when a default revision is set, so objects
  * without an istio.io/rev label are still validated by the revision that owns "default".
  */
+function compactTop<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
 export function renderBase(ctx: RenderContext): RenderedObject[] {
   const { values, namespace } = ctx.install;
   const out: RenderedObject[] = [];
@@ -20,14 +26,16 @@ export function renderBase(ctx: RenderContext): RenderedObject[] {
           annotations: c.annotations,
           labels: chartLabels('base', c.name.split('.')[0] ?? c.name, {}),
         }),
-        spec: compact({
+        // The CRD data is JSON (no undefined inside): drop absent fields at this level only, and
+        // share the schemas instead of deep-copying ~1 MB of them on every run.
+        spec: compactTop({
           group: c.group,
           names: c.names,
           scope: c.scope,
           preserveUnknownFields: c.preserveUnknownFields,
           conversion: c.conversion,
           versions: c.versions.map((ver) =>
-            compact({
+            compactTop({
               additionalPrinterColumns: ver.additionalPrinterColumns,
               deprecated: ver.deprecated,
               deprecationWarning: ver.deprecationWarning,

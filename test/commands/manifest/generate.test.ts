@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -88,6 +89,14 @@ describe('manifest generate errors and formats', () => {
     const list = JSON.parse(r.out) as { kind: string; items: { kind: string }[] };
     expect(list.kind).toBe('List');
     expect(list.items.length).toBe(33);
+  });
+  it('keeps `tag: 1.20` as written, not the YAML float 1.2 (issue 12.6)', async () => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), 'istio-ts-tag-')), 'tag.iop.yaml');
+    writeFileSync(f, 'apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: minimal\n  tag: 1.20\n');
+    const r = await run(['manifest', 'generate', '-f', f]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/image: .*\/pilot:1\.20\n/);
+    expect(r.out).not.toMatch(/pilot:1\.2\n/);
   });
   it('prints nothing for the empty profile', async () => {
     const r = await run(['manifest', 'generate', '--set', 'profile=empty']);

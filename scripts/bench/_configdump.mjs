@@ -1,27 +1,6 @@
-#!/usr/bin/env node
-// Benchmark: `istio-ts proxy-config cluster -f` on a large (~50 MB) generated config_dump,
-// against a bare `JSON.parse` of the same file (target: within 1.5x in wall time and peak RSS).
-// Run from the project root after `npm run build`:  node scripts/bench/proxy-config.mjs [--mb 50] [--runs 3]
-// Prints one line per figure. The dump is written to a temp dir and removed afterwards.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, writeSync, closeSync, statSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
-const targetMb = opt('--mb', 50);
-const runs = opt('--runs', 3);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'bin/istio-ts.js');
-if (!existsSync(path.join(root, 'dist/cli/main.js'))) {
-  console.error('dist/ is missing: run `npm run build` first');
-  process.exit(2);
-}
+// A generated Envoy config_dump of a sidecar in an unscoped mesh, of about the size asked for
+// (the "51 MB config_dump" row of the bench).
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 // ---------------------------------------------------------------- generate
 // A sidecar in an unscoped mesh (no Sidecar resource): every service gives an outbound cluster,
@@ -81,7 +60,7 @@ function vhost(i) {
   return { name: `${short}.svc.cluster.local:${8000 + (i % 50)}`, domains: [`${short}.svc.cluster.local`, short, `${short}.svc`, `10.96.${(i >> 8) & 255}.${i & 255}`], routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster: `outbound|${8000 + (i % 50)}||${short}.svc.cluster.local`, timeout: '0s', retry_policy: { retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes', num_retries: 2, retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate' } }], host_selection_retry_max_attempts: '5', retriable_status_codes: [503] }, max_grpc_timeout: '0s' }, decorator: { operation: `${short}.svc.cluster.local:${8000 + (i % 50)}/*` } }], include_request_attempt_count: true };
 }
 
-function generate(file, targetBytes) {
+export function generateConfigDump(file, targetBytes) {
   const fd = openSync(file, 'w');
   let written = 0;
   const w = (s) => {
@@ -109,44 +88,3 @@ function generate(file, targetBytes) {
   return { bytes: written, services: n };
 }
 
-// ---------------------------------------------------------------- measure
-// Each run reports its own peak RSS (getrusage maxRSS, KiB on Linux) from an exit hook, so the CLI
-// and the baseline are measured the same way, process start included.
-const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nBENCH_MAXRSS_KB "+process.resourceUsage().maxRSS+"\\n"))';
-function measure(argv) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', hook, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
-  const m = /BENCH_MAXRSS_KB (\d+)/.exec(r.stderr);
-  return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN, stdout: r.stdout };
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const dir = mkdtempSync(path.join(tmpdir(), 'istio-ts-bench-'));
-try {
-  const file = path.join(dir, 'config_dump.json');
-  const { services } = generate(file, targetMb * 1024 * 1024);
-  const size = statSync(file).size / (1024 * 1024);
-  const baseline = ['-e', `const t=require("fs").readFileSync(${JSON.stringify(file)},"utf8");const d=JSON.parse(t);if(!d.configs)process.exit(3)`];
-  const ours = [cli, 'proxy-config', 'cluster', '-f', file];
-  const b = [];
-  const o = [];
-  let rows = 0;
-  for (let i = 0; i < runs; i++) {
-    b.push(measure(baseline));
-    const r = measure(ours);
-    rows = r.stdout.split('\n').length - 2;
-    o.push(r);
-  }
-  const bw = median(b.map((x) => x.ms));
-  const br = median(b.map((x) => x.rssMb));
-  const ow = median(o.map((x) => x.ms));
-  const or = median(o.map((x) => x.rssMb));
-  console.log(`proxy-config bench: config_dump ${size.toFixed(1)} MB, ${services} services, ${rows} cluster rows, median of ${runs} runs`);
-  console.log(`proxy-config cluster -f: wall ${ow.toFixed(0)} ms, peak RSS ${or.toFixed(0)} MB`);
-  console.log(`JSON.parse baseline: wall ${bw.toFixed(0)} ms, peak RSS ${br.toFixed(0)} MB`);
-  console.log(`proxy-config cluster -f vs JSON.parse: wall ${(ow / bw).toFixed(2)}x, peak RSS ${(or / br).toFixed(2)}x (target <= 1.50x)`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
