@@ -501,8 +501,9 @@ describe('istio-ts health on real Envoys', () => {
     let poke = 0;
     let last = '';
     const r = await waitFor('NACK judged', async () => {
-      // A config change per poll: istiod pushes RDS again and the proxy rejects it again.
-      await apply(service(`poke-${poke++}`), m.ns);
+      // A config change per poll on the rejected route (port 9080): istiod pushes RDS again and the
+      // proxy rejects it again (increase() cannot count a counter's first sample).
+      await apply(service(`poke-${poke++}`, PORT), m.ns);
       const x = await health(['--window', '1m', '-o', 'json']);
       const j = json(x);
       last = `${checkOf(j, 'sidecars.rejected')?.message} | ${checkOf(j, 'cp.xds-rejects')?.message}`;
