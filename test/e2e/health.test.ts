@@ -55,6 +55,10 @@ async function startPrometheus(dir: string, config: string): Promise<Prom> {
   const log = openSync(join(dir, 'prometheus.log'), 'a');
   const proc = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', log, log] });
   closeSync(log);
+  // Whatever happens to this worker (a killed run, a hook timeout), the Prometheus goes with it.
+  const reap = () => proc.kill('SIGKILL');
+  process.once('exit', reap);
+  proc.once('exit', () => process.off('exit', reap));
   const url = `http://127.0.0.1:${port}`;
   await waitFor('prometheus ready', async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) })).ok, 60_000);
   return {
