@@ -244,3 +244,25 @@ describe('runHealth over a fake cluster and Prometheus', () => {
     expect(changeLines(b, b)).toEqual([]);
   });
 });
+
+describe('--watch', () => {
+  it('on a terminal each pass clears and redraws the report; piped, only changes; the last verdict is the exit code', async () => {
+    const { watch } = await import('../../../src/commands/health/action.js');
+    const { CommandContext } = await import('../../../src/cli/context.js');
+    const reports = ['OK', 'OK', 'FAIL'].map((v) => ({ at: '2026-12-04T00:00:00.000Z', historical: false, window: '5m', namespace: 'shop', prometheus: { url: null, how: 'none' as const }, verdict: v as 'OK' | 'FAIL', segments: [{ kind: 'sidecars' as const, scope: 'shop', verdict: v as 'OK' | 'FAIL', checks: [{ id: 'sidecars.connected', title: 't', verdict: v as 'OK' | 'FAIL', message: v === 'OK' ? '2 of 2' : '1 of 2', evidence: [] }] }] }));
+    for (const isTTY of [true, false]) {
+      let out = '';
+      let i = 0;
+      const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, readStdin: async () => '', env: { NO_COLOR: '1' }, cwd: '.', isTTY, stdinIsTTY: false };
+      const ctx = new CommandContext(io, { istioNamespace: 'istio-system', color: 'never' });
+      const code = await watch(ctx, { istioNamespace: 'istio-system', namespace: 'shop', window: '5m', timeoutMs: 1000, adminPort: 15000, rules: CATALOG }, { connect: async () => { throw new Error('unused'); }, now: () => new Date() }, 1000, 'table', async () => reports[i++]!, 3);
+      expect(code).toBe(81);
+      if (isTTY) {
+        expect(out.split('\u001b[H\u001b[2J')).toHaveLength(4);
+        expect(out).toContain('(every 1s; Ctrl-C to stop)');
+      } else {
+        expect(out).toBe('2026-12-04T00:00:00.000Z sidecars: OK (2 of 2)\n2026-12-04T00:00:00.000Z sidecars: OK -> FAIL (1 of 2)\n');
+      }
+    }
+  }, 20_000);
+});
