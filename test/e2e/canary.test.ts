@@ -181,3 +181,66 @@ describe('canary upgrade walk: default → canary with a revision tag', () => {
     expect(unNew.stdout).toContain(`There are still 1 proxies pointing to revision ${REV}: ${shop.name}/${newPod}`);
   });
 });
+
+// The same with a control plane installed as our first user installs it: helm (test/e2e/helm/build.sh)
+// with Istio's own istiod chart from the pinned istio module, revision 1-20-2, now served by a
+// real istiod of that revision (`harness.sh revision 1-20-2 up`), reached through a tag.
+describe('helm-installed revision 1-20-2 with its own istiod, through a tag', () => {
+  const HREV = '1-20-2';
+  const HTAG = 'e2e-helm';
+  let helm = '';
+  let ns: { name: string; cleanup: () => Promise<void> } | undefined;
+  const run = (args: string[]) => execFileP(helm, args, { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG }, timeout: 300_000, maxBuffer: 64 << 20 });
+
+  beforeAll(async () => {
+    const built = await execFileP('bash', [join(repo, 'test/e2e/helm/build.sh')], { cwd: repo, timeout: 900_000, maxBuffer: 16 << 20 });
+    helm = built.stdout.trim().split('\n').pop()!;
+    const dir = await execFileP('go', ['list', '-m', '-f', '{{.Dir}}', 'istio.io/istio'], { cwd: join(repo, 'test/harness/go/istio'), timeout: 120_000 });
+    const chart = join(dir.stdout.trim(), 'manifests/charts/istio-control/istio-discovery');
+    // The revision's URL webhooks point at its own istiod (helm values, not istioctl --set paths).
+    const urls = (await harness(['revision', HREV, 'flags'])).trim().split(/\s+/).filter((w) => w.startsWith('values.')).flatMap((w) => ['--set', w.slice('values.'.length)]);
+    await run(['upgrade', '--install', `istiod-${HREV}`, chart, '-n', 'istio-system', '--set', `revision=${HREV}`, ...urls]);
+    await harness(['revision', HREV, 'up']);
+  }, 1_200_000);
+
+  afterAll(async () => {
+    await istioTs(['tag', 'remove', HTAG, '-y']);
+    await ns?.cleanup();
+    await harness(['revision', HREV, 'down']).catch(() => undefined);
+    if (helm) await run(['uninstall', `istiod-${HREV}`, '-n', 'istio-system']).catch(() => undefined);
+  });
+
+  it('tag, check-inject, injection by the real 1-20-2 istiod, proxy-status, version, precheck, uninstall warnings', async () => {
+    expect((await istioTs(['tag', 'set', HTAG, '--revision', HREV])).code).toBe(0);
+    ns = await createNamespace('e2e-helmrev', { 'istio.io/rev': HTAG });
+    await apply(deployment('web'), ns.name);
+    const [pod] = await runningPods(ns.name, 'web', 1);
+    expect(revisionOf(pod)).toBe(HREV);
+    expect(proxyConfigOf(pod).discoveryAddress).toBe(`istiod-${HREV}.istio-system.svc:15012`);
+
+    const ci = await istioTs(['check-inject', '-n', ns.name, 'deploy/web']);
+    expect(ci.code).toBe(0);
+    expect(ci.stdout).toMatch(new RegExp(`^istio-revision-tag-${HTAG} +${HREV} \\(tag ${HTAG}\\) +✔ +Namespace label istio.io/rev=${HTAG} matches`, 'm'));
+    expect(ci.stdout).toMatch(new RegExp(`^istio-sidecar-injector-${HREV} +${HREV} +✘`, 'm'));
+
+    const me = `${pod.metadata.name}.${ns.name}`;
+    const ps = await waitFor('proxy-status of the 1-20-2 proxy', async () => {
+      const r = await istioTs(['proxy-status', '-r', HREV, '-o', 'json']);
+      return (JSON.parse(r.stdout).proxies as Obj[]).find((x) => x.proxy === me && x.types?.CDS?.state === 'SYNCED');
+    }, 90_000);
+    expect(ps.istiod).toMatch(new RegExp(`^istiod-${HREV}-`));
+    expect(ps.revision).toBe(HREV);
+
+    const v = await istioTs(['version', '--short=false']);
+    expect(v.stdout).toMatch(new RegExp(`^${HREV} +istiod-${HREV}-\\S+ +1\\.31-dev`, 'm'));
+    expect(v.stdout).toMatch(new RegExp(`^${me.replace(/\./g, '\\.')} +${HREV} +\\S+ +istiod-${HREV}-`, 'm'));
+
+    const pre = await istioTs(['precheck', '-o', 'json']);
+    expect(pre.stdout).toContain(`installed by Helm release istiod-${HREV}`);
+
+    const un = await istioTs(['uninstall', '-r', HREV, '--dry-run']);
+    expect(un.code).toBe(0);
+    expect(un.stdout).toContain(`There are still 1 proxies pointing to revision ${HREV}: ${ns.name}/${pod.metadata.name}`);
+    expect(un.stderr).toContain(`Deployment istio-system/istiod-${HREV} (revision ${HREV}, installed by Helm release istiod-${HREV}) is still running`);
+  });
+});
