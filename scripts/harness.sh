@@ -112,7 +112,8 @@ start_cluster() {
     { tail -n 30 "$RUN/kwokctl.log" >&2; die "kwokctl create cluster failed (see $RUN/kwokctl.log)"; }
   log "cluster up in $((SECONDS - t0))s"
   # kwok-dp-0: the tainted node with loopback pod IPs for pods with a real data plane (dataplane.sh)
-  kc apply -f "$H/manifests/node.yaml" -f "$H/manifests/node-dataplane.yaml" >/dev/null
+  kc apply -f "$H/manifests/node.yaml" >/dev/null
+  sed "s#127\.20\.0\.0/24#127.$((20 + (OFF / 1000) % 200)).0.0/24#g" "$H/manifests/node-dataplane.yaml" | kc apply -f - >/dev/null
   local node
   for node in kwok-node-0 kwok-dp-0; do
     wait_for 120 "node $node Ready" kc wait --for=condition=Ready "node/$node" --timeout=5s

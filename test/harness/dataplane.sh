@@ -14,8 +14,8 @@
 #   dataplane.sh down                     stop every data plane process of this harness
 #
 # Opting a pod in: label it istio-ts.dev/proxy=real (the fake sidecar then leaves it alone),
-# schedule it on the node kwok-dp-0 (podCIDR 127.1.0.0/24, tainted istio-ts.dev/dataplane, so
-# every pod IP is its own loopback address), e.g. in the pod template:
+# schedule it on the node kwok-dp-0 (podCIDR 127.<20 + port offset/1000>.0.0/24, tainted
+# istio-ts.dev/dataplane, so every pod IP is its own loopback address, distinct per harness), e.g. in the pod template:
 #   nodeSelector: {kubernetes.io/hostname: kwok-dp-0}
 #   tolerations: [{key: istio-ts.dev/dataplane, operator: Exists, effect: NoSchedule}]
 # and give it a Sidecar with interception NONE semantics: egress `bind: <pod IP>`, ingress
@@ -64,6 +64,8 @@ free_port() { # a port free on 127.0.0.1, from a range no harness component uses
 }
 
 alive_group() { kill -0 -- "-$1" 2>/dev/null; }
+# Right after `setsid … &` the child may not have called setsid() yet (no group yet): check the pid.
+alive_pid() { kill -0 "$1" 2>/dev/null; }
 
 stop_group() { # pidfile: SIGTERM to the process group, then SIGKILL after 5 s
   local f="$1" pid
@@ -176,7 +178,7 @@ spec:
 EOF
   local t0=$SECONDS ms0; ms0="$(date +%s%3N)"
   until curl -fsS --max-time 2 "http://127.0.0.1:$admin/ready" >/dev/null 2>&1; do
-    if ! alive_group "$(cat "$dir/agent.pid")"; then tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: pilot-agent exited"; fi
+    if ! alive_pid "$(cat "$dir/agent.pid")"; then tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: pilot-agent exited"; fi
     ((SECONDS - t0 < 60)) || { tail -n 30 "$dir/raw.log" >&2; die "$ns/$pod: Envoy not LIVE after 60s"; }
     sleep 0.2
   done
@@ -201,7 +203,7 @@ cmd_app_up() {
   echo $! >"$pidf"
   local t0=$SECONDS
   until port_busy "$port"; do
-    alive_group "$(cat "$pidf")" || { tail -n 5 "$DP/apps/$name.log" >&2; die "app $name exited"; }
+    alive_pid "$(cat "$pidf")" || { tail -n 5 "$DP/apps/$name.log" >&2; die "app $name exited"; }
     ((SECONDS - t0 < 15)) || die "app $name did not listen on 127.0.0.1:$port"
     sleep 0.1
   done

@@ -169,4 +169,50 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
       await m.cleanup();
     }
   });
+
+  it('ITS0006: STRICT next to a pod without sidecar: its plaintext requests are reset; PERMISSIVE answers them', async () => {
+    const m = await Mesh.create('its0006');
+    try {
+      const server = await m.server('reviews');
+      await apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default' }, spec: { mtls: { mode: 'STRICT' } } }, m.ns);
+      // The client that opted out of injection (a batch job, say). Its requests are sent from this
+      // test process, which like it has no sidecar: plaintext to the server's pod IP on loopback.
+      await apply(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'stock-sync' },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: 'stock-sync' } },
+            template: { metadata: { labels: { app: 'stock-sync', 'sidecar.istio.io/inject': 'false' } }, spec: { containers: [{ name: 'sync', image: 'example.invalid/sync:1' }] } },
+          },
+        },
+        m.ns,
+      );
+      await m.appUp(server, 'ok');
+      await m.proxyUp(server);
+      await m.synced([server]);
+      await m.ready([server]);
+      await waitFor('pod stock-sync listed', async () => (await findings(m.ns, 'authn.StrictMtlsClientsAnalyzer')).length > 0, 30_000, 1000);
+      expect(await findings(m.ns, 'authn.StrictMtlsClientsAnalyzer')).toEqual([`ITS0006 PeerAuthentication ${m.ns}/default`]);
+
+      const plaintext = async (): Promise<string> => {
+        try {
+          const r = await fetch(`http://${server.ip}:${PORT}/reviews/1`, { headers: { host: `${m.host('reviews')}:${PORT}` }, signal: AbortSignal.timeout(5000) });
+          await r.text();
+          return String(r.status);
+        } catch (e) {
+          return `error: ${String((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)}`;
+        }
+      };
+      for (let i = 0; i < 3; i++) expect(await plaintext()).toMatch(/^error: /);
+
+      await apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default' }, spec: { mtls: { mode: 'PERMISSIVE' } } }, m.ns);
+      expect(await findings(m.ns, 'authn.StrictMtlsClientsAnalyzer')).toEqual([]);
+      await waitFor('200 for the plaintext client under PERMISSIVE', async () => (await plaintext()) === '200', 60_000, 1000);
+    } finally {
+      await m.cleanup();
+    }
+  });
 });

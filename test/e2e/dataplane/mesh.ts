@@ -1,5 +1,5 @@
 // A small mesh of real Envoys on the loopback harness (test/harness/dataplane.sh): workloads are
-// injected Deployments on the loopback node kwok-dp-0 (each pod IP a distinct 127.1.0.x address),
+// injected Deployments on the loopback node kwok-dp-0 (each pod IP a distinct 127.<n>.0.x address),
 // opted out of the fake sidecar (label istio-ts.dev/proxy=real); each runs a real pilot-agent +
 // upstream Envoy with interception NONE, a Sidecar binding its pod IP, and, for servers, a loopback
 // app server behind the Sidecar's ingress defaultEndpoint. A ServiceEntry with the Service's own
@@ -167,8 +167,8 @@ export class Mesh {
       this.ns,
     );
     // The server's own egress needs an address other than its pod IP (the ingress listener binds
-    // <pod IP>:9080): the same last octet in 127.2.0.0/24.
-    const egressIp = w.ip.replace(/^127\.1\./, '127.2.');
+    // <pod IP>:9080): 127.<n>.1.<same last octet> (pod IPs are 127.<n>.0.x, see node-dataplane.yaml).
+    const egressIp = w.ip.replace(/^(127\.\d+)\.0\./, '$1.1.');
     await apply(
       {
         apiVersion: 'networking.istio.io/v1',
