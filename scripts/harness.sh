@@ -8,6 +8,8 @@
 #   scripts/harness.sh down         stop every process it started (by pid) and delete state
 #   scripts/harness.sh status       show pids and health
 #   scripts/harness.sh istiod       (re)start istiod + fake sidecar only (after your own install)
+#   scripts/harness.sh revision <rev> flags|up|down   a second istiod for control plane revision <rev>
+#                   (opt-in; see `revision_usage` below and test/harness/README.md "A second revision")
 #   scripts/harness.sh dataplane …  the real data plane (test/harness/dataplane.sh), e.g. by hand:
 #       eval "$(scripts/harness.sh env)"
 #       kubectl apply -f test/harness/manifests/dataplane-telemetry.yaml
@@ -242,10 +244,142 @@ cmd_istiod() {
   print_env
 }
 
+# ---- A second istiod for a control plane revision (opt-in; test/e2e/canary.test.ts) ----
+# `revision <rev> flags` prints the install flags whose URL webhooks point at the revision's own
+# istiod (its ports: the harness's istiod ports + 500); install the revision with them (e.g.
+# `istio-ts install -r <rev> --set profile=minimal $(harness.sh revision <rev> flags) -y`), then
+# `revision <rev> up` starts pilot-discovery with REVISION=<rev> on those ports (it reads the
+# istio-<rev> and istio-sidecar-injector-<rev> ConfigMaps and patches the caBundle of the webhooks
+# labelled istio.io/rev=<rev>, tags included), points the istiod-<rev> pods' port-forwards and
+# `discovery` logs at it, and routes the fake sidecar's proxies injected by <rev> (their
+# discoveryAddress istiod-<rev>.istio-system.svc) to its xDS port. `revision <rev> down` stops it.
+revision_usage() { die "usage: harness.sh revision <rev> flags|up|down"; }
+
+revision_ports() { # rev
+  RREV="$1"
+  [[ "$RREV" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ && "$RREV" != default ]] || die "bad revision name: $RREV"
+  RDIR="$RUN/revisions/$RREV"
+  local roff=$((OFF + 500))
+  R_XDS=$((15010 + roff)) R_XDSTLS=$((15012 + roff)) R_MON=$((15014 + roff)) R_WEBHOOK=$((15017 + roff))
+  R_HTTP=$((8080 + roff)) R_CTRLZ=$((9876 + roff))
+  R_FLAGS="--set values.istiodRemote.injectionURL=https://localhost:$R_WEBHOOK/inject --set values.base.validationURL=https://localhost:$R_WEBHOOK/validate"
+}
+
+revision_routes() { # rewrites the fake sidecar's xds-routes.json from revisions/*/xds
+  local f first=1 out="{"
+  for f in "$RUN"/revisions/*/xds; do
+    [[ -f "$f" ]] || continue
+    out+="$([[ $first == 1 ]] || echo ,)\"istiod-$(basename "$(dirname "$f")").istio-system.svc\": \"$(cat "$f")\""
+    first=0
+  done
+  mkdir -p "$RUN/proxies"
+  printf '%s}\n' "$out" >"$RUN/proxies/xds-routes.json.tmp" && mv "$RUN/proxies/xds-routes.json.tmp" "$RUN/proxies/xds-routes.json"
+}
+
+revision_forwards() { # points every istiod-<rev> pod's port-forwards and logs at the revision's istiod
+  local pod
+  for pod in $(kc get pods -n istio-system -l "app=istiod,istio.io/rev=$RREV" -o jsonpath='{.items[*].metadata.name}'); do
+    cat <<YAML
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: PortForward
+metadata: {name: $pod, namespace: istio-system, labels: {istio-ts.dev/revision-istiod: $RREV}}
+spec:
+  forwards:
+  - {ports: [15010], target: {address: 127.0.0.1, port: $R_XDS}}
+  - {ports: [15012], target: {address: 127.0.0.1, port: $R_XDSTLS}}
+  - {ports: [15014], target: {address: 127.0.0.1, port: $R_MON}}
+  - {ports: [15017], target: {address: 127.0.0.1, port: $R_WEBHOOK}}
+  - {ports: [8080], target: {address: 127.0.0.1, port: $R_HTTP}}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Logs
+metadata: {name: $pod, namespace: istio-system, labels: {istio-ts.dev/revision-istiod: $RREV}}
+spec:
+  logs:
+  - {containers: [discovery], logsFile: $RDIR/istiod.cri.log, follow: true}
+---
+YAML
+  done
+}
+
+revision_up() {
+  BIN="$(bin_dir)"
+  alive "$RDIR/istiod.pid" && die "istiod of revision $RREV is already running (pid $(cat "$RDIR/istiod.pid"))"
+  local p
+  for p in $R_XDS $R_XDSTLS $R_MON $R_WEBHOOK $R_HTTP $R_CTRLZ; do
+    port_busy "$p" && die "127.0.0.1:$p is in use (istiod of revision $RREV)"
+  done
+  kc get configmap -n istio-system "istio-sidecar-injector-$RREV" >/dev/null 2>&1 ||
+    die "no ConfigMap istio-system/istio-sidecar-injector-$RREV: install revision $RREV first (with: $R_FLAGS)"
+  rm -rf "$RDIR"; mkdir -p "$RDIR/work"
+  log "starting istiod of revision $RREV on the host (xDS 127.0.0.1:$R_XDS, webhook 127.0.0.1:$R_WEBHOOK)"
+  (
+    cd "$RDIR/work"
+    export KUBECONFIG="$KCFG" POD_NAME="istiod-$RREV-host" POD_NAMESPACE=istio-system SERVICE_ACCOUNT="istiod-$RREV" \
+      REVISION="$RREV" CLUSTER_ID=Kubernetes PILOT_CERT_PROVIDER=istiod ISTIOD_CUSTOM_HOST=localhost \
+      JWT_POLICY=third-party-jwt PILOT_TRACE_SAMPLING=1 PILOT_ENABLE_ANALYSIS=false \
+      INJECTION_WEBHOOK_CONFIG_NAME="istio-sidecar-injector-$RREV" \
+      VALIDATION_WEBHOOK_CONFIG_NAME="istio-validator-$RREV-istio-system" \
+      ISTIO_DUAL_STACK=false PLATFORM="" \
+      PILOT_ENABLE_METADATA_EXCHANGE="${PILOT_ENABLE_METADATA_EXCHANGE:-false}" \
+      PILOT_ENABLE_ALPN_FILTER="${PILOT_ENABLE_ALPN_FILTER:-false}"
+    : >"$RDIR/istiod.log"; : >"$RDIR/istiod.cri.log"
+    exec > >(exec awk -v raw="$RDIR/istiod.log" -v cri="$RDIR/istiod.cri.log" '
+      $1 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ { ts = $1 }
+      { if (ts == "") ts = "1970-01-01T00:00:00Z"
+        print $0 >> raw; print ts " stderr F " $0 >> cri; fflush(raw); fflush(cri) }') 2>&1
+    exec "$BIN/pilot-discovery" discovery --kubeconfig "$KCFG" \
+      --httpAddr 127.0.0.1:$R_HTTP --grpcAddr 127.0.0.1:$R_XDS --secureGRPCAddr 127.0.0.1:$R_XDSTLS \
+      --httpsAddr 127.0.0.1:$R_WEBHOOK --monitoringAddr 127.0.0.1:$R_MON \
+      --ctrlz_address 127.0.0.1 --ctrlz_port $R_CTRLZ \
+      --domain cluster.local --keepaliveMaxServerConnectionAge 30m --log_output_level default:info
+  ) </dev/null >/dev/null 2>&1 &
+  echo $! >"$RDIR/istiod.pid"
+  local t0=$SECONDS
+  wait_for 180 "istiod $RREV /ready" curl -fsS --max-time 2 "http://127.0.0.1:$R_HTTP/ready" ||
+    { tail -n 40 "$RDIR/istiod.log" >&2; die "istiod of revision $RREV did not become ready"; }
+  log "istiod of revision $RREV ready in $((SECONDS - t0))s"
+  wait_for 120 "injector caBundle of revision $RREV" bash -c \
+    "[[ -n \"\$('$BIN/kubectl' --kubeconfig '$KCFG' get mutatingwebhookconfiguration istio-sidecar-injector-$RREV -o jsonpath='{.webhooks[0].clientConfig.caBundle}')\" ]]" ||
+    die "istiod of revision $RREV did not patch its injector caBundle"
+  wait_for 120 "istiod-$RREV pods" bash -c \
+    "[[ -n \"\$('$BIN/kubectl' --kubeconfig '$KCFG' get pods -n istio-system -l app=istiod,istio.io/rev=$RREV -o jsonpath='{.items[*].status.podIP}')\" ]]" ||
+    die "no running istiod-$RREV pod (KWOK) to port-forward to"
+  revision_forwards | kc apply -f - >/dev/null
+  echo "127.0.0.1:$R_XDS" >"$RDIR/xds"
+  revision_routes
+  echo "export HARNESS_REVISION_XDS=127.0.0.1:$R_XDS"
+  echo "export HARNESS_REVISION_MONITORING=127.0.0.1:$R_MON"
+}
+
+revision_down() {
+  [[ -d "$RDIR" ]] || { log "no istiod of revision $RREV in $RUN"; return 0; }
+  BIN="$(bin_dir 2>/dev/null || true)"
+  rm -f "$RDIR/xds"; revision_routes
+  if [[ -x "${BIN:-}/kubectl" && -f "$KCFG" ]]; then
+    kc delete portforwards.kwok.x-k8s.io,logs.kwok.x-k8s.io -n istio-system -l "istio-ts.dev/revision-istiod=$RREV" \
+      --ignore-not-found >/dev/null 2>&1 || true
+  fi
+  stop_pidfile "$RDIR/istiod.pid"
+  log "istiod of revision $RREV down"
+}
+
+cmd_revision() { # rev flags|up|down
+  [[ $# == 2 ]] || revision_usage
+  revision_ports "$1"
+  case "$2" in
+    flags) echo "$R_FLAGS" ;;
+    up) revision_up ;;
+    down) revision_down ;;
+    *) revision_usage ;;
+  esac
+}
+
 cmd_down() {
   [[ -d "$RUN" ]] || { log "nothing to stop in $RUN"; return 0; }
   BIN="$(bin_dir 2>/dev/null || true)"
   HARNESS_DIR="$RUN" bash "$H/dataplane.sh" down || true
+  for f in "$RUN"/revisions/*/istiod.pid; do [[ -e "$f" ]] && stop_pidfile "$f"; done # `revision <rev> up`
   stop_pidfile "$RUN/fake-sidecar.pid"
   stop_pidfile "$RUN/istiod.pid"
   if [[ -d "$RUN/kwok/clusters/$CLUSTER" ]]; then
@@ -275,6 +409,7 @@ case "${1:-}" in
   env) BIN="$(bin_dir)"; print_env ;;
   status) cmd_status ;;
   istiod) cmd_istiod ;;
+  revision) shift; cmd_revision "$@" ;;
   dataplane) shift; HARNESS_DIR="$RUN" exec bash "$H/dataplane.sh" "$@" ;;
-  *) sed -n '2,29p' "$0"; exit 2 ;;
+  *) sed -n '2,31p' "$0"; exit 2 ;;
 esac

@@ -69,6 +69,7 @@ type proxy struct {
 	started   time.Time
 	adminPort int
 	logPath   string
+	xdsAddr   string // istiod's plaintext xDS address for this pod (routes.go)
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -103,6 +104,13 @@ func newProxy(parent context.Context, m *manager, pod *corev1.Pod) (*proxy, erro
 		return nil, err
 	}
 	px.nodeID, px.node = buildNode(m.opts, pod)
+	var routedFrom string
+	px.xdsAddr, routedFrom = xdsAddressFor(m.opts, pod)
+	if routedFrom != "" {
+		// the revision that injected the pod: its discovery address, as a real istio-proxy sends it
+		pc := px.node.Metadata.Fields["PROXY_CONFIG"].GetStructValue()
+		pc.Fields["discoveryAddress"] = structpb.NewStringValue(routedFrom)
+	}
 	px.srv = &http.Server{Handler: px.adminHandler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = px.srv.Serve(ln) }()
 	px.logf("starting fake Envoy for %s (node %s), admin 127.0.0.1:%d", pod.Name, px.nodeID, px.adminPort)
@@ -309,7 +317,7 @@ func (px *proxy) runXDS() {
 }
 
 func (px *proxy) stream() error {
-	conn, err := grpc.NewClient(px.m.opts.xdsAddr,
+	conn, err := grpc.NewClient(px.xdsAddr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)))
 	if err != nil {
@@ -345,7 +353,7 @@ func (px *proxy) stream() error {
 			return err
 		}
 	}
-	px.logf("xDS stream opened to %s", px.m.opts.xdsAddr)
+	px.logf("xDS stream opened to %s", px.xdsAddr)
 	for {
 		resp, err := st.Recv()
 		if err != nil {
