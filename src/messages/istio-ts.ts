@@ -181,4 +181,13 @@ export const istioTsMessages = [
     template: 'spec.selector %s does not match the pod template labels %s: the API server rejects the %s',
     args: ['selector', 'labels', 'kind'],
   },
+  {
+    code: 'ITS0021',
+    name: 'InputNotReadable',
+    level: 'Error',
+    description:
+      'An input file or directory named on the command line does not exist or cannot be read; it was not analyzed (exit code 66 unless a finding or parse error outranks it).',
+    template: 'Could not read input: %s',
+    args: ['detail'],
+  },
 ] as const satisfies readonly MessageType[];

@@ -210,6 +210,15 @@ export function decodeText(buf: Buffer, file: string): string | LoadProblem {
   return buf.toString('utf8', start);
 }
 
+/**
+ * Files concatenated with `cat` (of files saved by Windows editors) carry a byte order mark at the
+ * start of a later document. It is an encoding marker, not content: drop it where a line starts
+ * (line numbers unchanged), as it is dropped at the start of a file.
+ */
+function dropStreamBoms(text: string): string {
+  return text.includes('\uFEFF') ? text.replace(/(^|\n)\uFEFF+/g, '$1') : text;
+}
+
 /** Offset of the first byte that breaks UTF-8 (called only when the buffer is not valid UTF-8). */
 function firstInvalidUtf8(b: Buffer): number {
   let i = 0;
@@ -246,7 +255,8 @@ function mb(bytes: number): string {
  * goes through the fast path for plain Kubernetes YAML first (fast-yaml.ts) and through `yaml`
  * when that declines it; documents over the size limit are refused one by one.
  */
-export function parseText(text: string, file: string, objects: LoadedObject[], problems: LoadProblem[]): void {
+export function parseText(input: string, file: string, objects: LoadedObject[], problems: LoadProblem[]): void {
+  const text = dropStreamBoms(input);
   if (/^(?:%|\.\.\.)/m.test(text)) {
     // Directives or document-end markers: the stream is parsed as a whole.
     if (text.length > MAX_DOCUMENT_BYTES) {
@@ -380,6 +390,16 @@ function addObject(
     return;
   }
   const missing: string[] = [];
+  // A number or boolean where Kubernetes wants a string (name: 123, apiVersion: 1) is mistyped,
+  // not missing: say what was found and how to write it (kubectl refuses it the same way).
+  const mistyped = (path: string, v: unknown): boolean => {
+    if (v === undefined || v === null || typeof v === 'string') return false;
+    const what = typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? `the ${typeof v === 'bigint' ? 'number' : typeof v} ${String(v)}` : Array.isArray(v) ? 'a list' : 'a mapping';
+    const hint = typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? ` (quote it: "${String(v)}")` : '';
+    problems.push({ file: source.file, line, type: 'invalid', message: `${path} must be a string, not ${what}${hint}` });
+    return true;
+  };
+  if (mistyped('apiVersion', o.apiVersion) || mistyped('kind', kind)) return;
   if (typeof o.apiVersion !== 'string' || o.apiVersion === '') missing.push('apiVersion');
   if (typeof kind !== 'string' || kind === '') missing.push('kind');
   const meta = o.metadata;
@@ -388,6 +408,7 @@ function addObject(
     return;
   }
   const m = (meta ?? {}) as Record<string, unknown>;
+  if (mistyped('metadata.name', m.name) || mistyped('metadata.namespace', m.namespace)) return;
   if (typeof m.name !== 'string' || m.name === '') {
     if (typeof m.generateName !== 'string') missing.push('metadata.name');
   }

@@ -139,7 +139,9 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
       message: `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} is defined twice: here and at ${d.kept.file}:${d.kept.line} (the one analyzed)`,
     })),
   ];
-  const problemDiags = problems.filter((p) => p.type !== 'io').map(problemToDiagnostic);
+  // Every problem is also a finding, so a file that could not be read shows in every output
+  // format (JSON, SARIF, JUnit, GitHub), not only on stderr; the exit code keeps its own order.
+  const problemDiags = problems.map(problemToDiagnostic);
   let suppressed = 0;
   let otherNamespace = 0;
   const kept = engine.diagnostics.filter((d) => {
@@ -207,7 +209,7 @@ async function remoteSnapshots(req: AnalyzeRequest, analyzers: readonly Analyzer
 const MULTI_CLUSTER = new Set(['services.MultiClusterServiceAnalyzer']);
 
 function problemToDiagnostic(p: LoadProblem): Diagnostic {
-  const d = toDiagnostic('loader', { message: p.type === 'parse' ? 'FileParseError' : 'InvalidResource', args: [p.message] });
+  const d = toDiagnostic('loader', { message: p.type === 'parse' ? 'FileParseError' : p.type === 'io' ? 'InputNotReadable' : 'InvalidResource', args: [p.message] });
   return { ...d, file: p.file, ...(p.line ? { line: p.line } : {}), reference: p.line ? `${p.file}:${p.line}` : p.file };
 }
 

@@ -67,6 +67,28 @@ describe('istio-ts analyze (CLI)', () => {
     expect(JSON.parse(r.stdout).length).toBeGreaterThan(0);
   });
 
+  it.each(['log', 'json', 'yaml', 'sarif', 'junit', 'github'])('names a missing file in the -o %s document itself (ITS0021), exit 66', async (format) => {
+    const r = await runCli(['analyze', '-A', '-o', format, '--failure-threshold', 'None', 'no/such/file.yaml', path.join(shop, 'istio/checkout.yaml')]);
+    expect(r.code).toBe(66);
+    expect(r.stdout).toContain('ITS0021');
+    expect(r.stdout).toContain('no/such/file.yaml');
+  });
+
+  it('an error finding outranks a missing file (79 > 66): the order is documented in the README', async () => {
+    const r = await runCli(['analyze', '-A', '-o', 'json', 'no/such/file.yaml', path.join(shop, 'istio/checkout.yaml')]);
+    expect(r.code).toBe(79);
+    expect((JSON.parse(r.stdout) as { code: string }[]).some((m) => m.code === 'ITS0021')).toBe(true);
+  });
+
+  it('says what is wrong with a numeric name and reads a document after a mid-stream byte order mark', async () => {
+    const num = await runCli(['analyze', '-A', '-o', 'json', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: 123\n' });
+    expect(num.code).toBe(65);
+    expect((JSON.parse(num.stdout) as { message: string }[])[0]!.message).toBe('Not a valid Kubernetes object: metadata.name must be a string, not the number 123 (quote it: "123")');
+    const bom = await runCli(['analyze', '-A', '-o', 'json', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n\uFEFFapiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n' });
+    expect(bom.code).toBe(0);
+    expect((JSON.parse(bom.stdout) as { origin: string }[]).map((m) => m.origin).sort()).toEqual(['Namespace a', 'Namespace b']);
+  });
+
   it('without -A, reports only the selected namespace and says what it hid', async () => {
     const r = await runCli(['analyze', '-R', shop]);
     expect(r.code).toBe(0);
