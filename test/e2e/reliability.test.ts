@@ -249,7 +249,8 @@ describe('port-forward with only `create pods/portforward`', () => {
     const r = await istioTs(['proxy-status'], { env: { KUBECONFIG: createOnly } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^NAME\s+CLUSTER\s+CDS/);
+    // istioctl 1.31's default table (SUBSCRIBED TYPES); the per-type columns are under -v 1.
+    expect(r.stdout).toMatch(/^NAME\s+CLUSTER\s+ISTIOD\s+VERSION\s+SUBSCRIBED TYPES/);
     expect(r.stdout).toContain(shop.server);
   });
 
