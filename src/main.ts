@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram, unknownCommandWithHelp } from './cli/program.js';
 import { ExitCode, describeError } from './cli/errors.js';
-import { readStdin } from './cli/stdin.js';
+import { readStdin, readStdinBytes } from './cli/stdin.js';
 import type { IO } from './cli/io.js';
 
 /** The process boundary: the only try/catch that turns errors into exit codes. */
@@ -40,6 +40,7 @@ function processIO(): IO {
     stdout: process.stdout,
     stderr: process.stderr,
     readStdin,
+    readStdinBytes,
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),

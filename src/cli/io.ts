@@ -3,6 +3,8 @@ export interface IO {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly readStdin: () => Promise<string>;
+  /** Standard input as bytes, where its encoding is checked (UTF-16, invalid UTF-8) as a file's is. */
+  readonly readStdinBytes?: () => Promise<Buffer>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** stdout is a terminal. */

@@ -59,6 +59,8 @@ export interface SkippedFile {
 export interface LoadOptions {
   readonly recursive?: boolean;
   readonly readStdin?: () => Promise<string>;
+  /** Preferred over readStdin: the bytes are checked like a file's (UTF-16, invalid UTF-8). */
+  readonly readStdinBytes?: () => Promise<Buffer>;
 }
 
 /** Expands files and directories (recursively with -R) into the list of files to read, in order. */
@@ -147,7 +149,16 @@ export async function loadInputs(inputs: readonly string[], opts: LoadOptions = 
     let text: string;
     if (file === '-') {
       try {
-        text = await (opts.readStdin ?? readStdin)();
+        if (opts.readStdinBytes) {
+          const decoded = decodeText(await opts.readStdinBytes(), file);
+          if (typeof decoded !== 'string') {
+            problems.push(decoded);
+            continue;
+          }
+          text = decoded;
+        } else {
+          text = await (opts.readStdin ?? readStdin)();
+        }
       } catch (e) {
         problems.push({ file, type: 'io', message: ioMessage(e) });
         continue;

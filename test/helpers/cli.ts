@@ -8,13 +8,14 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured streams (no color, fixed env). */
-export async function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(args: string[], opts: { stdin?: string; stdinBytes?: Buffer; env?: Record<string, string> } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: IO = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    readStdin: async () => opts.stdin ?? '',
+    readStdin: async () => opts.stdin ?? opts.stdinBytes?.toString('utf8') ?? '',
+    readStdinBytes: async () => opts.stdinBytes ?? Buffer.from(opts.stdin ?? '', 'utf8'),
     env: { NO_COLOR: '1', ...opts.env },
     cwd: process.cwd(),
     isTTY: false,

@@ -91,6 +91,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
     addDefaults: o.defaultResources,
     closedWorld,
     readStdin: ctx.io.readStdin,
+    ...(ctx.io.readStdinBytes ? { readStdinBytes: ctx.io.readStdinBytes } : {}),
     ...(live ? { live } : {}),
   }).catch((e: unknown) => {
     throw live ? withHint(e, offlineHint) : e;

@@ -28,6 +28,7 @@ export interface AnalyzeRequest {
   /** The files are the whole world: kinds absent from them have no objects (offline only). */
   readonly closedWorld?: boolean;
   readonly readStdin: () => Promise<string>;
+  readonly readStdinBytes?: () => Promise<Buffer>;
   /** Analyze the live cluster, with the files layered on top (file objects take precedence). */
   readonly live?: {
     readonly kube: KubeClient;
@@ -104,7 +105,7 @@ export async function loadMeshConfig(file: string | undefined, istioNamespace: s
 /** Offline analysis of files: load → snapshot → analyzers → filter → sort. */
 export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> {
   const analyzers = selectAnalyzers(req.analyzerNames);
-  const loaded = await loadInputs(req.files, { recursive: req.recursive, readStdin: req.readStdin });
+  const loaded = await loadInputs(req.files, { recursive: req.recursive, readStdin: req.readStdin, ...(req.readStdinBytes ? { readStdinBytes: req.readStdinBytes } : {}) });
   let live: LiveCollection | undefined;
   if (req.live) {
     const kinds = analyzers.flatMap((a) => [...a.inputs, ...(a.optionalInputs ?? [])]);

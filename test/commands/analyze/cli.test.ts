@@ -80,6 +80,15 @@ describe('istio-ts analyze (CLI)', () => {
     expect((JSON.parse(r.stdout) as { code: string }[]).some((m) => m.code === 'ITS0021')).toBe(true);
   });
 
+  it('reports invalid UTF-8 and UTF-16 on stdin as it does in a file (exit 65), not garbage', async () => {
+    const bad = await runCli(['analyze', '-A', '-o', 'json', '-'], { stdinBytes: Buffer.concat([Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]) });
+    expect(bad.code).toBe(65);
+    expect((JSON.parse(bad.stdout) as { code: string; message: string; reference: string }[])[0]).toMatchObject({ code: 'ITS0001', reference: '-:4' });
+    const utf16 = await runCli(['analyze', '-A', '-o', 'json', '-'], { stdinBytes: Buffer.from('\uFEFFapiVersion: v1\n', 'utf16le') });
+    expect(utf16.code).toBe(65);
+    expect(utf16.stdout).toContain('UTF-16');
+  });
+
   it('says what is wrong with a numeric name and reads a document after a mid-stream byte order mark', async () => {
     const num = await runCli(['analyze', '-A', '-o', 'json', '-'], { stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: 123\n' });
     expect(num.code).toBe(65);
