@@ -61,7 +61,7 @@ await build({
   target: 'node20',
   // Loaded on demand with createRequire or import(): keep them as packages, not in the bundle.
   external: ['ajv', 'ajv/*'],
-  // Bundled CommonJS dependencies (commander, cli-table3) call require().
+  // Bundled CommonJS dependencies (commander) call require().
   banner: { js: "import { createRequire as __istioTsRequire } from 'node:module'; const require = __istioTsRequire(import.meta.url);" },
   chunkNames: '[name]-[hash]',
   sourcemap: false,

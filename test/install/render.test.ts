@@ -8,6 +8,7 @@ import { resolveInstall } from '../../src/install/operator.js';
 import { renderManifest } from '../../src/install/render/index.js';
 import { parseSetFlag, type SetFlag } from '../../src/install/set-path.js';
 import type { RenderedObject } from '../../src/install/types.js';
+import { skipWhenMissing } from '../helpers/requires.js';
 
 const crds = loadCrdData();
 const render = (raw: string[], revision?: string, files: { name: string; doc: unknown }[] = []): RenderedObject[] =>
@@ -32,7 +33,7 @@ describe('object sets per profile', () => {
     ['ambient', 44],
     ['preview', 39],
   ];
-  it.skipIf(!crds).each(table)('%s renders %i objects', (profile, n) => {
+  it.skipIf(skipWhenMissing(!crds)).each(table)('%s renders %i objects', (profile, n) => {
     const objs = render([`profile=${profile}`]);
     expect(objs).toHaveLength(n);
     expect(new Set(keys(objs)).size).toBe(n);
@@ -141,7 +142,7 @@ describe('hub, tag and k8s overlays', () => {
  * TrafficExtension), which is the one known difference.
  */
 const conformance = path.resolve(__dirname, '../../../shared/conformance/manifests');
-describe.skipIf(!existsSync(conformance) || !crds)('object sets vs upstream goldens', () => {
+describe.skipIf(skipWhenMissing(!existsSync(conformance) || !crds))('object sets vs upstream goldens', () => {
   const golden = (file: string) =>
     parseAllDocuments(readFileSync(path.join(conformance, 'output', file), 'utf8'))
       .map((d) => d.toJS())

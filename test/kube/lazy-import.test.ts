@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { skipWhenMissing } from '../helpers/requires.js';
 
 /**
  * Offline commands must never load @kubernetes/client-node (slow to import, and it reads
@@ -18,7 +19,7 @@ const register = `data:text/javascript,${encodeURIComponent(`import { register }
 const cli = path.resolve('bin/istio-ts.js');
 const run = (args: string[]) => spawnSync(process.execPath, ['--import', register, cli, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
 
-describe.skipIf(!existsSync('dist/cli/main.js'))('lazy Kubernetes client', () => {
+describe.skipIf(skipWhenMissing(!existsSync('dist/cli/main.js')))('lazy Kubernetes client', () => {
   it.each([
     [['proxy-config', 'cluster', '-f', 'fixtures/envoy/sidecar/config_dump.json']],
     [['proxy-config', 'all', '-f', 'fixtures/envoy/sidecar/config_dump.json']],

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeText, loadInputs, MAX_DOCUMENT_BYTES, MAX_FILE_BYTES, parseText, splitDocuments, type LoadedObject, type LoadProblem } from '../../src/resources/loader.js';
 import { runCli } from '../helpers/cli.js';
+import { skipWhenMissing } from '../helpers/requires.js';
 
 // Issue 12 item 6: input a hostile or careless user gives `analyze`.
 
@@ -84,7 +85,7 @@ describe('too large input', () => {
   });
 });
 
-describe.skipIf(!existsSync('dist/cli/main.js'))('memory (built CLI in a child process)', () => {
+describe.skipIf(skipWhenMissing(!existsSync('dist/cli/main.js')))('memory (built CLI in a child process)', () => {
   it('a 50,000-item List is analyzed within a 256 MB heap (it took 1.4 GB RSS)', () => {
     let s = 'apiVersion: v1\nkind: List\nitems:\n';
     for (let i = 0; i < 50_000; i++) s += `- apiVersion: v1\n  kind: Service\n  metadata:\n    name: s${i}\n    namespace: default\n  spec:\n    ports:\n    - port: 80\n      name: http\n`;

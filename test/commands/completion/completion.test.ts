@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
+import { skipWhenMissing } from '../../helpers/requires.js';
 
 const hasBash = spawnSync('bash', ['-c', 'exit 0']).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'istio-ts-completion-'));
@@ -23,7 +24,7 @@ async function complete(shell: 'bash' | 'zsh', words: string[]): Promise<string[
   return r.stdout.split('\n').filter(Boolean);
 }
 
-describe.skipIf(!hasBash)('bash completion (runs the generated script in bash)', () => {
+describe.skipIf(skipWhenMissing(!hasBash))('bash completion (runs the generated script in bash)', () => {
   const cases: { name: string; words: string[]; has: string[]; not?: string[] }[] = [
     { name: 'commands and their aliases', words: ['istio-ts', 'p'], has: ['proxy-config', 'pc', 'proxy-status', 'ps', 'precheck'], not: ['analyze'] },
     { name: 'install alias apply', words: ['istio-ts', 'ap'], has: ['apply'] },
