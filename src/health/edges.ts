@@ -116,6 +116,8 @@ export interface EdgeJudgeOptions {
   readonly window: string;
   /** The breakdown query, for evidence. */
   readonly query: string;
+  /** The TCP breakdown query (istio_tcp_connections_closed_total), for the evidence of TCP edges. */
+  readonly tcpQuery?: string;
   readonly latencyQuery: string;
   readonly problems: LabelProblems;
 }
@@ -150,7 +152,7 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
   const to = destName(k);
   const nextOf = (r: RuleSpec) => r.next?.replace('{from}', from).replace('{to}', to);
   const evd = (r: RuleSpec, read: string, value: string): Evidence => ({ source: 'prometheus', read, value, threshold: describeThreshold(r) + (r.minRequests ? `; judged from ${r.minRequests} ${unit}` : '') });
-  const read = `${o.query} (window ${o.window})`;
+  const read = `${k.protocol === 'tcp' && o.tcpQuery ? o.tcpQuery : o.query} (window ${o.window})`;
   const mk = (r: RuleSpec, verdict: Verdict, message: string, value: string): Check => {
     const next = verdict === 'FAIL' || verdict === 'DEGRADED' ? nextOf(r) : undefined;
     return { id: r.id, title: r.title, verdict, message, evidence: [evd(r, read, value)], ...(next ? { next } : {}) };
@@ -164,7 +166,7 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
     const v = judge(r, ratio);
     return mk(r, v, v === 'OK' ? `${fmtN(total)} ${unit}, none ${what}` : `${fmtN(bad)} of ${fmtN(total)} ${unit} (${pct(ratio)}) ${what}`, pct(ratio));
   };
-  const noFlags = (r: RuleSpec) => mk(r, 'UNKNOWN', 'this Prometheus keeps no response_flags label on istio_requests_total: which proxy answered cannot be told', 'label missing');
+  const noFlags = (r: RuleSpec) => mk(r, 'UNKNOWN', `this Prometheus keeps no response_flags label on ${k.protocol === 'tcp' ? 'istio_tcp_connections_closed_total' : 'istio_requests_total'}: which proxy answered cannot be told`, 'label missing');
 
   // client side: the client sidecar, or the gateway when the source is one
   const clientRule = R(gateway ? 'edge.gateway' : 'edge.client-sidecar');
@@ -179,7 +181,8 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
   else {
     const up = S.filter((r) => hasFlag(r.flags, UPSTREAM_FAILURE_FLAGS));
     const upFlags = [...new Set(up.filter((r) => r.count > 0).map((r) => `${r.flags}${r.code ? ` ${r.code}` : ''}`))].join(', ');
-    const seen = D.filter((r) => /^5\d\d$/.test(r.code));
+    // what the server side reported as failed: 5xx for HTTP; TCP connections have no code, only flags
+    const seen = D.filter((r) => (k.protocol === 'tcp' ? r.flags !== '-' && r.flags !== '' : /^5\d\d$/.test(r.code)));
     const lost = Math.max(0, sum(up) - sum(seen));
     const why = totD === 0 ? `failed upstream (${upFlags}) and the server side reported none of them (no destination series): they never reached the server sidecar` : `failed upstream (${upFlags}) beyond the ${fmtN(sum(seen))} 5xx the server side reported`;
     network = ratioCheck(netRule, lost, totS, 'source', lost > 0 ? why : 'failed between the sidecars');
@@ -200,10 +203,11 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
     const ssRows = D.filter((r) => hasFlag(r.flags, SERVER_PROXY_FLAGS));
     const ssFlags = [...new Set(ssRows.filter((r) => r.count > 0).map((r) => `${r.flags}${r.code ? ` ${r.code}` : ''}`))].join(', ');
     serverSidecar = o.problems.noFlags ? noFlags(ssRule) : ratioCheck(ssRule, sum(ssRows), totD, 'destination', `failed in the server sidecar${ssFlags ? ` (${ssFlags})` : ''}`);
-    const app = D.filter((r) => /^5\d\d$/.test(r.code) && !hasFlag(r.flags, SERVER_PROXY_FLAGS));
+    // a TCP connection the app refused is closed with UF/URX on the server side, with no code
+    const app = D.filter((r) => (k.protocol === 'tcp' ? hasFlag(r.flags, 'UF|URX') : /^5\d\d$/.test(r.code)) && !hasFlag(r.flags, SERVER_PROXY_FLAGS));
     const refused = app.filter((r) => hasFlag(r.flags, 'UF|URX')).reduce((a, r) => a + r.count, 0);
     const codes = [...new Set(app.filter((r) => r.count > 0).map((r) => r.code))].sort().join('/');
-    serverApp = ratioCheck(saRule, sum(app), totD, 'destination', refused > 0 ? `refused by the app port (UF/URX on the server side: the app is not listening)${sum(app) > refused ? ` or answered ${codes}` : ''}` : `answered ${codes || '5xx'} by the app`);
+    serverApp = ratioCheck(saRule, sum(app), totD, 'destination', k.protocol === 'tcp' ? 'refused by the app port (UF/URX on the server side: the app is not listening)' : refused > 0 ? `refused by the app port (UF/URX on the server side: the app is not listening)${sum(app) > refused ? ` or answered ${codes}` : ''}` : `answered ${codes || '5xx'} by the app`);
   }
   const checks: Segment[] = [
     segment(gateway ? 'gateway' : 'client-sidecar', scope, [client]),

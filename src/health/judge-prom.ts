@@ -167,5 +167,5 @@ export function judgeTraffic(answers: ReadonlyMap<string, PromAnswer>, o: PromJu
   const ls = answers.get(LAT_SUM_QUERY(o.window));
   const lc = answers.get(LAT_COUNT_QUERY(o.window));
   const latency = ls?.ok && lc?.ok ? latencyByEdge(ls.samples, lc.samples) : new Map();
-  return [traffic, ...judgeEdges(rows, latency, { rules: o.rules, namespace: o.namespace, window: o.window, query: eq, latencyQuery: `${LAT_SUM_QUERY(o.window)} / ${LAT_COUNT_QUERY(o.window)}`, problems })];
+  return [traffic, ...judgeEdges(rows, latency, { rules: o.rules, namespace: o.namespace, window: o.window, query: eq, tcpQuery: TCP_QUERY(o.window), latencyQuery: `${LAT_SUM_QUERY(o.window)} / ${LAT_COUNT_QUERY(o.window)}`, problems })];
 }

@@ -106,7 +106,7 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
   let pdb = false;
 
   /** Two injected deployments (web, cart) with services, and an edge web → cart in a scenario. */
-  async function scenarioNamespace(key: string, scenario: string, reg: any, opts: { gateway?: boolean } = {}): Promise<void> {
+  async function scenarioNamespace(key: string, scenario: string, reg: any, opts: { gateway?: boolean; protocol?: 'tcp' } = {}): Promise<void> {
     const n = await createNamespace(`e2e-health-${key}`, { 'istio-injection': 'enabled' });
     ns[key] = n;
     await apply(service('cart'), n.name);
@@ -117,7 +117,7 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
       await apply(service('web'), n.name);
       await apply(deployment('web'), n.name);
     }
-    const edge = await startEdge(reg, { scenario, source: opts.gateway ? { workload: 'istio-ingressgateway', namespace: n.name } : { workload: 'web', namespace: n.name }, destination: { service: 'cart', workload: 'cart', namespace: n.name } });
+    const edge = await startEdge(reg, { protocol: opts.protocol ?? 'http', scenario, source: opts.gateway ? { workload: 'istio-ingressgateway', namespace: n.name } : { workload: 'web', namespace: n.name }, destination: { service: 'cart', workload: 'cart', namespace: n.name } });
     edges.push(edge);
     drivers.push(drive(edge, { rps: 10, max: 3000 }));
   }
@@ -129,7 +129,10 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
     await scenarioNamespace('app', 'app-5xx', reg);
     await scenarioNamespace('net', 'no-server', reg);
     await scenarioNamespace('gw', 'no-route', reg, { gateway: true });
-    for (const k of ['ok', 'app', 'net']) await runningPods(ns[k]!.name, 'web', 1);
+    // TCP edges: real loopback connections through the hops to an echo app (istio_tcp_* series)
+    await scenarioNamespace('tcp', 'healthy', reg, { protocol: 'tcp' });
+    await scenarioNamespace('tcpnet', 'no-server', reg, { protocol: 'tcp' });
+    for (const k of ['ok', 'app', 'net', 'tcp', 'tcpnet']) await runningPods(ns[k]!.name, 'web', 1);
     await runningPods(ns.gw!.name, 'cart', 1);
     exporter = await startExporter(reg);
     // The emitted rules are loaded into this Prometheus; `for` shortened so the alert fires within the test.
@@ -254,6 +257,52 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
     expect(r.code).toBe(81);
     expect(j.segments.filter((s: any) => s.scope === edge).map((s: any) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=FAIL', 'server-sidecar=UNKNOWN', 'server-app=UNKNOWN']);
     expect(checkOf(j, 'edge.network', edge).message).toMatch(/failed upstream \(UF 503\) and the server side reported none of them \(no destination series\)/);
+  });
+
+  it('a healthy TCP edge: OK on every segment from istio_tcp_connections_closed_total, the bytes really echoed', async () => {
+    const n = ns.tcp!.name;
+    const edge = `web.${n} → cart.${n} (tcp)`;
+    const r = await waitFor('TCP edge OK', async () => {
+      const x = await health(['-n', n, '--prometheus', prom.url, '--window', WINDOW, '-o', 'json']);
+      return json(x).segments.some((s: any) => s.scope === edge && s.kind === 'server-app' && s.verdict === 'OK') ? x : undefined;
+    }, 90_000, 2000);
+    const j = json(r);
+    expect(j.segments.filter((s: any) => s.scope === edge).map((s: any) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=OK', 'server-sidecar=OK', 'server-app=OK']);
+    const app = checkOf(j, 'edge.server-app', edge);
+    expect(app.message).toMatch(/^\d+(\.\d)? connections, none refused by the app port/);
+    expect(app.evidence[0]).toMatchObject({ source: 'prometheus', read: expect.stringContaining(`increase(istio_tcp_connections_closed_total[${WINDOW}])`), threshold: expect.stringMatching(/connections$/) });
+    expect(checkOf(j, 'edge.network', edge).evidence[0].read).toContain('istio_tcp_connections_closed_total');
+    // The series are Istio's TCP set, counted from real connections: both reporters, bytes echoed back.
+    const bytes = async (m: string, reporter: string) => Number((await promQuery(prom.url, `sum(${m}{reporter="${reporter}",destination_service_namespace="${n}",request_protocol="tcp",response_flags="-"})`))[0]?.value[1] ?? 0);
+    for (const reporter of ['source', 'destination']) {
+      const sent = await bytes('istio_tcp_sent_bytes_total', reporter);
+      expect(sent).toBeGreaterThan(0);
+      expect(await bytes('istio_tcp_received_bytes_total', reporter)).toBe(sent);
+      expect(await bytes('istio_tcp_connections_opened_total', reporter)).toBeGreaterThan(0);
+    }
+    const dst = await promQuery(prom.url, `istio_tcp_connections_closed_total{reporter="destination",destination_service_namespace="${n}"}`);
+    expect(dst[0]!.metric).toMatchObject({ connection_security_policy: 'mutual_tls', destination_workload: 'cart', source_workload: 'web' });
+    expect(dst[0]!.metric.response_code).toBeUndefined();
+  });
+
+  it('a TCP edge whose server refuses (UF, no destination series): the network segment, exit 81', async () => {
+    const n = ns.tcpnet!.name;
+    const edge = `web.${n} → cart.${n} (tcp)`;
+    const r = await waitFor('TCP network FAIL', async () => {
+      const x = await health(['-n', n, '--prometheus', prom.url, '--window', WINDOW, '-o', 'json']);
+      return json(x).segments.some((s: any) => s.scope === edge && s.kind === 'network' && s.verdict === 'FAIL') ? x : undefined;
+    }, 90_000, 2000);
+    const j = json(r);
+    expect(r.code).toBe(81);
+    expect(j.segments.filter((s: any) => s.scope === edge).map((s: any) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=FAIL', 'server-sidecar=UNKNOWN', 'server-app=UNKNOWN']);
+    const net = checkOf(j, 'edge.network', edge);
+    expect(net.message).toMatch(/connections \(100%\) failed upstream \(UF\) and the server side reported none of them \(no destination series\)/);
+    expect(net.evidence[0].read).toContain('istio_tcp_connections_closed_total');
+    expect(net.next).toBe(`istio-ts diagnose deploy/web.${n} cart.${n}`);
+    expect(await promQuery(prom.url, `istio_tcp_connections_closed_total{reporter="destination",destination_service_namespace="${n}"}`)).toEqual([]);
+    const src = await promQuery(prom.url, `istio_tcp_connections_closed_total{reporter="source",destination_service_namespace="${n}"}`);
+    expect(src.map((s) => s.metric.response_flags)).toEqual(['UF']);
+    expect(src[0]!.metric).toMatchObject({ destination_workload: 'unknown', connection_security_policy: 'unknown', request_protocol: 'tcp' });
   });
 
   it('NR at the gateway: the gateway segment, exit 81', async () => {

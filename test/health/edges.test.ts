@@ -67,6 +67,31 @@ describe('judgeEdges: where a failure lands', () => {
     const segs = judgeEdges(rows, new Map(), opts);
     expect(segs.find((s) => s.kind === 'network')).toMatchObject({ scope: 'web.shop → db.shop (tcp)', verdict: 'FAIL' });
   });
+
+  // As the mesh exporter's real TCP hops report them: no response_code on istio_tcp_* series.
+  const tcpRow = (reporter: string, flags: string, value: number): PromSample => ({ metric: { reporter, source_workload: 'web', source_workload_namespace: 'shop', destination_service_name: 'db', destination_service_namespace: 'shop', response_flags: flags }, value });
+  const tcpOpts = { ...opts, tcpQuery: 'TCPQ' };
+
+  it('a healthy TCP edge is OK on every segment, with the TCP query as evidence', () => {
+    const { rows } = edgeRows([], [tcpRow('source', '-', 40), tcpRow('destination', '-', 40)]);
+    const segs = judgeEdges(rows, new Map(), tcpOpts);
+    expect(segs.map((s) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=OK', 'server-sidecar=OK', 'server-app=OK']);
+    expect(segs[3]!.checks[0]!.message).toBe('40 connections, none refused by the app port (UF/URX on the server side: the app is not listening)');
+    expect(segs[3]!.checks[0]!.evidence[0]!.read).toBe('TCPQ (window 5m)');
+  });
+
+  it('a TCP app that refuses (UF on the destination side, no code) is the server app, not the network', () => {
+    const { rows } = edgeRows([], [tcpRow('source', '-', 40), tcpRow('destination', 'UF', 40)]);
+    const segs = judgeEdges(rows, new Map(), tcpOpts);
+    expect(segs.map((s) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=OK', 'server-sidecar=OK', 'server-app=FAIL']);
+    expect(segs[3]!.checks[0]!.message).toMatch(/^40 of 40 connections \(100%\) refused by the app port/);
+  });
+
+  it('TCP UF on the source side matched by UF the server side reported is not the network', () => {
+    const { rows } = edgeRows([], [tcpRow('source', 'UF', 40), tcpRow('destination', 'UF', 40)]);
+    const segs = judgeEdges(rows, new Map(), tcpOpts);
+    expect(segs.map((s) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=OK', 'server-sidecar=OK', 'server-app=FAIL']);
+  });
 });
 
 describe('judgeTraffic: labels and absence', () => {
