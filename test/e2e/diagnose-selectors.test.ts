@@ -8,20 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, istioTs, kubectlJSON, waitFor } from './harness.js';
+import { allEvidence as all, apply, createNamespace, istioTs, kubectlJSON, waitFor, type DiagnosisJSON as Diagnosis } from './harness.js';
 
-interface Evidence {
-  id: string;
-  status: string;
-  summary: string;
-  source: string;
-}
-interface Diagnosis {
-  verdict: { segment: string; confidence: string; summary: string };
-  segments: { name: string; status: string; evidence: Evidence[] }[];
-}
-
-const all = (d: Diagnosis) => d.segments.flatMap((s) => s.evidence.map((e) => ({ ...e, segment: s.name })));
 
 describe('diagnose: workload selectors and ServiceEntry hosts on a live cluster', () => {
   let ns = '';

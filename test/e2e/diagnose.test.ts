@@ -18,32 +18,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, deployment, istioTs, kubectl, runningPods, service, waitFor, type CliRun } from './harness.js';
+import { apply, createNamespace, deployment, istioTs, kubectl, parseDiagnosis as parse, runningPods, service, waitFor, type CliRun, type DiagnosisJSON as Diagnosis } from './harness.js';
 
 
 
 
-interface Evidence {
-  id: string;
-  status: 'ok' | 'fault' | 'info';
-  summary: string;
-  source: string;
-}
-interface Diagnosis {
-  from: string;
-  to: string;
-  verdict: { segment: string; confidence: string; summary: string };
-  segments: { name: string; status: 'ok' | 'fault' | 'unknown'; evidence: Evidence[] }[];
-  nextSteps: string[];
-}
-
-function parse(r: CliRun): Diagnosis {
-  try {
-    return JSON.parse(r.stdout) as Diagnosis;
-  } catch {
-    throw new Error(`diagnose printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
 
 const statuses = (d: Diagnosis) => Object.fromEntries(d.segments.map((s) => [s.name, s.status]));
 const segment = (d: Diagnosis, name: string) => d.segments.find((s) => s.name === name)!;

@@ -188,3 +188,30 @@ export function istioTs(args: string[], opts: { timeoutMs?: number; env?: Record
     );
   });
 }
+
+/** `istio-ts diagnose -o json` as the e2e suites read it. */
+export interface DiagnosisEvidence {
+  id: string;
+  status: 'ok' | 'fault' | 'warning' | 'info';
+  summary: string;
+  source: string;
+}
+export interface DiagnosisJSON {
+  from: string;
+  to: string;
+  verdict: { segment: string; confidence: string; summary: string };
+  segments: { name: string; status: 'ok' | 'fault' | 'unknown'; evidence: DiagnosisEvidence[] }[];
+  nextSteps: string[];
+}
+
+/** The JSON diagnose printed, or an error that shows what it printed instead. */
+export function parseDiagnosis(r: CliRun): DiagnosisJSON {
+  try {
+    return JSON.parse(r.stdout) as DiagnosisJSON;
+  } catch {
+    throw new Error(`diagnose printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** Every evidence item with the segment it was listed under. */
+export const allEvidence = (d: Pick<DiagnosisJSON, 'segments'>) => d.segments.flatMap((s) => s.evidence.map((e) => ({ ...e, segment: s.name })));

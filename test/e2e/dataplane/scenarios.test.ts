@@ -18,7 +18,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { istioTs, type CliRun } from '../harness.js';
+import { allEvidence as all, istioTs, parseDiagnosis as parse, type CliRun, type DiagnosisJSON as Diagnosis } from '../harness.js';
 import { apply } from '../harness.js';
 import { disableDataplaneTelemetry, enableDataplaneTelemetry, Mesh, nacks, PORT, type DriveResult, type Workload } from './mesh.js';
 
@@ -26,28 +26,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const RECORD = process.env.RECORD_REAL_CAPTURES === '1';
 const RECORD_DIR = resolve(repo, 'fixtures/diagnose/real');
 
-interface Evidence {
-  id: string;
-  status: 'ok' | 'fault' | 'info';
-  summary: string;
-  source: string;
-}
-interface Diagnosis {
-  from: string;
-  to: string;
-  verdict: { segment: string; confidence: string; summary: string };
-  segments: { name: string; status: 'ok' | 'fault' | 'unknown'; evidence: Evidence[] }[];
-}
-
-function parse(r: CliRun): Diagnosis {
-  try {
-    return JSON.parse(r.stdout) as Diagnosis;
-  } catch {
-    throw new Error(`diagnose printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
 const shape = (d: Diagnosis) => Object.fromEntries(d.segments.map((s) => [s.name, [...new Set(s.evidence.map((e) => e.id))].sort()]));
-const all = (d: Diagnosis) => d.segments.flatMap((s) => s.evidence.map((e) => ({ ...e, segment: s.name })));
 
 /** What a scenario built: the diagnose arguments and the traffic it produced. */
 interface Built {
