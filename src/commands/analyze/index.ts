@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { collect, parseBoolFlag } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 import { OUTPUTS } from './formats.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 export const captureCommand: CommandModule = {
   register(program: Command, bind: Bind) {

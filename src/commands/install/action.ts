@@ -6,10 +6,12 @@ import { stampOwnership } from '../../install/apply/ownership.js';
 import { executePlan, observeAndPlan, type InstallObserver, type InstallResult } from '../../install/apply/run.js';
 import { planErrors, planHasChanges } from '../../install/plan.js';
 import { ISTIO_RELEASE } from '../../install/version.js';
-import { addHint, kindOf } from '../../util/errors.js';
 import { progressObserver, renderInstallJson, renderInstallSummary, renderNoChanges, renderPlan } from '../../output/install.js';
-import { generate, parseSets } from '../manifest/run.js';
-import { confirm, liveDeps, parseTimeout, spinnerWidth, type ClusterDeps } from './shared.js';
+import { generate, parseSets } from '../../install/generate.js';
+import { liveDeps, type ClusterDeps } from '../../install/deps.js';
+import { guard } from '../../install/guard.js';
+import { confirm, spinnerWidth } from '../../cli/prompt.js';
+import { parseDurationFlag } from '../../cli/flags.js';
 
 export interface InstallOptions {
   readonly files: readonly string[];
@@ -34,7 +36,7 @@ export async function runInstall(ctx: CommandContext, cmd: Command): Promise<num
       dryRun: o.dryRun === true,
       readinessTimeout: o.readinessTimeout,
     },
-    liveDeps(ctx),
+    liveDeps(() => ctx.connectKube()),
   );
 }
 
@@ -44,7 +46,7 @@ export const POLL_INTERVAL_MS = 2000;
 export async function install(ctx: CommandContext, o: InstallOptions, deps: ClusterDeps): Promise<number> {
   // Everything that can be wrong with the input fails here, before any network call.
   const format = ctx.outputFormat(['text', 'json'] as const, 'text');
-  const timeoutMs = parseTimeout('--readiness-timeout', o.readinessTimeout);
+  const timeoutMs = parseDurationFlag('--readiness-timeout', o.readinessTimeout, 1000);
   parseSets(o.sets);
   if (o.manifests) ctx.err(`Warning: --manifests ${o.manifests} ignored; istio-ts renders from its built-in charts and profiles\n`);
   const gen = await generate({ files: o.files, sets: o.sets, ...(o.revision !== undefined ? { revision: o.revision } : {}), cwd: ctx.io.cwd, readStdin: ctx.io.readStdin }, injectorConfigMapData);
@@ -101,14 +103,4 @@ async function oraSpinner(ctx: CommandContext) {
   // discardStdin off: nothing is read from stdin while installing, and ora's stdin handling
   // would keep a paused terminal in raw mode if the process is interrupted.
   return (text: string) => ora({ text, stream: ctx.io.stderr as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false });
-}
-
-/** A refused cluster call (403) also points at precheck, which lists every missing permission. */
-export async function guard<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    if (kindOf(e) === 'forbidden') throw addHint(e, 'Run `istio-ts precheck` to see which permissions are missing.');
-    throw e;
-  }
 }

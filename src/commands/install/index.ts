@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 import { PROFILE_NAMES } from '../../install/profile-names.js';
 import { ISTIO_RELEASE } from '../../install/version.js';
 

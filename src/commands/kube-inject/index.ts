@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 // Flags and help only; the injector is imported when the command runs (start-up time).
 export const kubeInjectCommand: CommandModule = {

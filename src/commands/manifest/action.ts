@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { injectorConfigMapData } from '../../inject/configmap.js';
 import { renderJsonManifest, renderYamlManifest } from './print.js';
-import { generate, parseSets } from './run.js';
+import { generate, parseSets } from '../../install/generate.js';
 
 export async function runGenerate(ctx: CommandContext, cmd: Command): Promise<number> {
   const o = cmd.opts() as { filename: string[]; set: string[]; revision?: string; manifests?: string };

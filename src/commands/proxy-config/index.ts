@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Bind, CommandModule, Handler } from '../../cli/program.js';
+import type { Bind, CommandModule, Handler } from '../../cli/command.js';
 import { parseBoolFlag } from '../../cli/flags.js';
 
 // Flags and help only: the Envoy extractors load when a subcommand runs (start-up time).

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 
 export const proxyStatusCommand: CommandModule = {

@@ -7,7 +7,7 @@ import type { KubeObject, KubeWriteClient } from '../../kube/types.js';
 import { KubeError } from '../../kube/types.js';
 import { goYaml } from '../../output/go-yaml.js';
 import { renderTable } from '../../output/table.js';
-import { confirm } from '../install/shared.js';
+import { confirm } from '../../cli/prompt.js';
 
 const FIELD_MANAGER = 'istio-ts';
 

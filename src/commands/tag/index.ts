@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 // Flags and help only; the implementation is imported when a subcommand runs (start-up time).
 const lazy = (fn: 'runSet' | 'runGenerate' | 'runList' | 'runRemove') => async (ctx: Parameters<Parameters<Bind>[0]>[0], cmd: Command) => (await import('./action.js'))[fn](ctx, cmd);
