@@ -159,13 +159,8 @@ function parseFlag(f: FlagSpec, v: unknown): unknown {
       return parseEnum(name, String(v), f.choices);
     case 'port':
       return parsePort(name, v === undefined ? undefined : String(v));
-    case 'int': {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      const min = f.min ?? 1;
-      if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: "${String(v)}" is not a whole number of at least ${min}`);
-      return n;
-    }
+    case 'int':
+      return v === undefined ? undefined : parseIntFlag(name, String(v), f.min ?? 1);
   }
 }
 
@@ -194,6 +189,13 @@ export function parsePort(flag: string, v: string | undefined): number | undefin
   return n === 0 ? undefined : n;
 }
 
+/** A whole number ≥ min (default 1), else a usage error naming the flag. */
+export function parseIntFlag(flag: string, v: string, min = 1): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag}: "${v}" is not ${min === 1 ? 'a positive integer' : `a whole number of at least ${min}`}`);
+  return n;
+}
+
 /** Commander accumulator for repeatable flags (-S a -S b). */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -208,12 +210,15 @@ export function parseFlagDuration(s: string): number | undefined {
   return ns === undefined || ns < 0 ? undefined : ns / 1e6;
 }
 
-/** A duration flag's value in ms, at least `minMs`; else a usage error naming the flag. */
+/**
+ * A duration flag's value in ms, at least `minMs` (0: "0" means none; 1: anything above 0);
+ * else a usage error naming the flag.
+ */
 export function parseDurationFlag(flag: string, v: string, minMs = 0): number {
   const ms = parseFlagDuration(v);
   if (ms === undefined || ms < minMs) {
-    const least = minMs > 0 ? ` of at least ${minMs % 1000 === 0 ? `${minMs / 1000}s` : `${minMs}ms`}` : '';
-    throw new UsageError(`${flag}: "${v}" is not a duration${least} (e.g. 30s, 2m, or a number of seconds${minMs === 0 ? '; 0 for none' : ''})`);
+    const what = minMs === 0 ? 'a duration' : minMs < 1000 ? 'a duration above 0' : `a duration of at least ${minMs % 1000 === 0 ? `${minMs / 1000}s` : `${minMs}ms`}`;
+    throw new UsageError(`${flag}: "${v}" is not ${what} (e.g. 30s, 2m, or a number of seconds${minMs === 0 ? '; 0 for none' : ''})`);
   }
   return ms;
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { collectLive, validateTarget } from './live.js';
+import { VERSION } from '../../cli/version.js';
+import { parseDurationFlag, parseIntFlag } from '../../cli/flags.js';
+import { collectLive, validateTarget } from '../../diagnose/live.js';
 
 interface Opts {
   dir: string;
@@ -17,10 +19,12 @@ export async function runCapture(ctx: CommandContext, cmd: Command): Promise<num
   const o = cmd.opts() as Opts;
   const [from, to] = cmd.args as [string, string];
   validateTarget(from, to, o.via);
+  const tailLines = parseIntFlag('--tail', o.tail);
+  const timeoutMs = parseDurationFlag('--timeout', o.timeout, 1);
   const dir = path.resolve(ctx.io.cwd, o.dir);
   const existing = await readdir(dir).catch(() => undefined);
   if (existing && existing.length > 0) throw new UsageError(`--dir ${o.dir} exists and is not empty; pick a new directory`);
-  const { files, warnings } = await collectLive(ctx, { from, to, ...(o.via ? { via: o.via } : {}) }, { tail: o.tail, timeout: o.timeout });
+  const { files, warnings } = await collectLive({ from, to, ...(o.via ? { via: o.via } : {}) }, { kube: () => ctx.connectKube(), istioNamespace: ctx.globals.istioNamespace, version: VERSION, tailLines, timeoutMs });
   for (const w of warnings) ctx.err(`warning: ${w}\n`);
   await writeCapture(dir, files);
   ctx.err(`wrote ${files.size} files to ${o.dir}; diagnose with: istio-ts diagnose --capture ${o.dir}\n`);

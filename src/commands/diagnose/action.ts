@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
-import { parseFlagDuration } from '../../cli/flags.js';
+import { parseDurationFlag, parseIntFlag } from '../../cli/flags.js';
 import { captureFromFiles, readCaptureFiles, type CaptureFiles } from '../../diagnose/capture.js';
 import { diagnose } from '../../diagnose/run.js';
 import { renderDiagnoseJson, renderDiagnoseTable } from '../../output/diagnose.js';
 import { painter } from '../../output/paint.js';
-import { collectLive, validateTarget } from '../capture/live.js';
+import { collectLive, validateTarget } from '../../diagnose/live.js';
 
 interface Opts {
   via?: string;
@@ -24,8 +24,7 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
   const o = cmd.opts() as Opts;
   const [from, to] = cmd.args as [string | undefined, string | undefined];
   const format = ctx.outputFormat(['table', 'json'] as const, 'table');
-  const sinceMs = parseFlagDuration(o.since);
-  if (sinceMs === undefined || sinceMs <= 0) throw new UsageError(`--since: "${o.since}" is not a duration (e.g. 10m, 1h)`);
+  const sinceMs = parseDurationFlag('--since', o.since, 1);
   if (o.path !== undefined && !o.path.startsWith('/')) throw new UsageError(`--path: "${o.path}" must start with "/"`);
   let files: CaptureFiles;
   if (o.capture) {
@@ -37,7 +36,9 @@ export async function runDiagnose(ctx: CommandContext, cmd: Command): Promise<nu
   } else {
     if (!from || !to) throw new UsageError('diagnose needs FROM and TO (or --capture DIR)', 'Example: istio-ts diagnose frontend-6c9f7b5d4-x2kqp.shop cart.shop:8080');
     validateTarget(from, to, o.via);
-    const collected = await collectLive(ctx, { from, to, ...(o.via ? { via: o.via } : {}) }, { tail: o.tail, timeout: o.timeout });
+    const tailLines = parseIntFlag('--tail', o.tail);
+    const timeoutMs = parseDurationFlag('--timeout', o.timeout, 1);
+    const collected = await collectLive({ from, to, ...(o.via ? { via: o.via } : {}) }, { kube: () => ctx.connectKube(), istioNamespace: ctx.globals.istioNamespace, version: VERSION, tailLines, timeoutMs });
     for (const w of collected.warnings) ctx.err(`warning: ${w}\n`);
     files = collected.files;
   }

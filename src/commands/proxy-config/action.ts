@@ -14,7 +14,8 @@ import { filterRoutes, listRoutes, routeRows } from '../../envoy/routes.js';
 import { listSecrets, redactSecrets } from '../../envoy/secrets.js';
 import { hasUnredactedKeyMaterial, mayHoldKeyMaterial, redactKeyMaterial } from '../../envoy/redact.js';
 import { mapLimit } from '../../envoy/admin.js';
-import { openAdmins, parsePort, withAdmins } from './options.js';
+import { openAdmins, withAdmins } from '../../cli/admin.js';
+import { parsePort } from '../../cli/flags.js';
 import * as R from './render.js';
 import { goYaml } from '../../output/go-yaml.js';
 

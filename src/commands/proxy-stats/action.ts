@@ -4,7 +4,7 @@ import { UsageError, describeError } from '../../cli/errors.js';
 import { AdminError, kindsForPath, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
 import { parseClustersJson } from '../../envoy/host-status.js';
 import { filterPrometheus, filterStats, parseStats, summarizeStats } from '../../envoy/stats.js';
-import { openAdmins, withAdmins } from '../proxy-config/options.js';
+import { openAdmins, withAdmins } from '../../cli/admin.js';
 import { renderStatLines, renderSummary } from './render.js';
 
 interface Opts {

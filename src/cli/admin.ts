@@ -1,14 +1,9 @@
-/** Flag parsing shared by the proxy-config and proxy-stats subcommands; errors are usage errors. */
+/** Envoy admin sources from the flags proxy-config, proxy-stats and capture share; errors are usage errors. */
 import type { Command } from 'commander';
-import { UsageError } from '../../cli/errors.js';
-import type { CommandContext } from '../../cli/context.js';
-import type { EnvoyAdmin } from '../../envoy/admin.js';
-import { parseFlagDuration } from '../../cli/flags.js';
-import { openSources, validateSource } from '../../envoy/source.js';
-
-import { parsePort } from '../../cli/flags.js';
-
-export { parseBoolFlag, parsePort } from '../../cli/flags.js';
+import type { CommandContext } from './context.js';
+import type { EnvoyAdmin } from '../envoy/admin.js';
+import { parseDurationFlag, parsePort } from './flags.js';
+import { openSources, validateSource } from '../envoy/source.js';
 
 export interface AdminCommonOptions {
   file?: string | string[];
@@ -23,8 +18,7 @@ export async function openAdmins(ctx: CommandContext, cmd: Command, name: string
   const pod = cmd.args[0];
   validateSource(name, { ...(o.file ? { file: o.file } : {}), ...(pod ? { pod } : {}), ...(o.selector ? { selector: o.selector } : {}) }, opts.allowSelector ?? false);
   const adminPort = parsePort('--proxy-admin-port', o.proxyAdminPort ?? '15000') ?? 15000;
-  const timeoutMs = parseFlagDuration(o.timeout ?? '30s');
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
+  const timeoutMs = parseDurationFlag('--timeout', o.timeout ?? '30s', 1);
   return openSources({
     ...(o.file ? { file: o.file } : {}),
     ...(pod ? { pod } : {}),
