@@ -12,6 +12,7 @@ import { painter } from '../../output/paint.js';
 import { OUTPUTS, parseSuppressions, parseThreshold, reaches, type AnalyzeOutput } from './options.js';
 import { analyzeFiles, exitCodeFor, type AnalyzeResult } from './run.js';
 import { explainCode } from './explain.js';
+import { glyphs } from '../../output/symbols.js';
 
 export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<number> {
   const o = cmd.opts() as {
@@ -126,7 +127,7 @@ export async function runAnalyze(ctx: CommandContext, cmd: Command): Promise<num
       const target = o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`;
       if (shown.length) ctx.out(renderLog(shown, painter(ctx.color)));
       else if (result.diagnostics.length === 0 && result.problems.length === 0 && result.unlisted.length === 0 && !nothingRead) {
-        ctx.err(`${painter(ctx.color).ok('✔')} No validation issues found when analyzing ${target}.\n`);
+        ctx.err(`${glyphs(painter(ctx.color)).ok} No validation issues found when analyzing ${target}.\n`);
       }
     }
   }

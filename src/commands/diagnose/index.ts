@@ -21,7 +21,7 @@ export const diagnoseCommand: CommandModule = {
         'after',
         `
 Walks client app → client sidecar → network → (gateway) → server sidecar → server app, with the
-control plane beside it, and says for each segment ok (✔), fault (×) or unknown (?), with the
+control plane beside it, and says for each segment ok (✔), fault (✘) or unknown (?), with the
 evidence and where it was read. "ok" needs evidence; no evidence is "unknown".
 
 Output (-o): table (default), json. Exit codes: 0 no fault found; 80 a fault was attributed;

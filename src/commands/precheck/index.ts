@@ -19,7 +19,7 @@ export const precheckCommand = defineCommand({
 Checks: Kubernetes version (the minimum the pinned Istio supports); SelfSubjectAccessReview
 create+patch for every kind and namespace the planned install writes; existing control planes
 (revisions, versions, installer); injector webhooks that would conflict with the planned revision.
-Output (-o): text (✔/‼/× lines with hints, default), json.
+Output (-o): text (✔/‼/✘ lines with hints, default), json.
 
 Exit codes: 0 no failed check (warnings allowed); 1 a check failed; 64 bad flag.`,
   load: async () => (await import('./action.js')).implementation(),

@@ -10,6 +10,7 @@ import { renderUninstallPlan } from '../../output/install.js';
 import { painter } from '../../output/paint.js';
 import { printJson } from '../../output/printers.js';
 import { UNINSTALL_FORMATS, type UninstallFlags, type UninstallFormat } from './index.js';
+import { GLYPH, glyphs } from '../../output/symbols.js';
 
 export interface UninstallOptions {
   readonly revision?: string;
@@ -60,7 +61,7 @@ async function run(ctx: CommandContext, o: Validated, deps: ClusterDeps): Promis
     if (o.format === 'text') {
       ctx.err(`Nothing to remove: no istio-ts-installed objects for ${target}.\n`);
       // A control plane another installer owns (helm install istiod-<rev>): say who can remove it.
-      for (const f of plan.foreign) ctx.err(`‼ ${f} is still running; remove it with the tool that installed it (helm uninstall <release> -n <namespace>).\n`);
+      for (const f of plan.foreign) ctx.err(`${GLYPH.warn} ${f} is still running; remove it with the tool that installed it (helm uninstall <release> -n <namespace>).\n`);
     }
     return { ...result, outcome: 'nothing' };
   }
@@ -71,7 +72,7 @@ async function run(ctx: CommandContext, o: Validated, deps: ClusterDeps): Promis
   }
   const p = painter(ctx.color);
   const ref = (t: { kind: string; namespace?: string; name: string }) => `${t.kind}/${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
-  const removed = await guard(() => executeUninstall(kube, plan, (t, error) => ctx.err(error ? `${p.error('✘')} ${ref(t)}: ${error}\n` : `  Removed ${ref(t)}.\n`)));
+  const removed = await guard(() => executeUninstall(kube, plan, (t, error) => ctx.err(error ? `${glyphs(p).fail} ${ref(t)}: ${error}\n` : `  Removed ${ref(t)}.\n`)));
   if (o.format === 'text' && removed.errors.length === 0) {
     // istio-ts never deletes namespaces: they may hold the user's own objects (cacerts, config).
     const namespaces = [...new Set(plan.delete.map((t) => t.namespace).filter((n): n is string => !!n))].sort();
@@ -84,8 +85,8 @@ function printText(r: UninstallResult, pc: { color: boolean }): string {
   const plan = r.dryRun ? renderUninstallPlan(r.plan, r.target, pc.color) : '';
   if (r.outcome !== 'done' || !r.removed) return plan;
   const p = painter(pc.color);
-  if (r.removed.errors.length) return `${p.error('✘')} Uninstall incomplete: ${r.removed.errors.length} object(s) could not be deleted; run the same command again.\n`;
-  return `${p.ok('✔')} Uninstall complete: ${r.removed.deleted.length} object(s) removed.\n`;
+  if (r.removed.errors.length) return `${glyphs(p).fail} Uninstall incomplete: ${r.removed.errors.length} object(s) could not be deleted; run the same command again.\n`;
+  return `${glyphs(p).ok} Uninstall complete: ${r.removed.deleted.length} object(s) removed.\n`;
 }
 
 function printJsonResult(r: UninstallResult): string {

@@ -70,7 +70,7 @@ describe('istio-ts install', () => {
     const kube = new FakeKube({ onApply: instantControllers, refuse: { 'rbac.authorization.k8s.io/ClusterRole//istio-reader-clusterrole-istio-system': 'forbidden: user cannot create clusterroles' } });
     const c = capture();
     await expect(install(c.ctx, base, deps(kube))).rejects.toMatchObject({ message: expect.stringMatching(/refused 1 object\(s\)/) });
-    expect(c.err()).toMatch(/× ClusterRole\/istio-reader-clusterrole-istio-system: .*forbidden/);
+    expect(c.err()).toMatch(/✘ ClusterRole\/istio-reader-clusterrole-istio-system: .*forbidden/);
     expect(kube.log.some((l) => l.startsWith('apply '))).toBe(false);
   });
 
