@@ -12,25 +12,38 @@ export interface AdminCommonOptions {
   timeout?: string;
 }
 
-/** Validates pod / -f / -l, the admin port and --timeout; opens the sources (files or port-forwards). */
+/** Where the Envoy admin responses come from, as the flags give it (typed by the flag table). */
+export interface AdminSourceFlags {
+  readonly pod?: string | undefined;
+  readonly file?: string | string[] | undefined;
+  readonly selector?: string | undefined;
+  readonly adminPort: number;
+  readonly timeoutMs: number;
+}
+
+/** Validates pod / -f / -l; opens the sources (files or port-forwards). */
+export async function openAdminSources(ctx: CommandContext, s: AdminSourceFlags, name: string, opts: { allowSelector?: boolean } = {}): Promise<EnvoyAdmin[]> {
+  validateSource(name, { ...(s.file ? { file: s.file } : {}), ...(s.pod ? { pod: s.pod } : {}), ...(s.selector ? { selector: s.selector } : {}) }, opts.allowSelector ?? false);
+  return openSources({
+    ...(s.file ? { file: s.file } : {}),
+    ...(s.pod ? { pod: s.pod } : {}),
+    ...(s.selector ? { selector: s.selector } : {}),
+    ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+    adminPort: s.adminPort,
+    timeoutMs: s.timeoutMs,
+    readStdin: ctx.io.readStdin,
+    kube: () => ctx.connectKube(),
+  });
+}
+
+/** openAdminSources from commander's raw options (commands not yet declared with a flag table). */
 export async function openAdmins(ctx: CommandContext, cmd: Command, name: string, opts: { allowSelector?: boolean } = {}): Promise<EnvoyAdmin[]> {
   const o = cmd.optsWithGlobals() as AdminCommonOptions;
   const pod = cmd.args[0];
   validateSource(name, { ...(o.file ? { file: o.file } : {}), ...(pod ? { pod } : {}), ...(o.selector ? { selector: o.selector } : {}) }, opts.allowSelector ?? false);
   const adminPort = parsePort('--proxy-admin-port', o.proxyAdminPort ?? '15000') ?? 15000;
   const timeoutMs = parseDurationFlag('--timeout', o.timeout ?? '30s', 1);
-  return openSources({
-    ...(o.file ? { file: o.file } : {}),
-    ...(pod ? { pod } : {}),
-    ...(o.selector ? { selector: o.selector } : {}),
-    ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-    adminPort,
-    timeoutMs,
-    readStdin: ctx.io.readStdin,
-    kube: async () => {
-      return ctx.connectKube();
-    },
-  });
+  return openAdminSources(ctx, { ...(o.file ? { file: o.file } : {}), ...(pod ? { pod } : {}), ...(o.selector ? { selector: o.selector } : {}), adminPort, timeoutMs }, name, opts);
 }
 
 /** Closes every source whatever happens. */

@@ -19,6 +19,13 @@ describe('-o: one printer registry', () => {
 });
 
 /** A toy command, declared the way every command is. */
+interface Toy {
+  readonly port?: number;
+  readonly wait: number;
+  readonly mode: 'fast' | 'slow' | undefined;
+  readonly what: string;
+  readonly format: 'table' | 'json';
+}
 const calls: string[] = [];
 const toyFlags = flagTable({
   wait: { kind: 'duration', flags: '--wait <duration>', description: 'how long', default: '5s' },
@@ -37,12 +44,12 @@ const toy = defineGroup({
       flags: toyFlags,
       formats: ['table', 'json'],
       load: async () => ({
-        validate: ({ flags, args, format }) => {
+        validate: ({ flags, args, format }): Toy => {
           calls.push('validate');
           if (args[0] === 'bad') throw new Error('unreachable: validate refuses "bad" before run');
           return { ...flags, what: args[0] ?? 'all', format };
         },
-        run: async (_ctx, o) => (calls.push('run'), o),
+        run: async (_ctx, o: Toy): Promise<Toy> => (calls.push('run'), o),
         printers: { table: (r) => `ran ${r.what} wait=${r.wait} mode=${r.mode ?? '-'}\n`, json: (r) => `${JSON.stringify(r)}\n` },
         exitCode: (r) => (r.what === 'fail' ? 3 : 0),
       }),
