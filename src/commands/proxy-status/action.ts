@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { AdminError, PortForwardAdmin } from '../../envoy/admin.js';
-import { parseFlagDuration } from '../../cli/flags.js';
+import { parseDurationFlag } from '../../cli/flags.js';
 import { compareDumps, type DumpComparison } from '../../envoy/compare.js';
 import { ConfigDumpError, parseConfigDump, type ConfigDump } from '../../envoy/configdump.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../../envoy/istiod.js';
@@ -43,8 +43,7 @@ export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise
   const o = cmd.opts() as { revision?: string; file?: string; istiodFile?: string; synczFile: string[]; proxyAdminPort: string; timeout: string; verbosity: string };
   const pod = cmd.args[0];
   const format = ctx.outputFormat(OUTPUTS, 'table');
-  const timeoutMs = parseFlagDuration(o.timeout);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
+  const timeoutMs = parseDurationFlag('--timeout', o.timeout, 1);
   if (!/^\d+$/.test(o.verbosity)) throw new UsageError(`--verbosity: "${o.verbosity}" is not a level (0 = default, 1 = every xDS type)`);
   const pinned = ctx.io.env.ISTIO_TS_NOW;
   const now = pinned ? new Date(pinned) : new Date();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError, describeError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
-import { parseFlagDuration } from '../../cli/flags.js';
+import { parseDurationFlag } from '../../cli/flags.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion } from '../../envoy/istiod.js';
 import { countVersions, mergeSyncz, parseSyncz } from '../../envoy/syncz.js';
 import type { KubeClient } from '../../kube/types.js';
@@ -27,8 +27,7 @@ export interface VersionDeps {
 export async function runVersion(ctx: CommandContext, cmd: Command): Promise<number> {
   const o = cmd.opts() as { short: boolean; remote: boolean; revision?: string; timeout: string };
   const format = ctx.outputFormat(['text', 'json', 'yaml'] as const, 'text');
-  const timeoutMs = parseFlagDuration(o.timeout);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
+  const timeoutMs = parseDurationFlag('--timeout', o.timeout, 1);
   return version(
     ctx,
     { short: o.short, remote: o.remote, ...(o.revision ? { revision: o.revision } : {}), istioNamespace: ctx.globals.istioNamespace, timeoutMs, format },
