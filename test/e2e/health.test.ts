@@ -543,6 +543,16 @@ describe('istio-ts health on real Envoys', () => {
     // The harness runs one istiod replica (DEGRADED), which outranks the traffic UNKNOWN.
     expect(checkOf(j, 'cp.istiod-replicas').verdict).toBe('DEGRADED');
     expect(r.code).toBe(82);
+    // How long one `health -A` takes with the real data plane and Prometheus up: the median of 5
+    // (reported, not asserted: speed lives in npm run bench).
+    const runs: { ms: number; segments: number; code: number | null }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.now();
+      const all = await istioTs(['health', '-A', '--prometheus', prom.url, '-o', 'json'], { timeoutMs: 120_000 });
+      runs.push({ ms: Date.now() - t0, segments: json(all).segments.length, code: all.code });
+    }
+    const ms = runs.map((x) => x.ms).sort((a, b) => a - b);
+    console.log(`[health] health -A on real Envoys, 5 runs: median ${ms[2]} ms (min ${ms[0]}, max ${ms[4]}), ${runs[0]!.segments} segments, exit ${runs[0]!.code}`);
   });
 
   it('a real Envoy that NACKs (EnvoyFilter with a duplicate virtual host): sidecars FAIL with Envoy\'s own message, control plane FAIL from istiod\'s reject counter', async () => {
