@@ -125,7 +125,7 @@ describe('Prometheus signals of the control plane and sidecars', () => {
     expect(c['cp.convergence-p99']).toMatchObject({ verdict: 'OK', evidence: [{ value: 'NaN (no observations)' }] });
   });
 
-  it('Istio 1.16 shapes: istio_build with a 1.16 tag, flat pilot_xds_pushes types, Envoy xds-grpc cluster gauge', () => {
+  it('hand-written 1.16-style answers (recorded 1.16.1 ones: test/health/recorded.test.ts): istio_build with a 1.16 tag, flat pilot_xds_pushes types, Envoy xds-grpc cluster gauge', () => {
     const c = byId(
       answers({
         [q('cp.istiod-scraped')]: vec(1, { component: 'pilot', tag: '1.16.7' }),
