@@ -164,6 +164,11 @@ describe('judgeTraffic: labels and absence', () => {
     expect(segs[0]!.checks[1]).toMatchObject({ id: 'traffic.coverage', verdict: 'UNKNOWN', message: '1 of 3 injected workloads have no request metrics in the last 5m (idle, or not scraped): worker.shop' });
   });
 
+  it('coverage with no injected workload in scope is left out, not a vacuous "all 0" OK', () => {
+    const segs = judgeTraffic(answers([sample(['source', 'web', 'cart', '200', '-', 10]), sample(['destination', 'web', 'cart', '200', '-', 10])]), { ...po, workloads: [] });
+    expect(segs[0]!.checks.map((c) => c.id)).toEqual(['traffic.series']);
+  });
+
   it('a failed query is UNKNOWN with the cause', () => {
     const segs = judgeTraffic(new Map([[EDGE_QUERY('5m'), { ok: false, error: 'Prometheus http://127.0.0.1:1: unreachable: connect ECONNREFUSED 127.0.0.1:1' }]]), po);
     expect(segs[0]!.checks[0]).toMatchObject({ verdict: 'UNKNOWN', message: 'Prometheus http://127.0.0.1:1: unreachable: connect ECONNREFUSED 127.0.0.1:1' });
