@@ -43,7 +43,6 @@ export const analyzeCommand = defineCommand({
   flags: analyzeFlags,
   formats: OUTPUTS,
   help: `
-
 Output formats (-o): ${OUTPUTS.join(', ')}. The exit code is the same in every format.
 
 Exit codes: 0 no finding at --failure-threshold; 79 findings at or above it; 65 some document did
