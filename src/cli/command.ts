@@ -53,6 +53,11 @@ export interface Implementation<V, F extends string, O, R> {
   readonly printers: Printers<R, F>;
   /** The exit code of a result. */
   exitCode(result: R): number;
+  /**
+   * An error to raise after the result is printed (install -o json prints the refused plan, then
+   * fails with the API server's reason through the error map); undefined when the run succeeded.
+   */
+  failure?(result: R): unknown;
 }
 
 interface SpecBase {
@@ -138,6 +143,8 @@ export async function execute<V, F extends string, O, R>(impl: Implementation<V,
   const options = await impl.validate(input, ctx);
   const result = await impl.run(ctx, options);
   ctx.out(printer(result, { color: ctx.color }));
+  const failure = impl.failure?.(result);
+  if (failure !== undefined) throw failure;
   return impl.exitCode(result);
 }
 
