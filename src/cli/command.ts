@@ -77,6 +77,8 @@ export interface LeafSpec<T extends FlagTable, F extends string, O, R> extends S
   readonly formats: readonly F[];
   /** The format without -o (default: the first). */
   readonly defaultFormat?: F;
+  /** istioctl's kube-inject: -o/--output names the file to write, not a format (the first is used). */
+  readonly outputIsFile?: boolean;
   readonly load: () => Promise<Implementation<FlagValues<T>, F, O, R>>;
 }
 
@@ -132,7 +134,7 @@ export async function runDeclared(spec: LeafSpec<FlagTable, string, unknown, unk
   // Flags of the groups above (proxy-config's --proxy-admin-port) are the command's too.
   const table: FlagTable = { ...ancestorsFlags(cmd, program), ...spec.flags };
   const flags = parseFlags(table, cmd.optsWithGlobals());
-  const format = chooseFormat(ctx.globals.output, spec.formats, spec.defaultFormat);
+  const format = spec.outputIsFile ? spec.formats[0]! : chooseFormat(ctx.globals.output, spec.formats, spec.defaultFormat);
   return execute(await spec.load(), ctx, { flags, args: cmd.args, format, program });
 }
 

@@ -47,7 +47,7 @@ export interface DurationFlag extends FlagBase {
   /** The smallest accepted value in ms (0 allows "0"; default 0). */
   readonly minMs?: number;
 }
-/** One of a fixed set, matched case-insensitively, returned as spelled in `choices`. */
+/** One of a fixed set (commander checks it, lists it in --help and completion offers it). */
 export interface EnumFlag<C extends string = string> extends FlagBase {
   readonly kind: 'enum';
   readonly choices: readonly C[];
@@ -108,6 +108,10 @@ export function toOption(key: string, f: FlagSpec): Option {
   switch (f.kind) {
     case 'list':
       o.argParser(collect).default([]);
+      break;
+    case 'enum':
+      o.choices([...f.choices]);
+      if (f.default !== undefined) o.default(f.default);
       break;
     case 'bool':
       // The value is checked in parseFlags; commander passes true for a bare flag.

@@ -75,7 +75,7 @@ async function run(argv: string[]) {
 describe('a declared command end to end: flags → validate → run → printer → exit code', () => {
   it('typed flags (group flags included), alias, positional, human printer, exit code from the result', async () => {
     calls.length = 0;
-    const r = await run(['toy', 'r', 'fail', '--wait', '90', '--mode', 'SLOW']);
+    const r = await run(['toy', 'r', 'fail', '--wait', '90', '--mode', 'slow']);
     expect(r).toMatchObject({ code: 3, out: 'ran fail wait=90000 mode=slow\n' });
     expect(calls).toEqual(['validate', 'run']);
     const j = await run(['-o', 'json', 'toy', 'run', '--port', '8080']);

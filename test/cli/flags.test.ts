@@ -63,9 +63,11 @@ describe('flag table', () => {
     expect(() => parse(table, ['--short=maybe'])).toThrow(/--short: expected true or false, got "maybe"/);
   });
 
-  it('enums match case-insensitively and return the declared spelling; others are a usage error listing the choices', () => {
-    expect(parse(table, ['--level', 'warning']).level).toBe('Warning');
-    expect(() => parse(table, ['--level', 'loud'])).toThrow(/--level: invalid value "loud"; one of: Info, Warning, Error/);
+  it('enums: one of the choices (commander checks them, as cobra does: exact spelling), else a usage error listing them', () => {
+    expect(parse(table, ['--level', 'Warning']).level).toBe('Warning');
+    expect(() => parse(table, ['--level', 'loud'])).toThrow(/argument 'loud' is invalid. Allowed choices are Info, Warning, Error/);
+    expect(() => parse(table, ['--level', 'warning'])).toThrow(/Allowed choices/);
+    expect(toOption('level', table.level).argChoices).toEqual(['Info', 'Warning', 'Error']);
   });
 
   it('repeatables collect in order; switches; ports; whole numbers', () => {
