@@ -10,5 +10,10 @@ describe('service.HeadlessPortAnalyzer', () => {
       files: ['headless.yaml'],
       expected: [{ code: 'ITS0016', origin: 'Service shop/search', line: 25 }],
     },
+    {
+      name: 'port-level mTLS decides per target port: the PERMISSIVE port passes, the STRICT one is reported',
+      files: ['port-level.yaml'],
+      expected: [{ code: 'ITS0016', origin: 'Service shop/search', line: 30 }],
+    },
   ]);
 });
