@@ -294,12 +294,13 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       // Under PERMISSIVE the same pod-IP call is answered (in plaintext), and analyze says nothing.
       await apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default' }, spec: { mtls: { mode: 'PERMISSIVE' } } }, m.ns);
       expect(await findings(m.ns, 'service.HeadlessPortAnalyzer')).toEqual([]);
-      const permissive = await waitFor('200 for the pod IP under PERMISSIVE', async () => {
-        const t = await call(`${server.ip}:${PORT}`, '/permissive/1');
+      await waitFor('200 for the pod IP under PERMISSIVE', async () => {
+        const t = await call(`${server.ip}:${PORT}`, '/permissive/warm');
         return t.codes[200] === 3 ? t : undefined;
       }, 60_000, 1000);
+      const permissive = await call(`${server.ip}:${PORT}`, '/permissive/1');
       expect(permissive.codes).toEqual({ 200: 3 });
-      expectLines((await logged(m, client, '/permissive/', 3)), (l) => /" 200 - via_upstream /.test(l) && / PassthroughCluster .* allow_any$/.test(l), 3);
+      expectLines((await logged(m, client, '/permissive/1', 3)), (l) => /" 200 - via_upstream /.test(l) && / PassthroughCluster .* allow_any$/.test(l), 3);
       await noNacks([client, server]);
     } finally {
       await m.cleanup();
