@@ -13,6 +13,7 @@
  */
 import type { KubeObject, KubeWriteClient } from '../kube/types.js';
 import { KindError, type ErrorKind } from '../util/errors.js';
+import { MANAGED_BY_LABEL } from './apply/ownership.js';
 import { chartLabels } from './render/common.js';
 
 type Obj = Record<string, unknown>;
@@ -22,6 +23,8 @@ const INJECTOR_SUFFIX = 'sidecar-injector.istio.io';
 /** istioctl's util.NeverMatch: the selector that switches the untagged default webhook off. */
 export const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
 const DEFAULT_VALIDATOR = 'istiod-default-validator';
+/** install.istio-ts.dev/: the ownership labels install stamps (apply/ownership.ts). */
+const ISTIO_TS_LABEL_PREFIX = MANAGED_BY_LABEL.slice(0, MANAGED_BY_LABEL.indexOf('/') + 1);
 
 /** A tag that cannot be made or found, with its kind for the one error map (cli/errors). */
 export class TagError extends KindError {
@@ -50,12 +53,17 @@ export interface TagSource {
 const rec = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const labelsOf = (o: KubeObject): Record<string, string> => ({ ...(o.metadata?.labels ?? {}) });
 
-/** Labels the tag objects carry: the chart's, then the canonical webhook's (but `app`), minus the operator's. */
-function tagLabels(chart: Record<string, string>, canonical: Record<string, string>): Record<string, string> {
+/**
+ * Labels the tag objects carry: the chart's, then the canonical webhook's (but `app`), minus the
+ * installer's. A tag is user-managed: istioctl drops the operator's labels so a reconcile of the
+ * revision does not prune it, and istio-ts drops its own ownership labels (install.istio-ts.dev/*)
+ * for the same reason: copied from an istio-ts-installed revision's webhook, they made the next
+ * `install -r <rev>` count the tag as a leftover of the revision and delete it.
+ */
+export function tagLabels(chart: Record<string, string>, canonical: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...chart };
   for (const [k, v] of Object.entries(canonical)) if (k !== 'app') out[k] = v;
-  // A user-managed tag must not be pruned by an operator reconcile of the revision.
-  for (const k of Object.keys(out)) if (k.includes('operator.istio.io')) delete out[k];
+  for (const k of Object.keys(out)) if (k.includes('operator.istio.io') || k.startsWith(ISTIO_TS_LABEL_PREFIX)) delete out[k];
   return out;
 }
 
