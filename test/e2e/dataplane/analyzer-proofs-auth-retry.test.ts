@@ -141,7 +141,8 @@ async function tcpPair(m: Mesh, config: object[]): Promise<{ client: Workload; s
   await m.appUp(server, 'echo');
   await m.proxyUp(server);
   await m.proxyUp(client);
-  await m.synced([client, server]);
+  // TCP listeners only: no routes (RDS) to wait for.
+  await m.synced([client, server], 60_000, ['CDS', 'LDS', 'EDS']);
   await m.ready([client, server], [{ from: client, to: server }]);
   return { client, server };
 }
@@ -215,13 +216,20 @@ describe('authorization and retry findings are predictions that hold on real Env
         return l.length >= 3 ? l : undefined;
       }, 30_000, 250);
       expect(denied[0]).toMatch(/"- - -" 0 - - rbac_access_denied_matched_policy\[none\] /);
-      expect(m.appRequests(server)).toEqual([]);
+      // The client sidecar took the client's 14 bytes and sent nothing back.
+      await waitFor('3 empty TCP exchanges in the client sidecar log', async () => m.accessLogLines(client).filter((l) => l.includes('"- - -" 0 - - - "-" 14 0 ')).length >= 3, 30_000, 250);
+      expect(Number(/^tcp\.rbac\.denied: (\d+)$/m.exec(await m.admin(server, 'stats?filter=rbac'))?.[1])).toBeGreaterThanOrEqual(3);
+      // The server sidecar's TCP proxy may open the app connection before RBAC sees the first
+      // bytes; nothing reaches the app.
+      await waitFor('the app connections the denied ones opened have ended', async () => m.appRequests(server).length >= 3, 15_000, 250).catch(() => undefined);
+      expect(m.appRequests(server).filter((r) => r !== 'echo TCP bytes=0')).toEqual([]);
 
       // The fix: L4 fields only (the client's mTLS identity).
       await apply(authz('stock-allow-get', 'stock', [{ from: [{ source: { principals: [`cluster.local/ns/${m.ns}/sa/productpage`] } }] }]), m.ns);
       expect(await findings(m.ns, 'auth.TcpPortHttpRulesAnalyzer')).toEqual([]);
       await waitFor('the echo answers once the L4 rule is pushed', async () => (await tcpExchange(client)) === 'echo', 60_000, 1000);
       for (let i = 0; i < 3; i++) expect(await tcpExchange(client)).toBe('echo');
+      await waitFor('the app saw the echoed bytes', async () => m.appRequests(server).filter((r) => r === 'echo TCP bytes=14').length >= 3, 15_000, 250);
       expect(await nacks([client.ref, server.ref])).toEqual([]);
     } finally {
       await m.cleanup();
@@ -256,6 +264,16 @@ describe('authorization and retry findings are predictions that hold on real Env
       }, 60_000, 500);
       await waitLog(m, client, `GET ${fixed}`, /" 200 - via_upstream /);
       expect(m.appRequests(server).filter((r) => r.endsWith(` ${fixed}`))).toEqual([`slow GET ${fixed}`, `slow GET ${fixed}`, `ok GET ${fixed}`]);
+
+      // What the page adds: Istio's default retryOn does not retry a per-try timeout at all, so the
+      // slow first try ends the request after 1s however large the route timeout.
+      await apply(vs([{ name: 'reviews-read', route: [{ destination: { host: 'reviews' } }], timeout: '5s', retries: { attempts: 3, perTryTimeout: '1s' } }]), m.ns);
+      const notRetried = await waitFor('504 after the first try once the default retryOn is pushed', async () => {
+        const path = `/reviews/default-${++n}`;
+        return (await once(path)).codes[504] === 1 ? path : undefined;
+      }, 60_000, 500);
+      await waitLog(m, client, `GET ${notRetried}`, /" 504 UT upstream_per_try_timeout /);
+      expect(m.appRequests(server).filter((r) => r.endsWith(` ${notRetried}`))).toEqual([`slow GET ${notRetried}`]);
       expect(await nacks([client.ref, server.ref])).toEqual([]);
     } finally {
       await m.cleanup();

@@ -236,7 +236,10 @@ export class Mesh {
     this.apps.add(id);
   }
 
-  /** The requests the workload's app received, "<mode> <METHOD> <path>" each (app.mjs logs one line per request). */
+  /**
+   * The requests the workload's app received, "<mode> <METHOD> <path>" each (app.mjs logs one line
+   * per request; in mode echo one per ended connection: "echo TCP bytes=<n>").
+   */
   appRequests(w: Workload): string[] {
     const f = resolve(harnessEnv().HARNESS_DIR!, 'dataplane', 'apps', `${this.ns}_${w.name}.log`);
     return readFileSync(f, 'utf8')
@@ -260,13 +263,16 @@ export class Mesh {
     await dataplane(['proxy-down', this.ns, w.pod]);
   }
 
-  /** Waits until istiod has every listed proxy ACKing CDS, LDS, EDS, RDS (and none NACKing). */
-  async synced(ws: Workload[], timeoutMs = 60_000): Promise<void> {
+  /**
+   * Waits until istiod has every listed proxy ACKing CDS, LDS, EDS, RDS (and none NACKing).
+   * `types`: what must be ACKed (a proxy with only TCP listeners gets no RDS).
+   */
+  async synced(ws: Workload[], timeoutMs = 60_000, types: string[] = XDS_TYPES): Promise<void> {
     await waitFor(`istiod: ${ws.map((w) => w.ref).join(', ')} synced`, async () => {
       const entries = await syncz();
       return ws.every((w) => {
         const e = entries.find((x) => x.proxy === w.ref);
-        return e && proxyAcked(e);
+        return e && proxyAcked(e, types);
       });
     }, timeoutMs, 500);
   }
@@ -337,9 +343,11 @@ export class Mesh {
   }
 }
 
-/** True when istiod's syncz entry shows CDS, LDS, EDS and RDS sent and acked, and no NACK. */
-export function proxyAcked(e: SyncEntry): boolean {
-  return ['CDS', 'LDS', 'EDS', 'RDS'].every((k) => e.types[k] && e.types[k]!.sent !== '' && e.types[k]!.sent === e.types[k]!.acked) && Object.values(e.types).every((x) => !x.lastError);
+const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS'];
+
+/** True when istiod's syncz entry shows CDS, LDS, EDS and RDS (or `types`) sent and acked, and no NACK. */
+export function proxyAcked(e: SyncEntry, types: string[] = XDS_TYPES): boolean {
+  return types.every((k) => e.types[k] && e.types[k]!.sent !== '' && e.types[k]!.sent === e.types[k]!.acked) && Object.values(e.types).every((x) => !x.lastError);
 }
 
 /** Every NACK istiod records for these proxies: "<proxy> <type>: <error>". */

@@ -7,7 +7,8 @@
 // process not running (dataplane.sh app-down). Logs one line per request to stdout.
 // --first N: the mode applies to the first N requests of each path only; later requests of that
 // path are answered as in mode ok (slow-then-ok, 500-then-ok: what a retry meets).
-// echo: not HTTP but a plain TCP server that echoes what it receives (one log line per connection).
+// echo: not HTTP but a plain TCP server that echoes what it receives (one log line per connection,
+// when it ends, with the bytes received).
 import { createServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -43,7 +44,10 @@ const seen = new Map();
 
 const tcpEcho = () =>
   createTcpServer((socket) => {
-    console.log(`${new Date().toISOString()} ${values.name} echo connection from ${socket.remoteAddress}:${socket.remotePort}`);
+    // One line per connection when it ends, with the bytes received: "<time> <name> echo TCP bytes=<n>".
+    let bytes = 0;
+    socket.on('data', (d) => (bytes += d.length));
+    socket.on('close', () => console.log(`${new Date().toISOString()} ${values.name} echo TCP bytes=${bytes}`));
     socket.on('error', () => undefined);
     socket.pipe(socket);
   });
