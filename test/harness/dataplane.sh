@@ -56,9 +56,11 @@ kc() { "$BIN/kubectl" --kubeconfig "$KCFG" "$@"; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 free_port() { # a port free on 127.0.0.1, from a range no harness component uses
+  # Below Linux's ephemeral range (32768-60999): a port found free there was seen taken by an
+  # outgoing connection's source port before Envoy bound it ("cannot bind …: Address already in use").
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 20000))
+    p=$((20000 + RANDOM % 12000))
     port_busy "$p" || { echo "$p"; return 0; }
   done
   die "no free port found"
