@@ -230,7 +230,7 @@ export class Mesh {
   }
 
   /** `first`: the mode holds for the first N requests of each path only, later ones get 200 (app.mjs). */
-  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow' | 'echo', delayMs = 0, first = 0): Promise<void> {
+  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow' | 'flaky' | 'echo', delayMs = 0, first = 0): Promise<void> {
     const id = `${this.ns}_${w.name}`;
     await dataplane(['app-up', id, String(w.appPort), mode, String(delayMs), String(first)]);
     this.apps.add(id);

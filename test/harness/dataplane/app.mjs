@@ -1,9 +1,10 @@
 // A small app server for the harness's real data plane, on 127.0.0.1 only.
 //
-//   node app.mjs --name reviews --port 18080 --mode ok|500|reset|slow|echo [--delay-ms 3000] [--first N]
+//   node app.mjs --name reviews --port 18080 --mode ok|500|reset|slow|flaky|echo [--delay-ms 3000] [--first N]
 //
 // ok: 200 with a short body naming the app; 500: 500; reset: the connection is reset (TCP RST)
-// as soon as a request arrives, before any response; slow: 200 after --delay-ms. "stopped" is the
+// as soon as a request arrives, before any response; slow: 200 after --delay-ms; flaky: 503 to
+// the 1st, 3rd, 5th… request and 200 to the others (a failure one retry masks). "stopped" is the
 // process not running (dataplane.sh app-down). Logs one line per request to stdout.
 // --first N: the mode applies to the first N requests of each path only; later requests of that
 // path are answered as in mode ok (slow-then-ok, 500-then-ok: what a retry meets).
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     first: { type: 'string', default: '0' },
   },
 });
-const modes = new Set(['ok', '500', 'reset', 'slow', 'echo']);
+const modes = new Set(['ok', '500', 'reset', 'slow', 'flaky', 'echo']);
 const port = Number(values.port);
 const delay = Number(values['delay-ms']);
 const first = Number(values.first);
@@ -52,7 +53,9 @@ const tcpEcho = () =>
     socket.pipe(socket);
   });
 
+let served = 0;
 const httpServer = () => createServer((req, res) => {
+  served += 1;
   const n = (seen.get(req.url) ?? 0) + 1;
   seen.set(req.url, n);
   const mode = first > 0 && n > first ? 'ok' : values.mode;
@@ -67,6 +70,10 @@ const httpServer = () => createServer((req, res) => {
       break;
     case 'reset':
       req.socket.resetAndDestroy();
+      break;
+    case 'flaky':
+      if (served % 2 === 1) res.writeHead(503, { 'content-type': 'text/plain' }).end(`${values.name} flaky\n`);
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end(`${values.name} ok\n`);
       break;
     case 'slow': {
       const t = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end(`${values.name} slow ok\n`), delay);

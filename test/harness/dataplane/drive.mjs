@@ -3,10 +3,11 @@
 // whole run by --deadline-ms; prints one JSON summary to stdout.
 //
 //   node drive.mjs --url http://127.1.0.3:9080/reviews --host reviews.ns.svc.cluster.local \
-//     [--count 5] [--concurrency 1] [--timeout-ms 5000] [--deadline-ms 30000] [--method POST]
+//     [--count 5] [--concurrency 1] [--timeout-ms 5000] [--deadline-ms 30000] [--method POST] [--header 'name: value']...
 //
-// Extra request headers (an Authorization token, say) come as a JSON object in the environment
-// variable DRIVE_HEADERS, so that credentials never appear in a process list or an error message.
+// Extra request headers: --header, or (for credentials such as an Authorization token, which must
+// not appear in a process list or an error message) a JSON object in the environment variable
+// DRIVE_HEADERS; --header wins on a name given both ways.
 // Summary: {sent, codes: {"200": n, ...}, errors: {"ECONNRESET": n, ...}, ms}. Refuses any
 // address that is not 127.0.0.0/8: the harness never sends traffic elsewhere.
 import { request } from 'node:http';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'timeout-ms': { type: 'string', default: '5000' },
     'deadline-ms': { type: 'string', default: '30000' },
     method: { type: 'string', default: 'GET' },
+    header: { type: 'string', multiple: true, default: [] },
   },
 });
 function fail(msg) {
@@ -42,14 +44,21 @@ const deadline = Date.now() + Math.min(Number(values['deadline-ms']), 300_000);
 if (!(count > 0) || !(timeoutMs > 0)) fail('--count and --timeout-ms must be positive');
 const method = values.method.toUpperCase();
 if (!/^[A-Z]+$/.test(method)) fail(`--method must be an HTTP method, got ${values.method}`);
-let extraHeaders = {};
+let envHeaders = {};
 try {
-  extraHeaders = JSON.parse(process.env.DRIVE_HEADERS || '{}');
+  envHeaders = JSON.parse(process.env.DRIVE_HEADERS || '{}');
 } catch {
   fail('DRIVE_HEADERS must be a JSON object of header names to values');
 }
-if (typeof extraHeaders !== 'object' || extraHeaders === null || Array.isArray(extraHeaders) || Object.values(extraHeaders).some((v) => typeof v !== 'string')) {
+if (typeof envHeaders !== 'object' || envHeaders === null || Array.isArray(envHeaders) || Object.values(envHeaders).some((v) => typeof v !== 'string')) {
   fail('DRIVE_HEADERS must be a JSON object of header names to string values');
+}
+const extraHeaders = Object.fromEntries(Object.entries(envHeaders).map(([k, v]) => [k.toLowerCase(), v]));
+if ('host' in extraHeaders) fail('DRIVE_HEADERS must not set host (use --host)');
+for (const h of values.header) {
+  const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(h);
+  if (!m || m[1].toLowerCase() === 'host') fail(`--header must be 'name: value' (not host), got ${h}`);
+  extraHeaders[m[1].toLowerCase()] = m[2];
 }
 
 const codes = {};
