@@ -17,6 +17,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { settleOnce } from './once.js';
 import { KubeError, kindForStatus, type PortForwardSession } from './types.js';
 
 export interface PortForwardRequest {
@@ -145,23 +146,10 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
       : { Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' }),
   };
   const mod = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const finish = (f: () => void) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      f();
-    };
+  const timedOut = () => new KubeError(`timed out after ${req.timeoutMs / 1000} s: ${what} (no answer from the API server at ${url.host})`, undefined, 'timeout', 'Check that the API server is up; raise --request-timeout for a slow server.');
+  return settleOnce<{ socket: Duplex; head: Buffer }>(req.timeoutMs, timedOut, (settle) => {
     const r = mod.request(url, { method: mode === 'websocket' ? 'GET' : 'POST', headers, agent: false, ...(url.protocol === 'https:' ? auth.tls : {}) });
-    const timer =
-      req.timeoutMs > 0
-        ? setTimeout(() => {
-            finish(() => reject(new KubeError(`timed out after ${req.timeoutMs / 1000} s: ${what} (no answer from the API server at ${url.host})`, undefined, 'timeout', 'Check that the API server is up; raise --request-timeout for a slow server.')));
-            r.destroy();
-          }, req.timeoutMs)
-        : undefined;
-    r.on('upgrade', (_res, socket, head) => finish(() => resolve({ socket, head })));
+    r.on('upgrade', (_res, socket, head) => settle.resolve({ socket, head }));
     r.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -183,13 +171,14 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
               : kind === 'unauthorized'
                 ? 'The API server did not accept the credentials; check the kubeconfig user.'
                 : undefined;
-        finish(() => reject(new KubeError(`${what}: ${msg}`, status, kind, hint)));
+        settle.reject(new KubeError(`${what}: ${msg}`, status, kind, hint));
       });
     });
     r.on('error', (e: NodeJS.ErrnoException) =>
-      finish(() => reject(new KubeError(`${what}: cannot reach the API server at ${url.host}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`, undefined, 'unreachable'))),
+      settle.reject(new KubeError(`${what}: cannot reach the API server at ${url.host}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`, undefined, 'unreachable')),
     );
     r.end();
+    return r;
   });
 }
 

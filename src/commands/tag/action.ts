@@ -46,6 +46,7 @@ function options(ctx: CommandContext, tag: string, f: TagSetFlags): SetOptions {
     istioNamespace: ctx.globals.istioNamespace,
     overwrite: f.overwrite,
     autoInjectNamespaces: f.autoInjectNamespaces,
+    skipConfirmation: f.skipConfirmation,
     ...(f.webhookName ? { webhookName: f.webhookName } : {}),
   };
 }

@@ -7,7 +7,7 @@ const setFlags = flagTable({
   overwrite: { kind: 'switch', flags: '--overwrite', description: 'replace an existing tag of this name (istioctl refuses otherwise)', default: false },
   webhookName: { kind: 'string', flags: '--webhook-name <name>', description: "name of the tag's MutatingWebhookConfiguration (default istio-revision-tag-<tag>)" },
   autoInjectNamespaces: { kind: 'switch', flags: '--auto-inject-namespaces', description: 'tag "default" only: also inject namespaces without any injection label', default: false },
-  skipConfirmation: { kind: 'switch', flags: '-y, --skip-confirmation', description: 'do not ask (accepted for istioctl compatibility)', default: false },
+  skipConfirmation: { kind: 'switch', flags: '-y, --skip-confirmation', description: 'set the tag even when it would conflict with existing injector webhooks (IST0139)', default: false },
   manifests: { kind: 'string', flags: '-d, --manifests <path>', description: "accepted for istioctl compatibility; the tag is built from the revision's own webhook", hidden: true },
 });
 export type TagSetFlags = FlagValues<typeof setFlags>;
