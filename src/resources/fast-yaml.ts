@@ -158,7 +158,14 @@ class FastParser {
     if (this.ind > ind) {
       const b = this.body;
       if (isSeqEntry(b)) return this.seq(this.ind, itemLines);
-      if (b[0] === '{' || b[0] === '[' || b[0] === '"' || b[0] === "'" || !hasKey(b)) throw BAIL; // multi-line value forms
+      if (b[0] === '{' || b[0] === '[') {
+        // A flow collection on the line below its key (`alwaysInjectSelector:` / `  []` in the injector config).
+        this.i++;
+        const v = this.inlineValue(this.gatherFlow(b, ind));
+        this.noContinuation(ind);
+        return v;
+      }
+      if (b[0] === '"' || b[0] === "'" || !hasKey(b)) throw BAIL; // multi-line value forms
       return this.map(this.ind);
     }
     if (this.ind === ind && isSeqEntry(this.body)) return this.seq(ind, itemLines);
@@ -244,10 +251,16 @@ class FastParser {
       const raw = this.lines[this.i]!;
       let n = 0;
       while (raw.charCodeAt(n) === 0x20) n++;
-      if (n === raw.length) {
-        // Space-only lines wider than the indentation are content with rules of their own.
-        if (n > 0 && (blockInd === -1 || n > blockInd)) throw BAIL;
+      if (n === raw.length && (blockInd === -1 || n <= blockInd)) {
+        // Before the first content line, space-only lines wider than it have rules of their own.
+        if (n > 0 && blockInd === -1) throw BAIL;
         blank++;
+        continue;
+      }
+      if (n === raw.length) {
+        // A space-only line wider than the indentation is content: its spaces past the indentation.
+        for (; blank > 0; blank--) content.push('');
+        content.push(raw.slice(blockInd));
         continue;
       }
       if (blockInd === -1) {
@@ -261,10 +274,8 @@ class FastParser {
     if (blockInd === -1) throw BAIL; // an empty block scalar: leave its chomping to the full parser
     const atEof = this.i >= this.lines.length;
     // At the end of the text the last "line" after a final \n is empty: it is not a line break.
-    if (atEof) {
-      if (blank === 0) throw BAIL; // no final line break
-      blank--;
-    }
+    // Without a final line break (blank === 0) the full parser still ends clip and keep with one.
+    if (atEof && blank > 0) blank--;
     const text = content.join('\n');
     if (chomp === 'strip') return text;
     if (chomp === 'clip') return `${text}\n`;

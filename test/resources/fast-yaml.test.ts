@@ -89,6 +89,23 @@ const CASES: [string][] = [
     ['{\n  "a": {\n    "b": [1, 2, "x"],\n    "c": {}\n  },\n  "d": null\n}\n'],
     ['{\n"a": 1\n}\n'],
     ['[\n  1,\n  {"a": true}\n]\n'],
+    // Literal blocks: space-only lines wider than the indentation, no final line break (a ConfigMap's data string).
+    ['a: |\n  x\n     \n  y\n'],
+    ['a: |\n  x\n     \nb: 1\n'],
+    ['a: |-\n  x\n     \n\n'],
+    ['a: |+\n  x\n    \n  \n'],
+    ['a: |\n     \n  x\n'],
+    ['a: |\n  x'],
+    ['a: |-\n  x'],
+    ['a: |+\n  x'],
+    ['a: |+\n  x\n '],
+    ['a:\n  - x\n  - |\n    y'],
+    // A flow collection on the line below its key (the injector config's `alwaysInjectSelector:` / `  []`).
+    ['a:\n  []\nb: 1\n'],
+    ['a:\n  [x,\n   y]\n'],
+    ['a:\n  [] # c\n'],
+    ['a:\n  {}\n  b: 1\n'],
+    ['a:\n  {b: 1}\nc:\n  [d]\n'],
 ];
 
 describe('fast YAML path', () => {
