@@ -7,6 +7,7 @@
 import { Document, parseAllDocuments, visit } from 'yaml';
 import { fastParseDocument } from '../resources/fast-yaml.js';
 import { isPlainObject } from '../util/objects.js';
+import { emitYaml } from '../util/yaml-emit.js';
 import { injectPod, InjectionError } from './pod.js';
 import { DEFAULT_INJECTOR_POLICY, istiodDecision } from './policy.js';
 import { canonicalQuantity } from './quantity.js';
@@ -235,6 +236,8 @@ function readsAsNonString(s: string): boolean {
 function toYaml(v: unknown): string {
   // go-yaml's quoting: a string that would read back as another type ("15020", "true", "") is
   // double-quoted; any other string that cannot be plain is single-quoted ('*', '{"a":1}').
+  const fast = emitYaml(v, { indentSeq: false, singleQuote: true, doubleQuoted: readsAsNonString });
+  if (fast !== undefined) return foldLongQuoted(fast);
   const doc = new Document(v, { sortMapEntries: true, aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
