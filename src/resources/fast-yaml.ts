@@ -59,6 +59,42 @@ function badPlainStart(c: string, next: string | undefined): boolean {
   return false;
 }
 
+/**
+ * The 0-based line (within `text`) where a field of a document the fast path takes starts, as
+ * the loader reports it from the full parser: a mapping key's line, a list item's line, the
+ * document's first line for the empty path; undefined when the path leads nowhere; null when the
+ * fast path declines the text or the field sits in a flow collection spanning lines (the caller
+ * then asks the full parser). Parses again, keeping nothing: findings are few, documents many.
+ */
+export function fastLocate(text: string, path: readonly (string | number)[]): number | undefined | null {
+  if (text.includes('\r')) return null;
+  const p = new FastParser(text);
+  const pos = new Map<object, Positions>();
+  p.positions = pos;
+  let doc: FastDocument;
+  try {
+    doc = p.document();
+  } catch (e) {
+    if (e === BAIL) return null;
+    throw e;
+  }
+  if (path.length === 0) return doc.value === undefined ? undefined : doc.line;
+  let parent: unknown = doc.value;
+  for (let k = 0; k < path.length - 1; k++) {
+    if (typeof parent !== 'object' || parent === null) return undefined;
+    parent = (parent as Record<string, unknown>)[String(path[k])];
+  }
+  if (typeof parent !== 'object' || parent === null) return undefined;
+  const at = pos.get(parent);
+  const last = String(path[path.length - 1]);
+  if (!at || !Object.prototype.hasOwnProperty.call(parent, last)) return undefined;
+  if ('flow' in at) return at.multiline ? null : at.flow;
+  if ('keys' in at) return at.keys.get(last);
+  return Array.isArray(parent) && /^\d+$/.test(last) ? at.items[Number(last)] : undefined;
+}
+
+type Positions = { keys: Map<string, number> } | { items: number[] } | { flow: number; multiline: boolean };
+
 export function fastParseDocument(text: string): FastDocument | undefined {
   if (text.includes('\r')) return undefined; // CRLF line breaks: the full parser
   try {
@@ -75,6 +111,10 @@ class FastParser {
   /** Current line's indentation and content (comment and trailing blanks removed); set by peek(). */
   private ind = 0;
   private body = '';
+  /** fastLocate only: where each block mapping's keys, block sequence's items and flow collection sit. */
+  positions?: Map<object, Positions>;
+  /** The line where the flow collection being gathered starts. */
+  private flowStart = 0;
 
   constructor(text: string) {
     this.lines = text.split('\n');
@@ -130,6 +170,8 @@ class FastParser {
 
   private map(ind: number, itemLines?: number[]): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const keys = this.positions ? new Map<string, number>() : undefined;
+    if (keys) this.positions!.set(out, { keys });
     while (this.peek()) {
       if (this.ind < ind) break;
       if (this.ind > ind) throw BAIL;
@@ -137,6 +179,7 @@ class FastParser {
       if (isSeqEntry(b)) break; // a sequence at the key's own indentation ends this map (caller decides)
       const { key, rest } = splitKey(b);
       if (key === '<<' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+      keys?.set(key, this.i);
       this.i++;
       let v: unknown;
       if (rest === '') {
@@ -174,12 +217,15 @@ class FastParser {
 
   private seq(ind: number, itemLines?: number[]): unknown[] {
     const out: unknown[] = [];
+    const items = this.positions ? ([] as number[]) : undefined;
+    if (items) this.positions!.set(out, { items });
     while (this.peek()) {
       if (this.ind < ind) break;
       if (this.ind > ind) throw BAIL;
       const b = this.body;
       if (!isSeqEntry(b)) break;
       itemLines?.push(this.i);
+      items?.push(this.i);
       let k = 1;
       while (b[k] === ' ') k++;
       const rest = b.slice(k);
@@ -219,6 +265,7 @@ class FastParser {
    * level); a quoted string open at a line end is left to the full parser.
    */
   private gatherFlow(first: string, ind: number): string {
+    this.flowStart = this.i - 1; // every caller has just stepped past the line the flow starts on
     if (first[0] !== '{' && first[0] !== '[') return first;
     let text = first;
     let depth = flowDepth(text);
@@ -302,7 +349,14 @@ class FastParser {
     const v = flowNode(p);
     skipSpaces(p);
     if (p.i !== s.length) throw BAIL;
+    if (this.positions) this.markFlow(v, { flow: this.flowStart, multiline: s.includes('\n') });
     return v;
+  }
+
+  private markFlow(v: unknown, at: Positions): void {
+    if (typeof v !== 'object' || v === null) return;
+    this.positions!.set(v, at);
+    for (const x of Object.values(v)) this.markFlow(x, at);
   }
 }
 
