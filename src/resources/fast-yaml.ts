@@ -233,6 +233,8 @@ class FastParser {
         this.i++;
         // An item on the following lines, more indented than the dash; or null.
         if (this.peek() && this.ind > ind) {
+          // Where the full parser puts such an item: its content's line, not the dash's.
+          if (items) items[items.length - 1] = this.i;
           const nb = this.body;
           if (isSeqEntry(nb)) out.push(this.seq(this.ind));
           else if (hasKey(nb) && nb[0] !== '{' && nb[0] !== '[' && nb[0] !== '"' && nb[0] !== "'") out.push(this.map(this.ind));
