@@ -278,7 +278,8 @@ class FastParser {
       // Joined with a line break, which the flow parser reads as a space but never lets into a
       // key or plain scalar (implicit keys may not span lines; multi-line plain scalars fold).
       text += `\n${b}`;
-      depth = flowDepth(text);
+      // Quotes never span lines here (flowDepth bails), so the depth adds up line by line.
+      depth += flowDepth(b, true);
       this.i++;
     }
     return text;
@@ -363,13 +364,14 @@ class FastParser {
 }
 
 /** Open brackets at the end of `s` (flow context); a quote still open at the end bails. */
-function flowDepth(s: string): number {
+function flowDepth(s: string, afterBreak = false): number {
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '"' || c === "'") {
-      const prev = s[i - 1];
-      if (i > 0 && prev !== ' ' && prev !== '[' && prev !== '{' && prev !== ',' && prev !== ':') continue;
+      // afterBreak: `s` continues a flow after a line break, which is what precedes its first character.
+      const prev = i === 0 && afterBreak ? '\n' : s[i - 1];
+      if ((i > 0 || afterBreak) && prev !== ' ' && prev !== '[' && prev !== '{' && prev !== ',' && prev !== ':') continue;
       let j = i + 1;
       for (; j < s.length; j++) {
         if (c === '"' && s[j] === '\\') j++;
