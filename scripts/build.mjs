@@ -52,7 +52,7 @@ const kubeGenShim = {
 };
 await build({
   entryPoints: { main: path.join(root, 'src/main.ts'), 'kube-client': path.join(root, 'src/kube/client.ts') },
-  plugins: [kubeGenShim],
+  plugins: [kubeGenShim, lazyBuiltins],
   outdir,
   bundle: true,
   splitting: true,
@@ -67,7 +67,6 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [lazyBuiltins],
 });
 
 // The IstioOperator schema as precompiled ajv code (ajv's runtime compile took ~0.35 s of every
