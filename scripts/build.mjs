@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { kubeLazy } from './build-kube.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,7 +53,7 @@ const kubeGenShim = {
 };
 await build({
   entryPoints: { main: path.join(root, 'src/main.ts'), 'kube-client': path.join(root, 'src/kube/client.ts') },
-  plugins: [kubeGenShim, lazyBuiltins],
+  plugins: [kubeGenShim, kubeLazy, lazyBuiltins],
   outdir,
   bundle: true,
   splitting: true,
