@@ -27,7 +27,12 @@ export interface PortForwardRequest {
   readonly namespace: string;
   readonly port: number;
   readonly timeoutMs: number;
-  readonly auth: () => Promise<{ headers: Record<string, string>; tls: https.RequestOptions }>;
+  /**
+   * Credentials, and the API client's agent: the upgrade then goes out on one of its idle
+   * keep-alive connections (no second TLS handshake after the pod lookup) and through the
+   * kubeconfig's proxy-url like every other call. Without one, a connection of its own.
+   */
+  readonly auth: () => Promise<{ headers: Record<string, string>; tls: https.RequestOptions; agent?: http.Agent }>;
 }
 
 type Mode = 'websocket' | 'spdy';
@@ -153,7 +158,7 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
       clearTimeout(timer);
       f();
     };
-    const r = mod.request(url, { method: mode === 'websocket' ? 'GET' : 'POST', headers, agent: false, ...(url.protocol === 'https:' ? auth.tls : {}) });
+    const r = mod.request(url, { method: mode === 'websocket' ? 'GET' : 'POST', headers, agent: auth.agent ?? false, ...(url.protocol === 'https:' ? auth.tls : {}) });
     const timer =
       req.timeoutMs > 0
         ? setTimeout(() => {
