@@ -16,7 +16,7 @@
  * request carried an error (a NACK, cleared by the next ACK), NOT SENT when nothing was sent,
  * SYNCED when the acked nonce is the sent one, else STALE.
  */
-import { arr, field, isObj, obj, str, type Obj } from './configdump.js';
+import { arr, field, isObj, obj, str, type Obj } from './json.js';
 import { KindError } from '../util/errors.js';
 
 export type SyncState = 'SYNCED' | 'NOT SENT' | 'STALE' | 'ERROR' | 'IGNORED';

@@ -40,7 +40,7 @@ export async function runVersion(ctx: CommandContext, cmd: Command): Promise<num
 
 export async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
   const report = await gather(ctx, o, deps);
-  if (o.format !== 'text') ctx.out(renderStructured(report.value, o.format));
+  if (o.format !== 'text') ctx.out(await renderStructured(report.value, o.format));
   else ctx.out(o.short ? renderShort(report.value) : renderLong(report.value));
   if (report.failure) {
     // The client version is printed; the failure follows, through the one error map.
