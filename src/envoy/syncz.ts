@@ -152,26 +152,33 @@ export function proxyNamespace(id: string): string {
   return dot >= 0 ? podNs.slice(dot + 1) : '';
 }
 
-/** Parses one istiod's /debug/syncz answer (either shape). `istiod` names the pod that answered. */
-export function parseSyncz(text: string, istiod: string): SynczReport {
+/**
+ * Parses one istiod's /debug/syncz answer (either shape). `istiod` names the pod that answered;
+ * `revision`, its control plane revision, becomes each proxy's (the revision it talks to).
+ */
+export function parseSyncz(text: string, istiod: string, revision?: string): SynczReport {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     throw new SynczError(`${istiod}: /debug/syncz is not JSON: ${(e as Error).message}`);
   }
-  return synczFromValue(data, istiod);
+  return synczFromValue(data, istiod, revision);
 }
 
-export function synczFromValue(data: unknown, istiod: string): SynczReport {
+export function synczFromValue(data: unknown, istiod: string, revision?: string): SynczReport {
   if (Array.isArray(data)) {
     // istiod's HTTP /debug/syncz lists every connection, istioctl's and istio-ts's own debug
     // clients too ("test-1.default", version 65536.65536.65536); istioctl's xDS syncz skips nodes
     // without proxy metadata. Here: an entry that watches no proxy config type is not a proxy.
-    const proxies = data.filter(isObj).map((e) => fromSyncStatus(e, istiod)).filter((p): p is ProxySync => p !== null);
+    const proxies: ProxySync[] = [];
+    for (const e of data) {
+      const p = isObj(e) ? fromSyncStatus(e, istiod, revision) : null;
+      if (p) proxies.push(p);
+    }
     return { shape: 'sync-status', proxies };
   }
-  if (isObj(data) && Array.isArray(data.resources)) return fromDiscoveryResponse(data, istiod);
+  if (isObj(data) && Array.isArray(data.resources)) return fromDiscoveryResponse(data, istiod, revision);
   throw new SynczError(`${istiod}: not a /debug/syncz response (expected a JSON array of sync statuses or a DiscoveryResponse of ClientConfig)`);
 }
 
@@ -183,7 +190,7 @@ const FLAT: readonly (readonly [string, string])[] = [
   ['ECDS', 'extensionconfig'],
 ];
 
-function fromSyncStatus(e: Obj, istiod: string): ProxySync | null {
+function fromSyncStatus(e: Obj, istiod: string, revision: string | undefined): ProxySync | null {
   const proxy = str(e.proxy);
   const types: Record<string, TypeSync> = {};
   // The per-type map (istiod >= 1.19) is authoritative: it lists exactly the watched types (a
@@ -206,16 +213,15 @@ function fromSyncStatus(e: Obj, istiod: string): ProxySync | null {
   }
   if (Object.keys(types).length === 0) return null;
   const proxyType = str(e.proxy_type);
-  return {
-    proxy,
-    cluster: str(e.cluster_id),
-    istiod,
-    // 1.1-era istiod had no istio_version; istioctl then showed proxy_version (the Envoy build).
-    version: str(e.istio_version) || str(e.proxy_version),
-    namespace: proxyNamespace(proxy),
-    ...(proxyType ? { proxyType } : {}),
-    types,
-  };
+  const cluster = str(e.cluster_id);
+  // 1.1-era istiod had no istio_version; istioctl then showed proxy_version (the Envoy build).
+  const version = str(e.istio_version) || str(e.proxy_version);
+  const namespace = proxyNamespace(proxy);
+  const p: { -readonly [K in keyof ProxySync]: ProxySync[K] } = proxyType
+    ? { proxy, cluster, istiod, version, namespace, proxyType, types }
+    : { proxy, cluster, istiod, version, namespace, types };
+  if (revision) p.revision = revision;
+  return p;
 }
 
 const CONFIG_STATUS: Record<string, SyncState> = {
@@ -236,7 +242,7 @@ function configStatus(v: unknown): SyncState {
 /** Legacy CSDS per_xds_config oneof field → type. */
 const PER_XDS: Record<string, string> = { listener_config: 'LDS', cluster_config: 'CDS', route_config: 'RDS', endpoint_config: 'EDS', scoped_route_config: 'SRDS' };
 
-function fromDiscoveryResponse(d: Obj, istiod: string): SynczReport {
+function fromDiscoveryResponse(d: Obj, istiod: string, revision: string | undefined): SynczReport {
   const cp = controlPlane(d);
   const reporter = cp.id || istiod;
   const proxies: ProxySync[] = [];
@@ -268,7 +274,7 @@ function fromDiscoveryResponse(d: Obj, istiod: string): SynczReport {
       }
     }
     const ns = str(meta.NAMESPACE);
-    proxies.push({ proxy: id, cluster: str(meta.CLUSTER_ID), istiod: reporter, version: str(meta.ISTIO_VERSION), namespace: ns || proxyNamespace(id), types });
+    proxies.push({ proxy: id, cluster: str(meta.CLUSTER_ID), istiod: reporter, version: str(meta.ISTIO_VERSION), namespace: ns || proxyNamespace(id), types, ...(revision ? { revision } : {}) });
   }
   return { shape: 'client-config', ...(cp.version ? { istiodVersion: cp.version } : {}), proxies };
 }

@@ -204,6 +204,10 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
 function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number, fail: (e: KubeError) => void): () => void {
   const portSeen = [false, false];
   let buf = head;
+  /** When the frame at the head of buf is incomplete: the bytes it needs, and the reads held back. */
+  let need = 0;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
   let fragments: Buffer[] = [];
   let ended = false;
   const send = (opcode: number, payload: Buffer) => {
@@ -264,7 +268,13 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
       const masked = (buf[1]! & 0x80) !== 0;
       const maskKey = masked ? buf.subarray(off, off + 4) : undefined;
       if (masked) off += 4;
-      if (buf.length < off + len) return;
+      if (buf.length < off + len) {
+        // A frame spanning several reads (the API server's are up to 32 KiB, TLS records 16 KiB):
+        // wait for its last byte instead of joining the buffer on every read.
+        need = off + len;
+        return;
+      }
+      need = 0;
       let payload = buf.subarray(off, off + len);
       if (maskKey) payload = Buffer.from(payload.map((b, i) => b ^ maskKey[i & 3]!));
       buf = buf.subarray(off + len);
@@ -273,7 +283,7 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
       else if (opcode === 0x2 || opcode === 0x1 || opcode === 0x0) {
         fragments.push(payload);
         if (fin) {
-          const whole = Buffer.concat(fragments);
+          const whole = fragments.length === 1 ? fragments[0]! : Buffer.concat(fragments);
           fragments = [];
           message(whole);
         }
@@ -281,7 +291,14 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
     }
   };
   ws.on('data', (d: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    if (need > 0) {
+      pending.push(d);
+      pendingLength += d.length;
+      if (buf.length + pendingLength < need) return;
+      buf = Buffer.concat([buf, ...pending]);
+      pending = [];
+      pendingLength = 0;
+    } else buf = buf.length ? Buffer.concat([buf, d]) : d;
     parse();
   });
   ws.on('error', () => local.destroy());

@@ -121,7 +121,7 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
     const kube = await deps.connect();
     const pods = await findIstiods(kube, o.istioNamespace, o.revision);
     if (pods.length === 0) throw noIstiod(o);
-    const answers = await askEveryIstiod(kube, pods, 'debug/syncz', (text, p) => parseSyncz(text, p.name), { timeoutMs: o.timeoutMs });
+    const answers = await askEveryIstiod(kube, pods, 'debug/syncz', (text, p) => parseSyncz(text, p.name, p.revision), { timeoutMs: o.timeoutMs });
     for (const a of answers) {
       if (a.ok) {
         reports.push(a.value);
@@ -142,9 +142,8 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
       if (entry && !entry.version) entry.version = parseIstiodVersion(v.value).version;
     }
   }
-  // Each proxy talks to the revision of the istiod that reports it.
-  const revisionOf = new Map(istiods.filter((i) => i.revision).map((i) => [i.name, i.revision!]));
-  const proxies = mergeSyncz(reports, o.namespace).map((p) => (revisionOf.has(p.istiod) ? { ...p, revision: revisionOf.get(p.istiod)! } : p));
+  // Each proxy talks to the revision of the istiod that reports it (parseSyncz sets it).
+  const proxies = mergeSyncz(reports, o.namespace);
   const skew = versionSkew(
     istiods.filter((i) => !i.error).map((i) => i.version ?? ''),
     proxies,

@@ -88,7 +88,9 @@ export function renderVerboseTable(rows: readonly ProxySync[], now: Date): strin
 export function renderNacks(rows: readonly ProxySync[]): string {
   const lines: string[] = [];
   for (const p of rows) {
-    if (!Object.values(p.types).some((t) => t.state === 'ERROR')) continue;
+    let nack = false;
+    for (const t in p.types) if (p.types[t]!.state === 'ERROR') nack = true;
+    if (!nack) continue;
     for (const [type, t] of Object.entries(p.types).sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (t.state === 'ERROR') lines.push(`  ${p.proxy} ${type}: ${(t.error ?? '').replace(/\s+/g, ' ').trim()}`);
     }
