@@ -8,9 +8,10 @@
 // client's load time (46 -> 15 ms) on every live command, though a kubeconfig rarely uses any.
 //
 // This plugin keeps each of them out of the start-up path, with the library's behaviour intact:
-// - node-fetch, socks-proxy-agent and hpagent: their CommonJS builds, required on first use (esbuild
-//   bundles a require()d module as a function that runs on first call), behind classes and
-//   functions that construct or call the real ones;
+// - node-fetch, socks-proxy-agent and hpagent: not bundled; required on first use from
+//   node_modules as client-node itself resolves them (they are its dependencies, installed with
+//   it, as ajv is ours), behind classes and functions that construct or call the real ones. The
+//   bundle loses ~570 KB that V8 would parse on every start (tr46, ip-address, socks, …);
 // - the azure, gcp and oidc authenticators: the real modules go into their own chunk, imported on
 //   the first applyAuthentication(); isAuthProvider() is the library's own test (authProvider.name).
 import { createRequire } from 'node:module';
@@ -18,7 +19,7 @@ import path from 'node:path';
 
 const NS = 'kube-lazy';
 
-/** Modules constructed synchronously by config.js: lazily required CommonJS builds. */
+/** Modules constructed synchronously by config.js: required from node_modules on first use. */
 const LAZY_CJS = {
   'node-fetch': {
     // lib/index.js: module.exports = fetch, with .Headers, .Request, .Response, .default.
@@ -64,17 +65,19 @@ export const kubeLazy = {
     b.onResolve({ filter: /^(node-fetch|socks-proxy-agent|hpagent|\.\/(azure|gcp|oidc)_auth\.js)$/ }, (a) => {
       if (a.namespace === NS || !isClientNode(a.importer)) return undefined;
       if (a.path in LAZY_CJS) {
-        // Resolved from the importer with the require condition, as Node would: the CommonJS build
-        // of the copy client-node itself gets.
+        // The CommonJS build of the copy client-node itself gets (checked here, required at run time).
         const file = createRequire(a.importer).resolve(a.path);
         if (!file.replaceAll('\\', '/').endsWith(LAZY_CJS[a.path].file)) throw new Error(`${a.path} resolves to ${file}, not its CommonJS build ${LAZY_CJS[a.path].file}: check scripts/build-kube.mjs`);
-        return { path: a.path, namespace: NS, pluginData: { file } };
+        return { path: a.path, namespace: NS, pluginData: { cjs: true } };
       }
       return { path: path.join(path.dirname(a.importer), a.path), namespace: NS, pluginData: { auth: a.path } };
     });
     b.onLoad({ filter: /.*/, namespace: NS }, (a) => {
       const d = a.pluginData;
-      if (d.file) return { contents: LAZY_CJS[a.path].body(`require(${JSON.stringify(d.file)})`), loader: 'js', resolveDir: path.dirname(d.file) };
+      if (d.cjs) {
+        const req = `createRequire(createRequire(import.meta.url).resolve('@kubernetes/client-node'))(${JSON.stringify(a.path)})`;
+        return { contents: `import { createRequire } from 'node:module';\n${LAZY_CJS[a.path].body(req)}`, loader: 'js' };
+      }
       const { name, provider } = LAZY_AUTH[d.auth];
       return {
         contents: `export class ${name} {
