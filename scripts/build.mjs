@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { kubeLazy } from './build-kube.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -135,7 +136,7 @@ export async function connect(options) {
   },
   outdir,
   entryNames: 'kube-client',
-  plugins: [kubeGenShim],
+  plugins: [kubeGenShim, kubeLazy],
   bundle: true,
   splitting: true,
   format: 'esm',
