@@ -334,7 +334,7 @@ class LiveKubeClient implements KubeWriteClient {
       timeoutMs: this.timeoutMs,
       auth: async () => {
         const a = await this.credentials();
-        return { headers: a.headers, tls: a.tls };
+        return { headers: a.headers, tls: a.tls, agent: a.agent };
       },
     });
   }
