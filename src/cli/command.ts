@@ -144,7 +144,7 @@ export async function execute<V, F extends string, O, R>(impl: Implementation<V,
   if (!printer) throw new Error(`no printer for -o ${input.format}`);
   const options = await impl.validate(input, ctx);
   const result = await impl.run(ctx, options);
-  ctx.out(printer(result, { color: ctx.color }));
+  ctx.out(await printer(result, { color: ctx.color }));
   const failure = impl.failure?.(result);
   if (failure !== undefined) throw failure;
   return impl.exitCode(result);

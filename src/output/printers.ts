@@ -19,8 +19,8 @@ export interface PrintContext {
   readonly color: boolean;
 }
 
-/** A printer: result → the text for stdout. Pure. */
-export type Printer<R> = (result: R, p: PrintContext) => string;
+/** A printer: result → the text for stdout. Pure (async only to load a heavy serializer lazily). */
+export type Printer<R> = (result: R, p: PrintContext) => string | Promise<string>;
 
 /** One printer per declared format. */
 export type Printers<R, F extends string = string> = Readonly<Record<F, Printer<R>>>;
