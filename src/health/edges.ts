@@ -6,8 +6,10 @@
  * between the sidecars (source saw an upstream failure the destination never reported), what the
  * server sidecar failed, and what the server app answered with 5xx (or refused: UF/URX on the
  * destination side). The PromQL of each catalog entry computes the same ratios for alerting.
+ * HTTP edges are judged by the `edge.*` entries, TCP edges by the `edge.tcp-*` ones: thresholds,
+ * minimum volume and the side whose total is the denominator (`volume.reporter`) come from them.
  */
-import { describeThreshold, judge, LOCAL_REPLY_FLAGS, ruleById, SERVER_PROXY_FLAGS, UPSTREAM_FAILURE_FLAGS, type RuleSpec } from './catalog.js';
+import { APP_REFUSED_FLAGS, describeThreshold, judge, LOCAL_REPLY_FLAGS, ruleById, SERVER_PROXY_FLAGS, UPSTREAM_FAILURE_FLAGS, type RuleSpec } from './catalog.js';
 import { segment, type Check, type Evidence, type Segment, type Verdict } from './model.js';
 import type { PromSample } from './prometheus.js';
 
@@ -141,23 +143,30 @@ export function judgeEdges(rows: readonly EdgeRow[], latency: Map<string, { sumM
 
 function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; count: number } | undefined, o: EdgeJudgeOptions): Segment[] {
   const R = (id: string) => ruleById(o.rules, id);
+  const tcp = k.protocol === 'tcp';
+  /** The catalog entry judging this segment for the edge's protocol. */
+  const E = (http: string, tcpId: string) => R(tcp ? tcpId : http);
   const scope = edgeName(k);
   const S = rows.filter((r) => r.reporter === 'source');
   const D = rows.filter((r) => r.reporter === 'destination');
   const totS = sum(S);
   const totD = sum(D);
-  const unit = k.protocol === 'tcp' ? 'connections' : 'requests';
+  const unit = tcp ? 'connections' : 'requests';
   const gateway = /gateway/.test(k.sourceWorkload);
   const from = gateway ? `${k.sourceWorkload}.${k.sourceNamespace}` : `deploy/${k.sourceWorkload}.${k.sourceNamespace}`;
   const to = destName(k);
   const nextOf = (r: RuleSpec) => r.next?.replace('{from}', from).replace('{to}', to);
   const evd = (r: RuleSpec, read: string, value: string): Evidence => ({ source: 'prometheus', read, value, threshold: describeThreshold(r) + (r.minRequests ? `; judged from ${r.minRequests} ${unit}` : '') });
-  const read = `${k.protocol === 'tcp' && o.tcpQuery ? o.tcpQuery : o.query} (window ${o.window})`;
+  const read = `${tcp && o.tcpQuery ? o.tcpQuery : o.query} (window ${o.window})`;
   const mk = (r: RuleSpec, verdict: Verdict, message: string, value: string): Check => {
     const next = verdict === 'FAIL' || verdict === 'DEGRADED' ? nextOf(r) : undefined;
     return { id: r.id, title: r.title, verdict, message, evidence: [evd(r, read, value)], ...(next ? { next } : {}) };
   };
-  const ratioCheck = (r: RuleSpec, bad: number, total: number, side: 'source' | 'destination', what: string): Check => {
+  // The denominator is the total of the side the rule's volume counts (as its PromQL divides by).
+  const ratioCheck = (r: RuleSpec, bad: number, what: string): Check => {
+    if (!r.volume) throw new Error(`internal: edge rule ${r.id} has no volume in the catalog`);
+    const side = r.volume.reporter;
+    const total = side === 'source' ? totS : totD;
     if (total === 0) {
       return mk(r, 'UNKNOWN', side === 'source' ? `no source-reported series for this edge (client outside the mesh, or its metrics are not scraped)` : `no destination-reported series for this edge (server outside the mesh, or its metrics are not scraped)`, 'absent');
     }
@@ -166,31 +175,31 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
     const v = judge(r, ratio);
     return mk(r, v, v === 'OK' ? `${fmtN(total)} ${unit}, none ${what}` : `${fmtN(bad)} of ${fmtN(total)} ${unit} (${pct(ratio)}) ${what}`, pct(ratio));
   };
-  const noFlags = (r: RuleSpec) => mk(r, 'UNKNOWN', `this Prometheus keeps no response_flags label on ${k.protocol === 'tcp' ? 'istio_tcp_connections_closed_total' : 'istio_requests_total'}: which proxy answered cannot be told`, 'label missing');
+  const noFlags = (r: RuleSpec) => mk(r, 'UNKNOWN', `this Prometheus keeps no response_flags label on ${tcp ? 'istio_tcp_connections_closed_total' : 'istio_requests_total'}: which proxy answered cannot be told`, 'label missing');
 
   // client side: the client sidecar, or the gateway when the source is one
-  const clientRule = R(gateway ? 'edge.gateway' : 'edge.client-sidecar');
+  const clientRule = gateway ? E('edge.gateway', 'edge.tcp-gateway') : E('edge.client-sidecar', 'edge.tcp-client-sidecar');
   const local = S.filter((r) => hasFlag(r.flags, LOCAL_REPLY_FLAGS));
   const localFlags = [...new Set(local.filter((r) => r.count > 0).map((r) => `${r.flags}${r.code ? ` ${r.code}` : ''}`))].join(', ');
-  const client = o.problems.noFlags ? noFlags(clientRule) : ratioCheck(clientRule, sum(local), totS, 'source', `answered by the ${gateway ? 'gateway' : 'client sidecar'} itself${localFlags ? ` (${localFlags})` : ''}`);
+  const client = o.problems.noFlags ? noFlags(clientRule) : ratioCheck(clientRule, sum(local), `${tcp ? 'closed' : 'answered'} by the ${gateway ? 'gateway' : 'client sidecar'} itself${localFlags ? ` (${localFlags})` : ''}`);
 
   // network: upstream failures on the source side the destination side did not report
-  const netRule = R('edge.network');
+  const netRule = E('edge.network', 'edge.tcp-network');
   let network: Check;
   if (o.problems.noFlags) network = noFlags(netRule);
   else {
     const up = S.filter((r) => hasFlag(r.flags, UPSTREAM_FAILURE_FLAGS));
     const upFlags = [...new Set(up.filter((r) => r.count > 0).map((r) => `${r.flags}${r.code ? ` ${r.code}` : ''}`))].join(', ');
     // what the server side reported as failed: 5xx for HTTP; TCP connections have no code, only flags
-    const seen = D.filter((r) => (k.protocol === 'tcp' ? r.flags !== '-' && r.flags !== '' : /^5\d\d$/.test(r.code)));
+    const seen = D.filter((r) => (tcp ? r.flags !== '-' && r.flags !== '' : /^5\d\d$/.test(r.code)));
     const lost = Math.max(0, sum(up) - sum(seen));
-    const why = totD === 0 ? `failed upstream (${upFlags}) and the server side reported none of them (no destination series): they never reached the server sidecar` : `failed upstream (${upFlags}) beyond the ${fmtN(sum(seen))} 5xx the server side reported`;
-    network = ratioCheck(netRule, lost, totS, 'source', lost > 0 ? why : 'failed between the sidecars');
+    const why = totD === 0 ? `failed upstream (${upFlags}) and the server side reported none of them (no destination series): they never reached the server sidecar` : `failed upstream (${upFlags}) beyond the ${fmtN(sum(seen))} ${tcp ? 'flagged connections' : '5xx'} the server side reported`;
+    network = ratioCheck(netRule, lost, lost > 0 ? why : 'failed between the sidecars');
   }
 
   // server sidecar and server app: the destination reporter
-  const ssRule = R('edge.server-sidecar');
-  const saRule = R('edge.server-app');
+  const ssRule = E('edge.server-sidecar', 'edge.tcp-server-sidecar');
+  const saRule = E('edge.server-app', 'edge.tcp-server-app');
   let serverSidecar: Check;
   let serverApp: Check;
   const bad = (c: Check) => c.verdict === 'FAIL' || c.verdict === 'DEGRADED';
@@ -202,12 +211,12 @@ function judgeEdge(k: EdgeKey, rows: readonly EdgeRow[], lat: { sumMs: number; c
   } else {
     const ssRows = D.filter((r) => hasFlag(r.flags, SERVER_PROXY_FLAGS));
     const ssFlags = [...new Set(ssRows.filter((r) => r.count > 0).map((r) => `${r.flags}${r.code ? ` ${r.code}` : ''}`))].join(', ');
-    serverSidecar = o.problems.noFlags ? noFlags(ssRule) : ratioCheck(ssRule, sum(ssRows), totD, 'destination', `failed in the server sidecar${ssFlags ? ` (${ssFlags})` : ''}`);
+    serverSidecar = o.problems.noFlags ? noFlags(ssRule) : ratioCheck(ssRule, sum(ssRows), `failed in the server sidecar${ssFlags ? ` (${ssFlags})` : ''}`);
     // a TCP connection the app refused is closed with UF/URX on the server side, with no code
-    const app = D.filter((r) => (k.protocol === 'tcp' ? hasFlag(r.flags, 'UF|URX') : /^5\d\d$/.test(r.code)) && !hasFlag(r.flags, SERVER_PROXY_FLAGS));
-    const refused = app.filter((r) => hasFlag(r.flags, 'UF|URX')).reduce((a, r) => a + r.count, 0);
+    const app = D.filter((r) => (tcp ? hasFlag(r.flags, APP_REFUSED_FLAGS) : /^5\d\d$/.test(r.code)) && !hasFlag(r.flags, SERVER_PROXY_FLAGS));
+    const refused = app.filter((r) => hasFlag(r.flags, APP_REFUSED_FLAGS)).reduce((a, r) => a + r.count, 0);
     const codes = [...new Set(app.filter((r) => r.count > 0).map((r) => r.code))].sort().join('/');
-    serverApp = ratioCheck(saRule, sum(app), totD, 'destination', k.protocol === 'tcp' ? 'refused by the app port (UF/URX on the server side: the app is not listening)' : refused > 0 ? `refused by the app port (UF/URX on the server side: the app is not listening)${sum(app) > refused ? ` or answered ${codes}` : ''}` : `answered ${codes || '5xx'} by the app`);
+    serverApp = ratioCheck(saRule, sum(app), tcp ? 'refused by the app port (UF/URX on the server side: the app is not listening)' : refused > 0 ? `refused by the app port (UF/URX on the server side: the app is not listening)${sum(app) > refused ? ` or answered ${codes}` : ''}` : `answered ${codes || '5xx'} by the app`);
   }
   const checks: Segment[] = [
     segment(gateway ? 'gateway' : 'client-sidecar', scope, [client]),

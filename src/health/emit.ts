@@ -4,7 +4,7 @@
  * user's Alertmanager watches the Istio segment with nothing new running in the cluster.
  *
  * For each entry: a recording rule `istio_ts_health:<id>` holding the value `health` judges (edge
- * ratios only where the edge has the minimum request volume), then one alert per threshold:
+ * ratios only where the edge has the minimum request or connection volume), then one alert per threshold:
  * severity critical for FAIL, warning for DEGRADED. Live-only checks (Kubernetes, istiod, Envoy
  * admin) have no Prometheus series and are not emitted.
  */
@@ -22,11 +22,9 @@ const by = `sum by (${EDGE_LABELS.join(', ')})`;
 
 function expr(r: RuleSpec, window: string): string {
   const q = r.query.split('$window').join(window);
-  if (r.minRequests === undefined || !r.id.startsWith('edge.')) return q;
-  // Only edges with enough requests are judged (as `health` does).
-  const volume = r.id === 'edge.latency'
-    ? `${by} (increase(istio_request_duration_milliseconds_count{reporter="destination"}[${window}]))`
-    : `${by} (increase(istio_requests_total{reporter="${r.id === 'edge.server-sidecar' || r.id === 'edge.server-app' ? 'destination' : 'source'}"}[${window}]))`;
+  if (r.minRequests === undefined || !r.volume) return q;
+  // Only edges with enough requests (connections) on the rule's side are judged, as `health` does.
+  const volume = `${by} (increase(${r.volume.metric}{reporter="${r.volume.reporter}"}[${window}]))`;
   return `(${q}) and on (${EDGE_LABELS.join(', ')}) (${volume} >= ${r.minRequests})`;
 }
 
@@ -34,7 +32,7 @@ function expr(r: RuleSpec, window: string): string {
 function nextFor(r: RuleSpec): string {
   const src = '{{ $labels.source_workload }}.{{ $labels.source_workload_namespace }}';
   const vars: Record<string, string> = {
-    from: r.id === 'edge.gateway' ? src : `deploy/${src}`,
+    from: r.segment === 'gateway' ? src : `deploy/${src}`,
     to: '{{ $labels.destination_service_name }}.{{ $labels.destination_service_namespace }}',
     istioNamespace: 'istio-system',
     nsFlag: '',

@@ -147,7 +147,8 @@ export function judgeTraffic(answers: ReadonlyMap<string, PromAnswer>, o: PromJu
       ? { id: seriesRule.id, title: seriesRule.title, verdict: 'UNKNOWN', message: 'istio_requests_total has no response_flags label in this Prometheus: errors cannot be placed on a segment', evidence: ev(seriesRule, eq, 'label missing') }
       : { id: seriesRule.id, title: seriesRule.title, verdict: 'OK', message: `${edges.size} edge(s) with source and destination labels in the last ${o.window}`, evidence: ev(seriesRule, eq, `${inScope.length} series`) },
   );
-  if (o.workloads) {
+  // No injected workload in scope: nothing to cover (an "all 0 covered" OK would say nothing).
+  if (o.workloads && o.workloads.length > 0) {
     const seen = new Set<string>();
     for (const r of rows) {
       seen.add(`${r.sourceWorkload}.${r.sourceNamespace}`);

@@ -22,6 +22,17 @@ describe('catalog', () => {
     expect(new Set(alerts).size).toBe(alerts.length);
   });
 
+  it('edge rules say what their minimum volume counts; TCP edges have an entry per segment, like HTTP', () => {
+    for (const r of CATALOG) expect(r.minRequests !== undefined, r.id).toBe(r.volume !== undefined);
+    const segs = (p: RegExp) => CATALOG.filter((r) => p.test(r.id) && r.id !== 'edge.latency').map((r) => r.segment).sort();
+    expect(segs(/^edge\.tcp-/)).toEqual(segs(/^edge\.(?!tcp-)/));
+    for (const r of CATALOG.filter((x) => x.id.startsWith('edge.tcp-'))) {
+      expect(r.query, r.id).toContain('increase(istio_tcp_connections_closed_total{');
+      expect(r.query, r.id).not.toContain('istio_requests_total');
+      expect(r.volume, r.id).toMatchObject({ metric: 'istio_tcp_connections_closed_total' });
+    }
+  });
+
   it('every rule is documented in docs/health.md with its id', () => {
     const doc = readFileSync('docs/health.md', 'utf8');
     for (const r of CATALOG) expect(doc, r.id).toContain(`| \`${r.id}\` | ${r.segment} | ${r.source} |`);
@@ -114,7 +125,7 @@ describe('Prometheus signals of the control plane and sidecars', () => {
     expect(c['cp.convergence-p99']).toMatchObject({ verdict: 'OK', evidence: [{ value: 'NaN (no observations)' }] });
   });
 
-  it('Istio 1.16 shapes: istio_build with a 1.16 tag, flat pilot_xds_pushes types, Envoy xds-grpc cluster gauge', () => {
+  it('hand-written 1.16-style answers (recorded 1.16.1 ones: test/health/recorded.test.ts): istio_build with a 1.16 tag, flat pilot_xds_pushes types, Envoy xds-grpc cluster gauge', () => {
     const c = byId(
       answers({
         [q('cp.istiod-scraped')]: vec(1, { component: 'pilot', tag: '1.16.7' }),
@@ -153,6 +164,16 @@ describe('--emit-rules', () => {
     expect(app.expr).toMatch(/and on \(source_workload, source_workload_namespace, destination_service, destination_service_name, destination_service_namespace\) \(sum by .*reporter="destination".*\[5m\]\)\) >= 5\)$/);
     expect(rules.find((r) => r.alert === 'IstioTsServerAppErrors')).toMatchObject({ expr: 'istio_ts_health:edge_server_app > 0.1', labels: { severity: 'critical' } });
     expect(rules.find((r) => r.alert === 'IstioTsServerAppErrorsWarning')).toMatchObject({ expr: 'istio_ts_health:edge_server_app > 0 and istio_ts_health:edge_server_app <= 0.1', labels: { severity: 'warning' } });
+  });
+
+  it('TCP edge rules: gated by the closed connections of the side the ratio divides by', () => {
+    const rules = buildRuleGroups(CATALOG, '5m')[0]!.rules;
+    const net = rules.find((r) => r.record === 'istio_ts_health:edge_tcp_network')!;
+    expect(net.expr).toMatch(/ \/ sum by \([^)]*\) \(increase\(istio_tcp_connections_closed_total\{reporter="source"\}\[5m\]\)\)\) and on \([^)]*\) \(sum by \([^)]*\) \(increase\(istio_tcp_connections_closed_total\{reporter="source"\}\[5m\]\)\) >= 5\)$/);
+    const app = rules.find((r) => r.record === 'istio_ts_health:edge_tcp_server_app')!;
+    expect(app.expr).toMatch(/increase\(istio_tcp_connections_closed_total\{reporter="destination"\}\[5m\]\)\) >= 5\)$/);
+    expect(rules.find((r) => r.alert === 'IstioTsTcpGatewayErrors')!.annotations!.description).toMatch(/Next: istio-ts diagnose ingress \{\{ \$labels.destination_service_name \}\}\.\{\{ \$labels.destination_service_namespace \}\} --via \{\{ \$labels.source_workload \}\}/);
+    expect(rules.filter((r) => r.alert?.startsWith('IstioTsTcp')).map((r) => r.alert)).toHaveLength(10);
   });
 
   it('the window and overrides flow into the rules; prometheus-operator wraps them in a PrometheusRule', () => {

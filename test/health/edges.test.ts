@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/health/catalog.js';
+import { parseOverrides } from '../../src/health/overrides.js';
 import { edgeRows, judgeEdges } from '../../src/health/edges.js';
 import { EDGE_QUERY, judgeTraffic, type PromAnswer } from '../../src/health/judge-prom.js';
 import { parseQueryResponse, type PromSample } from '../../src/health/prometheus.js';
@@ -92,6 +93,41 @@ describe('judgeEdges: where a failure lands', () => {
     const segs = judgeEdges(rows, new Map(), tcpOpts);
     expect(segs.map((s) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=OK', 'network=OK', 'server-sidecar=OK', 'server-app=FAIL']);
   });
+
+  it('TCP edges are judged by the edge.tcp-* catalog entries (ids, thresholds, minimum volume)', () => {
+    const { rows } = edgeRows([], [tcpRow('source', '-', 95), tcpRow('source', 'UF', 5), tcpRow('destination', '-', 95)]);
+    const segs = judgeEdges(rows, new Map(), tcpOpts);
+    expect(segs.map((s) => s.checks[0]!.id)).toEqual(['edge.tcp-client-sidecar', 'edge.tcp-network', 'edge.tcp-server-sidecar', 'edge.tcp-server-app']);
+    const net = segs[1]!.checks[0]!;
+    expect(net).toMatchObject({ verdict: 'DEGRADED', message: '5 of 100 connections (5%) failed upstream (UF) beyond the 0 flagged connections the server side reported', next: 'istio-ts diagnose deploy/web.shop db.shop' });
+    expect(net.evidence[0]!.threshold).toBe('> 0% DEGRADED, > 10% FAIL; judged from 5 connections');
+    // An override of the TCP entry moves the TCP verdict and leaves HTTP edges alone.
+    const rules = parseOverrides(CATALOG, '- id: edge.tcp-network\n  thresholds: {degraded: 0.1, fail: 0.2}\n  minRequests: 200\n', 'o.yaml');
+    const quiet = judgeEdges(rows, new Map(), { ...tcpOpts, rules });
+    expect(quiet[1]!.checks[0]).toMatchObject({ verdict: 'UNKNOWN', message: 'only 100 connections in 5m: fewer than 200 to judge' });
+    const tolerant = parseOverrides(CATALOG, '- id: edge.tcp-network\n  thresholds: {degraded: 0.1, fail: 0.2}\n', 'o.yaml');
+    expect(judgeEdges(rows, new Map(), { ...tcpOpts, rules: tolerant })[1]!.verdict).toBe('OK');
+    const http = edgeRows([sample(['source', 'web', 'cart', '200', '-', 95]), sample(['source', 'web', 'cart', '503', 'UF', 5]), sample(['destination', 'web', 'cart', '200', '-', 95])], []).rows;
+    expect(judgeEdges(http, new Map(), { ...tcpOpts, rules: tolerant }).find((s) => s.kind === 'network')!.checks[0]).toMatchObject({ id: 'edge.network', verdict: 'DEGRADED' });
+  });
+
+  it('TCP: the client sidecar closing connections itself (UH) and a gateway with no route (NR) are their own segments', () => {
+    const { rows } = edgeRows([], [tcpRow('source', 'UH', 20), tcpRow('source', '-', 80), tcpRow('destination', '-', 80)]);
+    const segs = judgeEdges(rows, new Map(), tcpOpts);
+    expect(segs[0]!.checks[0]).toMatchObject({ id: 'edge.tcp-client-sidecar', verdict: 'FAIL', message: '20 of 100 connections (20%) closed by the client sidecar itself (UH)' });
+    const gw = (reporter: string, flags: string, value: number): PromSample => ({ metric: { ...tcpRow(reporter, flags, value).metric, source_workload: 'istio-ingressgateway', source_workload_namespace: 'istio-system' }, value });
+    const g = judgeEdges(edgeRows([], [gw('source', 'NR', 10)]).rows, new Map(), tcpOpts);
+    expect(g.map((s) => `${s.kind}=${s.verdict}`)).toEqual(['gateway=FAIL', 'network=OK', 'server-sidecar=UNKNOWN', 'server-app=UNKNOWN']);
+    expect(g[0]!.checks[0]).toMatchObject({ id: 'edge.tcp-gateway', next: 'istio-ts diagnose ingress db.shop --via istio-ingressgateway.istio-system' });
+  });
+
+  it('TCP: a server sidecar that resets (UC on the destination side) is the server sidecar; fewer than 5 connections is UNKNOWN', () => {
+    const { rows } = edgeRows([], [tcpRow('source', '-', 50), tcpRow('destination', 'UC', 10), tcpRow('destination', '-', 40)]);
+    const segs = judgeEdges(rows, new Map(), tcpOpts);
+    expect(segs.map((s) => `${s.checks[0]!.id}=${s.verdict}`)).toEqual(['edge.tcp-client-sidecar=OK', 'edge.tcp-network=OK', 'edge.tcp-server-sidecar=FAIL', 'edge.tcp-server-app=OK']);
+    const few = judgeEdges(edgeRows([], [tcpRow('source', 'UF', 4)]).rows, new Map(), tcpOpts);
+    expect(few.map((s) => `${s.kind}=${s.verdict}`)).toEqual(['client-sidecar=UNKNOWN', 'network=UNKNOWN', 'server-sidecar=UNKNOWN', 'server-app=UNKNOWN']);
+  });
 });
 
 describe('judgeTraffic: labels and absence', () => {
@@ -126,6 +162,11 @@ describe('judgeTraffic: labels and absence', () => {
   it('coverage: an injected workload without series is UNKNOWN (idle or not scraped)', () => {
     const segs = judgeTraffic(answers([sample(['source', 'web', 'cart', '200', '-', 10]), sample(['destination', 'web', 'cart', '200', '-', 10])]), { ...po, workloads: ['cart.shop', 'web.shop', 'worker.shop'] });
     expect(segs[0]!.checks[1]).toMatchObject({ id: 'traffic.coverage', verdict: 'UNKNOWN', message: '1 of 3 injected workloads have no request metrics in the last 5m (idle, or not scraped): worker.shop' });
+  });
+
+  it('coverage with no injected workload in scope is left out, not a vacuous "all 0" OK', () => {
+    const segs = judgeTraffic(answers([sample(['source', 'web', 'cart', '200', '-', 10]), sample(['destination', 'web', 'cart', '200', '-', 10])]), { ...po, workloads: [] });
+    expect(segs[0]!.checks.map((c) => c.id)).toEqual(['traffic.series']);
   });
 
   it('a failed query is UNKNOWN with the cause', () => {

@@ -1,5 +1,7 @@
-// The Kubernetes/istiod half of `health` on recorded istiod answers (the Istio 1.16 and current
-// /debug/syncz shapes from fixtures/envoy/syncz) and hand-written Kubernetes objects.
+// The Kubernetes/istiod half of `health` on istiod /debug/syncz answers from fixtures/envoy/syncz
+// (syncz-1.24.json and the flat-shape syncz-1.16.json, which is hand-written: no published 1.16
+// answer was found; recorded old-release answers are in test/health/recorded.test.ts) and
+// hand-written Kubernetes objects.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/health/catalog.js';
@@ -84,7 +86,7 @@ describe('control plane from Kubernetes and istiod', () => {
     expect(c).toMatchObject({ verdict: 'UNKNOWN', message: 'could not read poddisruptionbudgets -n istio-system: forbidden: poddisruptionbudgets is forbidden' });
   });
 
-  it('Istio 1.16 syncz (flat fields): data plane skew counts 1.15 proxies as within one minor of a 1.16 istiod', () => {
+  it('1.16-style syncz (flat fields, hand-written): data plane skew counts 1.15 proxies as within one minor of a 1.16 istiod', () => {
     const c = byId(judgeControlPlane(snapshot({ syncz: syncz('syncz-1.16.json'), istiodVersions: ok('version', [{ istiod: 'istiod-a', version: '1.16.7' }]) }), ctx))['cp.data-plane-skew']!;
     expect(c.verdict).toBe('OK');
     expect(c.message).toBe('4 proxies within one minor of istiod');
