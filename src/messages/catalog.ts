@@ -1,4 +1,4 @@
-import { istioMessages, retiredIstioCodes } from './istio.gen.js';
+import { istioMessages, retiredIstioCodes, type IstioMessageArgs } from './istio.gen.js';
 import { istioTsMessages } from './istio-ts.js';
 import type { ArgTuple, MessageType } from './types.js';
 
@@ -7,10 +7,11 @@ export type MessageName = Catalog['name'];
 export type MessageCode = Catalog['code'];
 
 /**
- * The arguments a message takes, in template order, typed from the catalog's `args: [{name, type}]`
- * (upstream's are also generated as labelled tuples, IstioMessageArgs in istio.gen.ts).
+ * The arguments a message takes, in template order: upstream's as generated (labelled tuples,
+ * IstioMessageArgs in istio.gen.ts), istio-ts's typed from their `args: [{name, type}]`. A test
+ * (test/analysis/message-args.test.ts) checks that the generated tuples equal the typed data.
  */
-export type MessageArgs<N extends MessageName> = ArgTuple<Extract<Catalog, { name: N }>['args']>;
+export type MessageArgs<N extends MessageName> = N extends keyof IstioMessageArgs ? IstioMessageArgs[N] : ArgTuple<Extract<Catalog, { name: N }>['args']>;
 
 /**
  * A catalog message with its arguments, typed per message: `{ message: 'ReferencedResourceNotFound',
