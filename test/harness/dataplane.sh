@@ -7,7 +7,7 @@
 #                                         router if its istio-proxy container runs `proxy router`)
 #   dataplane.sh proxy-down <ns> <pod>    stop them (the pod stays: a crashed sidecar)
 #   dataplane.sh app-up <name> <port> <mode> [delay-ms]
-#                                         app server on 127.0.0.1:<port>; mode ok|500|reset|slow
+#                                         app server on 127.0.0.1:<port>; mode ok|500|reset|slow|flaky
 #   dataplane.sh app-down <name>          stop it (mode "stopped")
 #   dataplane.sh drive <args...>          bounded request driver (see dataplane/drive.mjs)
 #   dataplane.sh status                   list the running data plane processes
@@ -55,9 +55,11 @@ kc() { "$BIN/kubectl" --kubeconfig "$KCFG" "$@"; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 free_port() { # a port free on 127.0.0.1, from a range no harness component uses
+  # 20000-31999: below Linux's ephemeral range (32768-60999), where a client connection's local
+  # port can take the port between this check and Envoy's bind ("Address already in use").
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 20000))
+    p=$((20000 + RANDOM % 12000))
     port_busy "$p" || { echo "$p"; return 0; }
   done
   die "no free port found"

@@ -6,9 +6,14 @@ import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 describe('service.HeadlessPortAnalyzer', () => {
   analyzerTable(headlessPortAnalyzer, path.join(FIXTURES, 'service/headless-port-analyzer'), [
     {
-      name: 'an http port on a headless Service in the mesh; tcp ports, ClusterIP Services and pods outside the mesh pass',
+      name: 'an http port on a headless Service of STRICT mTLS pods; tcp ports, ClusterIP Services, pods outside the mesh and PERMISSIVE pods pass',
       files: ['headless.yaml'],
-      expected: [{ code: 'ITS0016', origin: 'Service shop/search', line: 17 }],
+      expected: [{ code: 'ITS0016', origin: 'Service shop/search', line: 25 }],
+    },
+    {
+      name: 'port-level mTLS decides per target port: the PERMISSIVE port passes, the STRICT one is reported',
+      files: ['port-level.yaml'],
+      expected: [{ code: 'ITS0016', origin: 'Service shop/search', line: 30 }],
     },
   ]);
 });

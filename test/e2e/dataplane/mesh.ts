@@ -218,7 +218,7 @@ export class Mesh {
     return w;
   }
 
-  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow', delayMs = 0): Promise<void> {
+  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow' | 'flaky', delayMs = 0): Promise<void> {
     const id = `${this.ns}_${w.name}`;
     await dataplane(['app-up', id, String(w.appPort), mode, String(delayMs)]);
     this.apps.add(id);
@@ -273,7 +273,7 @@ export class Mesh {
   }
 
   /** GETs through a workload's listener (client sidecar or gateway), bounded in count and time. */
-  async drive(via: Workload, opts: { host: string; path?: string; port?: number; count?: number; concurrency?: number; timeoutMs?: number }): Promise<DriveResult> {
+  async drive(via: Workload, opts: { host: string; path?: string; port?: number; count?: number; concurrency?: number; timeoutMs?: number; headers?: Record<string, string> }): Promise<DriveResult> {
     const args = [
       'drive',
       '--url', `http://${via.ip}:${opts.port ?? PORT}${opts.path ?? '/'}`,
@@ -282,6 +282,7 @@ export class Mesh {
       '--concurrency', String(opts.concurrency ?? 1),
       '--timeout-ms', String(opts.timeoutMs ?? 5000),
       '--deadline-ms', '60000',
+      ...Object.entries(opts.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
     ];
     return JSON.parse(await dataplane(args, 90_000)) as DriveResult;
   }

@@ -3,7 +3,7 @@
 // whole run by --deadline-ms; prints one JSON summary to stdout.
 //
 //   node drive.mjs --url http://127.1.0.3:9080/reviews --host reviews.ns.svc.cluster.local \
-//     [--count 5] [--concurrency 1] [--timeout-ms 5000] [--deadline-ms 30000]
+//     [--count 5] [--concurrency 1] [--timeout-ms 5000] [--deadline-ms 30000] [--header 'name: value']...
 //
 // Summary: {sent, codes: {"200": n, ...}, errors: {"ECONNRESET": n, ...}, ms}. Refuses any
 // address that is not 127.0.0.0/8: the harness never sends traffic elsewhere.
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     'timeout-ms': { type: 'string', default: '5000' },
     'deadline-ms': { type: 'string', default: '30000' },
+    header: { type: 'string', multiple: true, default: [] },
   },
 });
 function fail(msg) {
@@ -38,6 +39,13 @@ const timeoutMs = Number(values['timeout-ms']);
 const deadline = Date.now() + Math.min(Number(values['deadline-ms']), 300_000);
 if (!(count > 0) || !(timeoutMs > 0)) fail('--count and --timeout-ms must be positive');
 
+const extraHeaders = {};
+for (const h of values.header) {
+  const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(h);
+  if (!m || m[1].toLowerCase() === 'host') fail(`--header must be 'name: value' (not host), got ${h}`);
+  extraHeaders[m[1].toLowerCase()] = m[2];
+}
+
 const codes = {};
 const errors = {};
 let sent = 0;
@@ -46,7 +54,7 @@ const t0 = Date.now();
 function one() {
   return new Promise((done) => {
     const req = request(
-      { host: url.hostname, port: url.port || 80, path: url.pathname + url.search, method: 'GET', agent: false, headers: { host: values.host ?? url.host, connection: 'close' } },
+      { host: url.hostname, port: url.port || 80, path: url.pathname + url.search, method: 'GET', agent: false, headers: { ...extraHeaders, host: values.host ?? url.host, connection: 'close' } },
       (res) => {
         res.resume();
         res.on('end', () => {
