@@ -6,8 +6,9 @@
 #   dataplane.sh proxy-up <ns> <pod>      start pilot-agent + Envoy for a Running pod (sidecar, or
 #                                         router if its istio-proxy container runs `proxy router`)
 #   dataplane.sh proxy-down <ns> <pod>    stop them (the pod stays: a crashed sidecar)
-#   dataplane.sh app-up <name> <port> <mode> [delay-ms]
+#   dataplane.sh app-up <name> <port> <mode> [delay-ms] [first]
 #                                         app server on 127.0.0.1:<port>; mode ok|500|reset|slow|flaky
+#                                         (first N requests per path only, then ok) or echo (TCP)
 #   dataplane.sh app-down <name>          stop it (mode "stopped")
 #   dataplane.sh drive <args...>          bounded request driver (see dataplane/drive.mjs)
 #   dataplane.sh status                   list the running data plane processes
@@ -199,11 +200,11 @@ cmd_proxy_down() {
 }
 
 cmd_app_up() {
-  local name="$1" port="$2" mode="$3" delay="${4:-0}"
+  local name="$1" port="$2" mode="$3" delay="${4:-0}" first="${5:-0}"
   mkdir -p "$DP/apps"
   local pidf="$DP/apps/$name.pid"
   if [[ -f "$pidf" ]] && alive_group "$(cat "$pidf")"; then die "app $name is already running"; fi
-  setsid node "$H/dataplane/app.mjs" --name "$name" --port "$port" --mode "$mode" --delay-ms "$delay" \
+  setsid node "$H/dataplane/app.mjs" --name "$name" --port "$port" --mode "$mode" --delay-ms "$delay" --first "$first" \
     </dev/null >>"$DP/apps/$name.log" 2>&1 &
   echo $! >"$pidf"
   local t0=$SECONDS
@@ -234,7 +235,7 @@ cmd_down() {
 case "${1:-}" in
   proxy-up) [[ $# == 3 ]] || die "usage: proxy-up <ns> <pod>"; cmd_proxy_up "$2" "$3" ;;
   proxy-down) [[ $# == 3 ]] || die "usage: proxy-down <ns> <pod>"; cmd_proxy_down "$2" "$3" ;;
-  app-up) [[ $# -ge 4 ]] || die "usage: app-up <name> <port> <mode> [delay-ms]"; cmd_app_up "$2" "$3" "$4" "${5:-0}" ;;
+  app-up) [[ $# -ge 4 ]] || die "usage: app-up <name> <port> <mode> [delay-ms] [first]"; cmd_app_up "$2" "$3" "$4" "${5:-0}" "${6:-0}" ;;
   app-down) [[ $# == 2 ]] || die "usage: app-down <name>"; cmd_app_down "$2" ;;
   _cri) cri_filter "$2" "$3" "$4" ;;
   drive) shift; exec node "$H/dataplane/drive.mjs" "$@" ;;

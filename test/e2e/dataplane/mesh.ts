@@ -7,6 +7,7 @@
 // addresses in EndpointSlices). Requests come from the bounded driver, to loopback only.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +26,10 @@ function dpEnv(): NodeJS.ProcessEnv {
   return { ...process.env, HARNESS_DIR: h.HARNESS_DIR, HARNESS_BIN: h.HARNESS_BIN, KUBECONFIG: h.KUBECONFIG };
 }
 
-/** Runs test/harness/dataplane.sh; resolves stdout, rejects with its stderr. */
-export async function dataplane(args: string[], timeoutMs = 90_000): Promise<string> {
+/** Runs test/harness/dataplane.sh; resolves stdout, rejects with its stderr. `env` adds variables. */
+export async function dataplane(args: string[], timeoutMs = 90_000, env: Record<string, string> = {}): Promise<string> {
   try {
-    const { stdout } = await execFileP('bash', [dataplaneScript, ...args], { env: dpEnv(), timeout: timeoutMs, maxBuffer: 16 << 20 });
+    const { stdout } = await execFileP('bash', [dataplaneScript, ...args], { env: { ...dpEnv(), ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
@@ -52,9 +53,19 @@ export function freePort(): Promise<number> {
 export async function syncz(): Promise<SyncEntry[]> {
   const dir = harnessEnv().HARNESS_DIR!;
   const off = Number(readFileSync(resolve(dir, 'port-offset'), 'utf8').trim() || '0');
-  const res = await fetch(`http://127.0.0.1:${8080 + off}/debug/syncz`, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`istiod /debug/syncz answered ${res.status}`);
-  return parseSyncz(await res.text());
+  // node:http, not fetch: with the port offset 2000 this is port 10080, which fetch refuses ("bad port").
+  const body = await new Promise<string>((done, fail) => {
+    const req = httpGet({ host: '127.0.0.1', port: 8080 + off, path: '/debug/syncz', timeout: 10_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => (res.statusCode === 200 ? done(text) : fail(new Error(`istiod /debug/syncz answered ${res.statusCode}`))));
+      res.on('error', fail);
+    });
+    req.on('timeout', () => req.destroy(new Error('istiod /debug/syncz timed out after 10s')));
+    req.on('error', fail);
+  });
+  return parseSyncz(body);
 }
 
 export interface DriveResult {
@@ -218,10 +229,23 @@ export class Mesh {
     return w;
   }
 
-  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow' | 'flaky', delayMs = 0): Promise<void> {
+  /** `first`: the mode holds for the first N requests of each path only, later ones get 200 (app.mjs). */
+  async appUp(w: Workload, mode: 'ok' | '500' | 'reset' | 'slow' | 'flaky' | 'echo', delayMs = 0, first = 0): Promise<void> {
     const id = `${this.ns}_${w.name}`;
-    await dataplane(['app-up', id, String(w.appPort), mode, String(delayMs)]);
+    await dataplane(['app-up', id, String(w.appPort), mode, String(delayMs), String(first)]);
     this.apps.add(id);
+  }
+
+  /**
+   * The requests the workload's app received, "<mode> <METHOD> <path>" each (app.mjs logs one line
+   * per request; in mode echo one per ended connection: "echo TCP bytes=<n>").
+   */
+  appRequests(w: Workload): string[] {
+    const f = resolve(harnessEnv().HARNESS_DIR!, 'dataplane', 'apps', `${this.ns}_${w.name}.log`);
+    return readFileSync(f, 'utf8')
+      .split('\n')
+      .map((l) => / \S+ (\S+ [A-Z]+ \S+)$/.exec(l)?.[1])
+      .filter((x): x is string => x !== undefined);
   }
 
   async appDown(w: Workload): Promise<void> {
@@ -239,13 +263,16 @@ export class Mesh {
     await dataplane(['proxy-down', this.ns, w.pod]);
   }
 
-  /** Waits until istiod has every listed proxy ACKing CDS, LDS, EDS, RDS (and none NACKing). */
-  async synced(ws: Workload[], timeoutMs = 60_000): Promise<void> {
+  /**
+   * Waits until istiod has every listed proxy ACKing CDS, LDS, EDS, RDS (and none NACKing).
+   * `types`: what must be ACKed (a proxy with only TCP listeners gets no RDS).
+   */
+  async synced(ws: Workload[], timeoutMs = 60_000, types: string[] = XDS_TYPES): Promise<void> {
     await waitFor(`istiod: ${ws.map((w) => w.ref).join(', ')} synced`, async () => {
       const entries = await syncz();
       return ws.every((w) => {
         const e = entries.find((x) => x.proxy === w.ref);
-        return e && proxyAcked(e);
+        return e && proxyAcked(e, types);
       });
     }, timeoutMs, 500);
   }
@@ -272,8 +299,11 @@ export class Mesh {
     }
   }
 
-  /** GETs through a workload's listener (client sidecar or gateway), bounded in count and time. */
-  async drive(via: Workload, opts: { host: string; path?: string; port?: number; count?: number; concurrency?: number; timeoutMs?: number; headers?: Record<string, string> }): Promise<DriveResult> {
+  /**
+   * Requests (GET unless `method`) through a workload's listener (client sidecar or gateway),
+   * bounded in count and time. `headers` travel in the environment, never on a command line.
+   */
+  async drive(via: Workload, opts: { host: string; path?: string; port?: number; count?: number; concurrency?: number; timeoutMs?: number; method?: string; headers?: Record<string, string> }): Promise<DriveResult> {
     const args = [
       'drive',
       '--url', `http://${via.ip}:${opts.port ?? PORT}${opts.path ?? '/'}`,
@@ -282,9 +312,10 @@ export class Mesh {
       '--concurrency', String(opts.concurrency ?? 1),
       '--timeout-ms', String(opts.timeoutMs ?? 5000),
       '--deadline-ms', '60000',
-      ...Object.entries(opts.headers ?? {}).flatMap(([k, v]) => ['--header', `${k}: ${v}`]),
+      ...(opts.method ? ['--method', opts.method] : []),
     ];
-    return JSON.parse(await dataplane(args, 90_000)) as DriveResult;
+    const env: Record<string, string> = opts.headers ? { DRIVE_HEADERS: JSON.stringify(opts.headers) } : {};
+    return JSON.parse(await dataplane(args, 90_000, env)) as DriveResult;
   }
 
   /** Access-log lines (Envoy's default TEXT format, `[<time>] "…`) the workload's Envoy has written. */
@@ -312,9 +343,11 @@ export class Mesh {
   }
 }
 
-/** True when istiod's syncz entry shows CDS, LDS, EDS and RDS sent and acked, and no NACK. */
-export function proxyAcked(e: SyncEntry): boolean {
-  return ['CDS', 'LDS', 'EDS', 'RDS'].every((k) => e.types[k] && e.types[k]!.sent !== '' && e.types[k]!.sent === e.types[k]!.acked) && Object.values(e.types).every((x) => !x.lastError);
+const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS'];
+
+/** True when istiod's syncz entry shows CDS, LDS, EDS and RDS (or `types`) sent and acked, and no NACK. */
+export function proxyAcked(e: SyncEntry, types: string[] = XDS_TYPES): boolean {
+  return types.every((k) => e.types[k] && e.types[k]!.sent !== '' && e.types[k]!.sent === e.types[k]!.acked) && Object.values(e.types).every((x) => !x.lastError);
 }
 
 /** Every NACK istiod records for these proxies: "<proxy> <type>: <error>". */
