@@ -264,7 +264,6 @@ describe('authorization and retry findings are predictions that hold on real Env
       }, 60_000, 500);
       await waitLog(m, client, `GET ${fixed}`, /" 200 - via_upstream /);
       expect(m.appRequests(server).filter((r) => r.endsWith(` ${fixed}`))).toEqual([`slow GET ${fixed}`, `slow GET ${fixed}`, `ok GET ${fixed}`]);
-
       expect(await nacks([client.ref, server.ref])).toEqual([]);
     } finally {
       await m.cleanup();
