@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { kubeLazy } from './build-kube.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,7 +53,7 @@ const kubeGenShim = {
 };
 await build({
   entryPoints: { main: path.join(root, 'src/main.ts'), 'kube-client': path.join(root, 'src/kube/client.ts') },
-  plugins: [kubeGenShim],
+  plugins: [kubeGenShim, kubeLazy, lazyBuiltins],
   outdir,
   bundle: true,
   splitting: true,
@@ -67,7 +68,6 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [lazyBuiltins],
 });
 
 // The IstioOperator schema as precompiled ajv code (ajv's runtime compile took ~0.35 s of every

@@ -10,6 +10,10 @@
 #   scripts/harness.sh istiod       (re)start istiod + fake sidecar only (after your own install)
 #   scripts/harness.sh revision <rev> flags|up|down   a second istiod for control plane revision <rev>
 #                   (opt-in; see `revision_usage` below and test/harness/README.md "A second revision")
+#   scripts/harness.sh proxies <n> [namespace]   n injected pods (a Deployment in <namespace>, default
+#                   istio-ts-proxies), each a fake sidecar connected to the real istiod; waits until
+#                   istiod lists exactly n of them; 0 deletes the namespace. For n > ~100, bring the
+#                   harness up with HARNESS_NODE_PODS (see below).
 #   scripts/harness.sh dataplane …  the real data plane (test/harness/dataplane.sh), e.g. by hand:
 #       eval "$(scripts/harness.sh env)"
 #       kubectl apply -f test/harness/manifests/dataplane-telemetry.yaml
@@ -27,6 +31,9 @@
 #   HARNESS_PORT_OFFSET  added to istiod's host ports (15010/15012/15014/15017/8080/9876), so that
 #                    several harnesses can run on one machine; pods still see 150xx. Default `auto`:
 #                    `up` takes the first free of 0, 1000, ..., 5000 and records it for env/down.
+#   HARNESS_NODE_PODS  opt-in, e.g. 1100: kwok-node-0 holds that many pods (default 110), with CPU
+#                    (n/4 cores, at least 32), memory (n/2 GiB, at least 256) and a podCIDR (10.0.0.0/21
+#                    for 1100) sized to match, so that `proxies 1000` fits. Read by `up`.
 #   HARNESS_INSTALL  istioctl (default): render Istio with the pinned istioctl
 #                    (`manifest generate` + URL webhooks) and apply it, then start istiod;
 #                    none: cluster only (run your own install, then `harness.sh istiod`)
@@ -112,7 +119,7 @@ start_cluster() {
     { tail -n 30 "$RUN/kwokctl.log" >&2; die "kwokctl create cluster failed (see $RUN/kwokctl.log)"; }
   log "cluster up in $((SECONDS - t0))s"
   # kwok-dp-0: the tainted node with loopback pod IPs for pods with a real data plane (dataplane.sh)
-  kc apply -f "$H/manifests/node.yaml" >/dev/null
+  node_manifest | kc apply -f - >/dev/null
   sed "s#127\.20\.0\.0/24#127.$((20 + (OFF / 1000) % 200)).0.0/24#g" "$H/manifests/node-dataplane.yaml" | kc apply -f - >/dev/null
   local node
   for node in kwok-node-0 kwok-dp-0; do
@@ -123,6 +130,20 @@ start_cluster() {
       -p '{"status":{"addresses":[{"type":"Hostname","address":"localhost"}]}}' >/dev/null
   done
   wait_for 120 "default service account" kc get serviceaccount default -n default
+}
+
+# kwok-node-0 as in manifests/node.yaml; with HARNESS_NODE_PODS=n, its pod, CPU and memory capacity and
+# its podCIDR (KWOK takes pod IPs from it) raised to hold n pods. Each injected pod requests 100m CPU
+# and 128Mi for istio-proxy, so 110 pods and 32 cores is the default's limit.
+node_manifest() {
+  local n="${HARNESS_NODE_PODS:-}"
+  if [[ -z "$n" ]]; then cat "$H/manifests/node.yaml"; return; fi
+  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 110 && n <= 16000)) || die "HARNESS_NODE_PODS=$n: give a pod count from 110 to 16000"
+  local cpu=$((n / 4 > 32 ? n / 4 : 32)) mem=$((n / 2 > 256 ? n / 2 : 256)) prefix=24
+  while (((1 << (32 - prefix)) - 2 < n)); do prefix=$((prefix - 1)); done
+  log "kwok-node-0: capacity $n pods, $cpu CPUs, ${mem}Gi, podCIDR 10.0.0.0/$prefix (HARNESS_NODE_PODS)"
+  sed -e "s#pods: \"110\"#pods: \"$n\"#" -e "s#cpu: \"32\"#cpu: \"$cpu\"#" -e "s#memory: 256Gi#memory: ${mem}Gi#" \
+    -e "s#10\.0\.0\.0/24#10.0.0.0/$prefix#g" "$H/manifests/node.yaml"
 }
 
 render_istio() {
@@ -224,6 +245,7 @@ cmd_up() {
     for o in 0 1000 2000 3000 4000 5000; do ports_free "$o" && break; done
     set_ports "$o"
   fi
+  [[ -z "${HARNESS_NODE_PODS:-}" ]] || node_manifest >/dev/null
   ports_free "$OFF" || die "istiod's ports (+$OFF) are in use: another harness? set HARNESS_PORT_OFFSET"
   mkdir -p "$RUN"; echo "$BIN" >"$RUN/bin"; echo "$OFF" >"$RUN/port-offset"
   [[ "$OFF" == 0 ]] || log "istiod ports offset by $OFF (15010 -> $P_XDS, 15017 -> $P_WEBHOOK, 8080 -> $P_HTTP)"
@@ -242,6 +264,52 @@ cmd_istiod() {
   start_istiod
   start_sidecar
   print_env
+}
+
+# ---- N connected proxies (opt-in; scripts/bench/live.mjs) ----
+# `proxies <n> [ns]` scales a Deployment of injected pods (no Service, so the mesh config each proxy
+# gets stays the same size and istiod does not push to everyone on each new pod) to n replicas; the
+# fake sidecar connects each to the real istiod. It waits until istiod's /debug/syncz lists exactly
+# n proxies of the namespace (bounded by HARNESS_PROXIES_TIMEOUT, default 900 s) and prints the time.
+proxies_connected() { # ns
+  curl -fsS --max-time 20 "http://127.0.0.1:$P_MON/debug/syncz" | grep -Eo "\"proxy\": *\"[^\"]+\.$1\"" | sort -u | wc -l
+}
+
+cmd_proxies() { # n [ns]
+  local n="${1:-}" ns="${2:-istio-ts-proxies}"
+  [[ "$n" =~ ^[0-9]+$ && "$ns" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || die "usage: harness.sh proxies <n> [namespace]"
+  BIN="$(bin_dir)"
+  alive "$RUN/istiod.pid" && alive "$RUN/fake-sidecar.pid" || die "no istiod and fake sidecar running in $RUN (harness.sh up first)"
+  local t0=$SECONDS limit="${HARNESS_PROXIES_TIMEOUT:-900}"
+  if [[ "$n" == 0 ]]; then
+    kc delete namespace "$ns" --ignore-not-found --wait=false >/dev/null
+  else
+    kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Namespace
+metadata: {name: $ns, labels: {istio-injection: enabled}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy, namespace: $ns}
+spec:
+  replicas: $n
+  selector: {matchLabels: {app: proxy}}
+  template:
+    metadata: {labels: {app: proxy}}
+    spec:
+      containers:
+      - {name: app, image: istio-ts.dev/bench-app:1}
+YAML
+  fi
+  local have=-1 last=-1 next=$((SECONDS + 10))
+  until [[ "$have" == "$n" ]]; do
+    ((SECONDS - t0 < limit)) || die "timed out after ${limit}s: istiod lists $have of $n proxies in $ns (see $RUN/fake-sidecar.log)"
+    sleep 2
+    have="$(proxies_connected "$ns" || echo -1)"
+    if ((SECONDS >= next)) && [[ "$have" != "$last" ]]; then log "$have of $n proxies in $ns connected ($((SECONDS - t0))s)"; last=$have; next=$((SECONDS + 10)); fi
+  done
+  log "$n proxies in $ns connected to istiod in $((SECONDS - t0))s"
 }
 
 # ---- A second istiod for a control plane revision (opt-in; test/e2e/canary.test.ts) ----
@@ -410,6 +478,7 @@ case "${1:-}" in
   status) cmd_status ;;
   istiod) cmd_istiod ;;
   revision) shift; cmd_revision "$@" ;;
+  proxies) shift; cmd_proxies "$@" ;;
   dataplane) shift; HARNESS_DIR="$RUN" exec bash "$H/dataplane.sh" "$@" ;;
-  *) sed -n '2,31p' "$0"; exit 2 ;;
+  *) sed -n '2,42p' "$0"; exit 2 ;;
 esac

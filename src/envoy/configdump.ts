@@ -6,7 +6,9 @@
 import { parse as parseYaml } from 'yaml';
 import { KindError } from '../util/errors.js';
 
-export type Obj = Record<string, unknown>;
+import { arr, field, isObj, num, obj, str, type Obj } from './json.js';
+
+export { arr, field, isObj, num, obj, str, type Obj };
 
 export interface ConfigDump {
   readonly configs: readonly Obj[];
@@ -36,30 +38,6 @@ export class MissingSectionError extends KindError {
     super(message, 'failed', hint);
     this.name = 'MissingSectionError';
   }
-}
-
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-export function obj(v: unknown): Obj {
-  return isObj(v) ? v : {};
-}
-export function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
-}
-export function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v))) return Number(v);
-  return 0;
-}
-/** Reads a field by its proto name or its JSON (camelCase) name; dumps saved by istioctl use the latter. */
-export function field(o: Obj, protoName: string): unknown {
-  if (protoName in o) return o[protoName];
-  const camel = protoName.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-  return o[camel];
 }
 
 /** Parses a config dump from JSON (what /config_dump returns) or YAML (as some people save it). */

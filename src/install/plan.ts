@@ -9,6 +9,8 @@ import { isPlainObject } from '../util/objects.js';
 import { NOT_PRUNED_LABEL, isCrd } from './apply/ownership.js';
 import type { ComponentName, RenderedObject } from './types.js';
 
+const TAG_LABEL = 'istio.io/tag';
+
 export type Action = 'create' | 'update' | 'unchanged';
 
 /** What the cluster told us about one desired object. */
@@ -87,6 +89,10 @@ export function planInstall(input: PlanInput): Plan {
     const key = objectKey(o);
     if (desiredKeys.has(key) || isCrd(o) || o.metadata?.deletionTimestamp) continue;
     if (o.metadata?.labels?.[NOT_PRUNED_LABEL] === 'true') continue;
+    // A revision tag's injector webhook belongs to `tag set`, never to install (no profile renders
+    // one). Tags made before tag.ts stopped copying the revision's ownership labels still carry
+    // them; pruning one would silently stop injection for every namespace using the tag.
+    if (o.kind === 'MutatingWebhookConfiguration' && o.metadata?.labels?.[TAG_LABEL] !== undefined) continue;
     prune.push({
       key,
       apiVersion: o.apiVersion ?? '',

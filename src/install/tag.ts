@@ -11,8 +11,14 @@
  * install: istioctl, istio-ts, or helm charts. Pure builders here; cluster reads and writes in
  * the functions taking a client.
  */
+import { runAnalyzers } from '../analysis/engine.js';
+import { defaultMeshConfig } from '../analysis/mesh-config.js';
+import { Snapshot } from '../analysis/snapshot.js';
+import webhookAnalyzer from '../analyzers/webhook/analyzer.js';
 import type { KubeObject, KubeWriteClient } from '../kube/types.js';
+import type { Resource } from '../resources/types.js';
 import { KindError, type ErrorKind } from '../util/errors.js';
+import { MANAGED_BY_LABEL } from './apply/ownership.js';
 import { chartLabels } from './render/common.js';
 
 type Obj = Record<string, unknown>;
@@ -22,6 +28,8 @@ const INJECTOR_SUFFIX = 'sidecar-injector.istio.io';
 /** istioctl's util.NeverMatch: the selector that switches the untagged default webhook off. */
 export const NEVER_MATCH = { matchLabels: { 'istio.io/deactivated': 'never-match' } };
 const DEFAULT_VALIDATOR = 'istiod-default-validator';
+/** install.istio-ts.dev/: the ownership labels install stamps (apply/ownership.ts). */
+const ISTIO_TS_LABEL_PREFIX = MANAGED_BY_LABEL.slice(0, MANAGED_BY_LABEL.indexOf('/') + 1);
 
 /** A tag that cannot be made or found, with its kind for the one error map (cli/errors). */
 export class TagError extends KindError {
@@ -39,6 +47,8 @@ export interface TagOptions {
   readonly webhookName?: string;
   /** --auto-inject-namespaces (tag default only): inject every namespace without labels too. */
   readonly autoInjectNamespaces?: boolean;
+  /** -y: set the tag even when it would conflict with existing injector webhooks (as istioctl). */
+  readonly skipConfirmation?: boolean;
 }
 
 /** What a tag's objects are built from: the revision's injector webhook (and, for `default`, the validator). */
@@ -50,12 +60,17 @@ export interface TagSource {
 const rec = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const labelsOf = (o: KubeObject): Record<string, string> => ({ ...(o.metadata?.labels ?? {}) });
 
-/** Labels the tag objects carry: the chart's, then the canonical webhook's (but `app`), minus the operator's. */
-function tagLabels(chart: Record<string, string>, canonical: Record<string, string>): Record<string, string> {
+/**
+ * Labels the tag objects carry: the chart's, then the canonical webhook's (but `app`), minus the
+ * installer's. A tag is user-managed: istioctl drops the operator's labels so a reconcile of the
+ * revision does not prune it, and istio-ts drops its own ownership labels (install.istio-ts.dev/*)
+ * for the same reason: copied from an istio-ts-installed revision's webhook, they made the next
+ * `install -r <rev>` count the tag as a leftover of the revision and delete it.
+ */
+export function tagLabels(chart: Record<string, string>, canonical: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...chart };
   for (const [k, v] of Object.entries(canonical)) if (k !== 'app') out[k] = v;
-  // A user-managed tag must not be pruned by an operator reconcile of the revision.
-  for (const k of Object.keys(out)) if (k.includes('operator.istio.io')) delete out[k];
+  for (const k of Object.keys(out)) if (k.includes('operator.istio.io') || k.startsWith(ISTIO_TS_LABEL_PREFIX)) delete out[k];
   return out;
 }
 
@@ -271,7 +286,72 @@ export async function checkTag(kube: KubeWriteClient, o: TagOptions & { overwrit
     if (existing.webhooks.length > 0 || existing.services.length > 0) throw new TagError(`revision tag "${o.tag}" already exists, and --overwrite is false`, 'failed', 'Pass --overwrite to point it at another revision.');
   }
   const validator = o.tag === DEFAULT_REVISION ? await kube.read(...VWC, undefined, DEFAULT_VALIDATOR) : undefined;
-  return { canonical: rev.webhooks[0]!, ...(validator ? { defaultValidator: validator } : {}) };
+  const src: TagSource = { canonical: rev.webhooks[0]!, ...(validator ? { defaultValidator: validator } : {}) };
+  if (!o.generate && !o.skipConfirmation) {
+    const conflicts = await analyzeTagWebhook(kube, o, tagObjects(o, src)[0]!);
+    if (conflicts.length > 0) {
+      throw new TagError(
+        `creating revision tag "${o.tag}" would conflict with the injector webhooks in the cluster:\n${conflicts.map((c) => `  ${c}`).join('\n')}`,
+        'failed',
+        'Pods would be injected twice (or not at all). Remove or fix the other webhook, or pass --skip-confirmation (-y) to set the tag anyway.',
+      );
+    }
+  }
+  return src;
+}
+
+/**
+ * istioctl's analyzeWebhook: the webhook analyzer (IST0139 InvalidWebhook) over the cluster's
+ * injector webhooks with the tag's webhook added (replacing a live one of the same name), and the
+ * Services they call. Returns the Error findings about the tag's webhook, in istioctl's log
+ * format: another webhook injecting the same namespace/pod label combination, or a Service the
+ * tag would call that does not exist. For `tag set default` the untagged default webhook is
+ * analyzed as `tag set` leaves it (switched off by deactivateDefaultWebhook).
+ */
+export async function analyzeTagWebhook(kube: KubeWriteClient, o: TagOptions & { generate?: boolean }, tagWebhook: KubeObject): Promise<string[]> {
+  const name = tagWebhook.metadata?.name ?? '';
+  // list() may return objects without apiVersion/kind; the snapshot needs them.
+  const live = (await kube.list(...MWC, undefined)).filter((w) => w.metadata?.name !== name).map((w): KubeObject => ({ ...w, apiVersion: MWC[0], kind: MWC[1] }));
+  const webhooks = [...live, tagWebhook].map((w) => (o.tag === DEFAULT_REVISION && !o.generate && isUntaggedDefault(w) ? deactivated(w) : w));
+  const refs = new Map<string, { namespace: string; name: string }>();
+  for (const w of webhooks) {
+    for (const h of Array.isArray(w.webhooks) ? (w.webhooks as Obj[]) : []) {
+      const svc = rec(rec(h.clientConfig).service);
+      if (typeof svc.name === 'string' && typeof svc.namespace === 'string') refs.set(`${svc.namespace}/${svc.name}`, { namespace: svc.namespace, name: svc.name });
+    }
+  }
+  const services = (await Promise.all([...refs.values()].map((r) => kube.read('v1', 'Service', r.namespace, r.name))))
+    .filter((x): x is KubeObject => x !== undefined)
+    .map((x): KubeObject => ({ ...x, apiVersion: 'v1', kind: 'Service' }));
+  const snapshot = new Snapshot([...webhooks, ...services].map(asResource), new Set(['MutatingWebhookConfiguration', 'Service']));
+  const { diagnostics } = runAnalyzers([webhookAnalyzer], { snapshot, mesh: defaultMeshConfig(o.istioNamespace), istioNamespace: o.istioNamespace });
+  return diagnostics
+    .filter((d) => d.level === 'Error' && d.resource?.kind === 'MutatingWebhookConfiguration' && d.resource.name === name)
+    .map((d) => `${d.level} [${d.code}] (${d.origin}) ${d.message}`)
+    .sort();
+}
+
+function isUntaggedDefault(w: KubeObject): boolean {
+  const l = w.metadata?.labels ?? {};
+  return l['istio.io/rev'] === DEFAULT_REVISION && l['istio.io/tag'] === undefined;
+}
+
+function deactivated(w: KubeObject): KubeObject {
+  const hooks = Array.isArray(w.webhooks) ? (w.webhooks as Obj[]) : [];
+  return { ...w, webhooks: hooks.map((h) => ({ ...h, namespaceSelector: NEVER_MATCH, objectSelector: NEVER_MATCH })) };
+}
+
+function asResource(o: KubeObject): Resource {
+  const namespaced = o.kind === 'Service';
+  return {
+    kind: o.kind ?? '',
+    apiVersion: o.apiVersion ?? '',
+    name: o.metadata?.name ?? '',
+    namespace: namespaced ? (o.metadata?.namespace ?? '') : '',
+    labels: { ...(o.metadata?.labels ?? {}) },
+    annotations: { ...(o.metadata?.annotations ?? {}) },
+    object: o as Resource['object'],
+  };
 }
 
 /** `tag set default`: the untagged default revision's webhook stops matching (istio-injection moves to the tag). */

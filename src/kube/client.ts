@@ -21,6 +21,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { runExecPlugin, type ExecConfig, type ExecCredential } from './exec.js';
+import { settleOnce } from './once.js';
 import { openPortForward } from './portforward.js';
 import {
   KubeError,
@@ -333,7 +334,7 @@ class LiveKubeClient implements KubeWriteClient {
       timeoutMs: this.timeoutMs,
       auth: async () => {
         const a = await this.credentials();
-        return { headers: a.headers, tls: a.tls };
+        return { headers: a.headers, tls: a.tls, agent: a.agent };
       },
     });
   }
@@ -465,30 +466,17 @@ class LiveKubeClient implements KubeWriteClient {
       ...auth.headers,
       ...(body !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } : {}),
     };
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const finish = (f: () => void) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        f();
-      };
+    return settleOnce<Response>(this.timeoutMs, () => timeoutError(what, this.timeoutMs, url), (settle) => {
       const req = mod.request(url, { method, headers, agent: auth.agent, ...(url.protocol === 'https:' ? auth.tls : auth.tls.auth ? { auth: auth.tls.auth } : {}) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
-        res.on('error', (e) => finish(() => reject(networkError(e, what, url, this.source))));
+        res.on('end', () => settle.resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => settle.reject(networkError(e, what, url, this.source)));
       });
-      const timer =
-        this.timeoutMs > 0
-          ? setTimeout(() => {
-              finish(() => reject(timeoutError(what, this.timeoutMs, url)));
-              req.destroy();
-            }, this.timeoutMs)
-          : undefined;
-      req.on('error', (e) => finish(() => reject(networkError(e, what, url, this.source))));
+      req.on('error', (e) => settle.reject(networkError(e, what, url, this.source)));
       if (body !== undefined) req.write(body);
       req.end();
+      return req;
     });
   }
 }

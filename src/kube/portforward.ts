@@ -17,6 +17,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { settleOnce } from './once.js';
 import { KubeError, kindForStatus, type PortForwardSession } from './types.js';
 
 export interface PortForwardRequest {
@@ -27,7 +28,12 @@ export interface PortForwardRequest {
   readonly namespace: string;
   readonly port: number;
   readonly timeoutMs: number;
-  readonly auth: () => Promise<{ headers: Record<string, string>; tls: https.RequestOptions }>;
+  /**
+   * Credentials, and the API client's agent: the upgrade then goes out on one of its idle
+   * keep-alive connections (no second TLS handshake after the pod lookup) and through the
+   * kubeconfig's proxy-url like every other call. Without one, a connection of its own.
+   */
+  readonly auth: () => Promise<{ headers: Record<string, string>; tls: https.RequestOptions; agent?: http.Agent }>;
 }
 
 type Mode = 'websocket' | 'spdy';
@@ -145,23 +151,10 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
       : { Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' }),
   };
   const mod = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const finish = (f: () => void) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      f();
-    };
-    const r = mod.request(url, { method: mode === 'websocket' ? 'GET' : 'POST', headers, agent: false, ...(url.protocol === 'https:' ? auth.tls : {}) });
-    const timer =
-      req.timeoutMs > 0
-        ? setTimeout(() => {
-            finish(() => reject(new KubeError(`timed out after ${req.timeoutMs / 1000} s: ${what} (no answer from the API server at ${url.host})`, undefined, 'timeout', 'Check that the API server is up; raise --request-timeout for a slow server.')));
-            r.destroy();
-          }, req.timeoutMs)
-        : undefined;
-    r.on('upgrade', (_res, socket, head) => finish(() => resolve({ socket, head })));
+  const timedOut = () => new KubeError(`timed out after ${req.timeoutMs / 1000} s: ${what} (no answer from the API server at ${url.host})`, undefined, 'timeout', 'Check that the API server is up; raise --request-timeout for a slow server.');
+  return settleOnce<{ socket: Duplex; head: Buffer }>(req.timeoutMs, timedOut, (settle) => {
+    const r = mod.request(url, { method: mode === 'websocket' ? 'GET' : 'POST', headers, agent: auth.agent ?? false, ...(url.protocol === 'https:' ? auth.tls : {}) });
+    r.on('upgrade', (_res, socket, head) => settle.resolve({ socket, head }));
     r.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -183,13 +176,14 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
               : kind === 'unauthorized'
                 ? 'The API server did not accept the credentials; check the kubeconfig user.'
                 : undefined;
-        finish(() => reject(new KubeError(`${what}: ${msg}`, status, kind, hint)));
+        settle.reject(new KubeError(`${what}: ${msg}`, status, kind, hint));
       });
     });
     r.on('error', (e: NodeJS.ErrnoException) =>
-      finish(() => reject(new KubeError(`${what}: cannot reach the API server at ${url.host}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`, undefined, 'unreachable'))),
+      settle.reject(new KubeError(`${what}: cannot reach the API server at ${url.host}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`, undefined, 'unreachable')),
     );
     r.end();
+    return r;
   });
 }
 
@@ -199,6 +193,10 @@ async function upgrade(req: PortForwardRequest, mode: Mode): Promise<{ socket: D
 function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number, fail: (e: KubeError) => void): () => void {
   const portSeen = [false, false];
   let buf = head;
+  /** When the frame at the head of buf is incomplete: the bytes it needs, and the reads held back. */
+  let need = 0;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
   let fragments: Buffer[] = [];
   let ended = false;
   const send = (opcode: number, payload: Buffer) => {
@@ -259,7 +257,13 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
       const masked = (buf[1]! & 0x80) !== 0;
       const maskKey = masked ? buf.subarray(off, off + 4) : undefined;
       if (masked) off += 4;
-      if (buf.length < off + len) return;
+      if (buf.length < off + len) {
+        // A frame spanning several reads (the API server's are up to 32 KiB, TLS records 16 KiB):
+        // wait for its last byte instead of joining the buffer on every read.
+        need = off + len;
+        return;
+      }
+      need = 0;
       let payload = buf.subarray(off, off + len);
       if (maskKey) payload = Buffer.from(payload.map((b, i) => b ^ maskKey[i & 3]!));
       buf = buf.subarray(off + len);
@@ -268,7 +272,7 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
       else if (opcode === 0x2 || opcode === 0x1 || opcode === 0x0) {
         fragments.push(payload);
         if (fin) {
-          const whole = Buffer.concat(fragments);
+          const whole = fragments.length === 1 ? fragments[0]! : Buffer.concat(fragments);
           fragments = [];
           message(whole);
         }
@@ -276,7 +280,14 @@ function pipeWebSocket(local: net.Socket, ws: Duplex, head: Buffer, port: number
     }
   };
   ws.on('data', (d: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    if (need > 0) {
+      pending.push(d);
+      pendingLength += d.length;
+      if (buf.length + pendingLength < need) return;
+      buf = Buffer.concat([buf, ...pending]);
+      pending = [];
+      pendingLength = 0;
+    } else buf = buf.length ? Buffer.concat([buf, d]) : d;
     parse();
   });
   ws.on('error', () => local.destroy());

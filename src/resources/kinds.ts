@@ -60,6 +60,7 @@ export const KINDS: readonly KindInfo[] = [
   k('ReplicationController', ''),
   k('DeploymentConfig', 'apps.openshift.io'),
   k('Ingress', 'networking.k8s.io'),
+  k('NetworkPolicy', 'networking.k8s.io'),
   k('MutatingWebhookConfiguration', 'admissionregistration.k8s.io', false),
   k('ValidatingWebhookConfiguration', 'admissionregistration.k8s.io', false),
   k('CustomResourceDefinition', 'apiextensions.k8s.io', false),

@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, harnessEnv, istioTs, kubectlJSON, kubectlPath } from './harness.js';
+import { apply, createNamespace, deployment, harnessEnv, istioTs, kubectlJSON, kubectlPath, runningPods } from './harness.js';
 
 
 interface Msg {
@@ -160,5 +160,50 @@ describe('analyze on a live cluster', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('no-such-context');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('ITS0006 on a live cluster: plaintext clients from any namespace, NetworkPolicies read from the API server', () => {
+  let srv: { name: string; cleanup: () => Promise<void> };
+  let cli: { name: string; cleanup: () => Promise<void> };
+
+  beforeAll(async () => {
+    srv = await createNamespace('e2e-strict', { 'istio-injection': 'enabled' });
+    cli = await createNamespace('e2e-plain');
+    await apply(deployment('api'), srv.name);
+    await apply(deployment('batch'), cli.name);
+    await apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: srv.name }, spec: { mtls: { mode: 'STRICT' } } }, srv.name);
+    const [pod] = await runningPods(srv.name, 'api', 1);
+    // The real istiod injected it: it is a server the STRICT policy protects.
+    expect(pod.spec.containers.map((c: { name: string }) => c.name)).toContain('istio-proxy');
+    await runningPods(cli.name, 'batch', 1);
+  });
+  afterAll(async () => {
+    await srv?.cleanup();
+    await cli?.cleanup();
+  });
+
+  /** The ITS0006 messages of the STRICT policy about the plaintext namespace. */
+  const its0006 = async (): Promise<string[]> => {
+    const r = await istioTs(['analyze', '-A', '-o', 'json', '--analyzer', 'authn.StrictMtlsClientsAnalyzer']);
+    return (JSON.parse(r.stdout) as Msg[]).filter((m) => m.code === 'ITS0006' && m.origin === `PeerAuthentication ${srv.name}/default` && m.message.includes(`namespace ${cli.name} has`)).map((m) => m.message);
+  };
+
+  it('a pod of another namespace is a client until a NetworkPolicy keeps it out; one that admits it is named', async () => {
+    const [open] = await its0006();
+    expect(open).toMatch(/\(\S*batch\S* can reach \S*api\S*: no NetworkPolicy restricts ingress to it\)/);
+
+    const policy = (name: string, from: object[]) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: srv.name },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from }] },
+    });
+    await apply(policy('same-namespace', [{ podSelector: {} }]), srv.name);
+    expect(await its0006()).toEqual([]);
+
+    await apply(policy('allow-plain', [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cli.name } } }]), srv.name);
+    const [admitted] = await its0006();
+    expect(admitted).toContain(`: NetworkPolicy ${srv.name}/allow-plain admits it)`);
   });
 });

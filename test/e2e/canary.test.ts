@@ -112,6 +112,20 @@ describe('canary upgrade walk: default → canary with a revision tag', () => {
     expect((await istioTs(['tag', 'list'])).stdout).toMatch(new RegExp(`^${TAG} +${REV} *$`, 'm'));
   });
 
+  it(`a second, unchanged install -r ${REV} changes nothing and prunes nothing (the tag stays)`, async () => {
+    const flags = (await harness(['revision', REV, 'flags'])).trim().split(/\s+/);
+    const r = await istioTs(['install', '-r', REV, '--set', 'profile=minimal', ...flags, '-y'], { timeoutMs: 300_000 });
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.code).toBe(0);
+    expect(out).toMatch(new RegExp(`revision ${REV}: 0 to create, 0 to update, \\d+ unchanged, 0 to prune`));
+    expect(out).toContain('✔ No changes');
+    // The tag was built from the revision's webhook but is not the revision's: it is neither
+    // pruned nor labelled as owned by the install.
+    const tag = await kubectlJSON(['get', 'mutatingwebhookconfiguration', `istio-revision-tag-${TAG}`]);
+    expect(Object.keys(tag.metadata.labels).filter((k: string) => k.startsWith('install.istio-ts.dev/'))).toEqual([]);
+    expect((await istioTs(['tag', 'list'])).stdout).toMatch(new RegExp(`^${TAG} +${REV} *$`, 'm'));
+  });
+
   it('relabel the namespace: check-inject names the tag; uninstall -r default still warns', async () => {
     await kubectl(['label', 'namespace', shop.name, `istio.io/rev=${TAG}`, 'istio-injection-']);
     expect((await istioTs(['tag', 'list'])).stdout).toMatch(new RegExp(`^${TAG} +${REV} +${shop.name}$`, 'm'));

@@ -27,7 +27,10 @@ type Obj = Record<string, any>;
 
 async function istioctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await execFileP(join(harnessEnv().HARNESS_BIN!, 'istioctl'), args, { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG }, timeout: 120_000, maxBuffer: 64 << 20 });
+    const p = execFileP(join(harnessEnv().HARNESS_BIN!, 'istioctl'), args, { env: { ...process.env, KUBECONFIG: harnessEnv().KUBECONFIG }, timeout: 120_000, maxBuffer: 64 << 20 });
+    // No terminal: a prompt (tag set's "Apply anyways?") reads EOF and declines.
+    p.child.stdin?.end();
+    const r = await p;
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -96,6 +99,46 @@ describe('revision tags against istiod and istioctl (revision default)', () => {
     expect(removed.stdout).toBe('Revision tag e2e-prod removed\n');
     expect((await istioctl(['tag', 'list'])).stdout).not.toContain('e2e-prod');
     expect(await kubectl(['get', 'service', '-n', 'istio-system', '-l', 'istio.io/tag=e2e-prod', '-o', 'name'])).toBe('');
+  });
+});
+
+describe('tag set analyzes the injector webhooks for conflicts (istioctl analyzeWebhook)', () => {
+  afterAll(async () => {
+    // Both the GitOps copy and the tag carry istio.io/tag=e2e-clash: remove deletes them all.
+    await istioTs(['tag', 'remove', 'e2e-clash', '-y']);
+  });
+
+  it('a webhook already injecting the tag’s namespaces: refused with IST0139 as istioctl finds it; -y sets it', async () => {
+    // The tag's objects applied under another webhook name, as a GitOps pipeline would from `tag generate`.
+    const gen = await istioTs(['tag', 'generate', 'e2e-clash', '-r', 'default', '--webhook-name', 'gitops-e2e-clash']);
+    expect(gen.code).toBe(0);
+    await kubectl(['apply', '-f', '-'], gen.stdout);
+
+    const plain = await istioTs(['tag', 'set', 'e2e-clash', '-r', 'default']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('revision tag "e2e-clash" already exists, and --overwrite is false');
+
+    const refused = await istioTs(['tag', 'set', 'e2e-clash', '-r', 'default', '--overwrite']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('creating revision tag "e2e-clash" would conflict with the injector webhooks in the cluster:');
+    expect(refused.stderr).toContain('--skip-confirmation');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect((await kubectl(['get', 'mutatingwebhookconfiguration', '-l', 'istio.io/tag=e2e-clash', '-o', 'name'])).trim()).toBe('mutatingwebhookconfiguration.admissionregistration.k8s.io/gitops-e2e-clash');
+
+    // The same findings istioctl prints before asking "Apply anyways?" (stdin closed: it does not apply).
+    const theirs = await istioctl(['tag', 'set', 'e2e-clash', '-r', 'default', '--overwrite']);
+    const findings = (text: string) => [...text.matchAll(/\[IST0139\] \(MutatingWebhookConfiguration istio-revision-tag-e2e-clash ?\) (.*)/g)].map((m) => m[1]).sort();
+    expect(findings(theirs.stderr)).toHaveLength(2);
+    expect(findings(refused.stderr)).toEqual(findings(theirs.stderr));
+    expect(findings(refused.stderr)[0]).toBe('Webhook overlaps with others: [gitops-e2e-clash/rev.namespace.sidecar-injector.istio.io]. This may cause injection to occur twice.');
+
+    const forced = await istioTs(['tag', 'set', 'e2e-clash', '-r', 'default', '--overwrite', '-y']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('Revision tag "e2e-clash" created, referencing control plane revision "default".');
+    expect((await kubectl(['get', 'mutatingwebhookconfiguration', '-l', 'istio.io/tag=e2e-clash', '-o', 'name'])).trim().split('\n').sort()).toEqual([
+      'mutatingwebhookconfiguration.admissionregistration.k8s.io/gitops-e2e-clash',
+      'mutatingwebhookconfiguration.admissionregistration.k8s.io/istio-revision-tag-e2e-clash',
+    ]);
   });
 });
 

@@ -5,8 +5,8 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { AdminError, PortForwardAdmin } from '../../envoy/admin.js';
 import { parseFlagDuration } from '../../cli/flags.js';
-import { compareDumps, type DumpComparison } from '../../envoy/compare.js';
-import { ConfigDumpError, parseConfigDump, type ConfigDump } from '../../envoy/configdump.js';
+import type { DumpComparison } from '../../envoy/compare.js';
+import type { ConfigDump } from '../../envoy/configdump.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../../envoy/istiod.js';
 import { mergeSyncz, parseSyncz, SynczError, versionSkew, type ProxySync, type SynczReport } from '../../envoy/syncz.js';
 import { parsePodRef, PodRefError, resolvePod } from '../../kube/podref.js';
@@ -121,7 +121,7 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
     const kube = await deps.connect();
     const pods = await findIstiods(kube, o.istioNamespace, o.revision);
     if (pods.length === 0) throw noIstiod(o);
-    const answers = await askEveryIstiod(kube, pods, 'debug/syncz', (text, p) => parseSyncz(text, p.name), { timeoutMs: o.timeoutMs });
+    const answers = await askEveryIstiod(kube, pods, 'debug/syncz', (text, p) => parseSyncz(text, p.name, p.revision), { timeoutMs: o.timeoutMs });
     for (const a of answers) {
       if (a.ok) {
         reports.push(a.value);
@@ -142,9 +142,8 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
       if (entry && !entry.version) entry.version = parseIstiodVersion(v.value).version;
     }
   }
-  // Each proxy talks to the revision of the istiod that reports it.
-  const revisionOf = new Map(istiods.filter((i) => i.revision).map((i) => [i.name, i.revision!]));
-  const proxies = mergeSyncz(reports, o.namespace).map((p) => (revisionOf.has(p.istiod) ? { ...p, revision: revisionOf.get(p.istiod)! } : p));
+  // Each proxy talks to the revision of the istiod that reports it (parseSyncz sets it).
+  const proxies = mergeSyncz(reports, o.namespace);
   const skew = versionSkew(
     istiods.filter((i) => !i.error).map((i) => i.version ?? ''),
     proxies,
@@ -152,7 +151,7 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
   const result: StatusResult = { proxies, istiods, skew };
   const table = o.verbosity > 0 ? renderVerboseTable(proxies, o.now) : renderStatusTable(proxies);
   if (o.format === 'table') ctx.out(table + renderNacks(proxies) + renderSkew(skew));
-  else ctx.out(renderStructured(result, o.format));
+  else ctx.out(await renderStructured(result, o.format));
   return ExitCode.OK;
 }
 
@@ -169,6 +168,8 @@ function stripTarget(msg: string, p: IstiodPod): string {
 // ---------------------------------------------------------------- one proxy
 
 async function diffOne(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
+  // The dump parser (and yaml with it) loads for this mode only: listing every proxy needs neither.
+  const [{ parseConfigDump }, { compareDumps }] = await Promise.all([import('../../envoy/configdump.js'), import('../../envoy/compare.js')]);
   let kube: KubeClient | undefined;
   const cluster = async () => (kube ??= await deps.connect());
   let podName: { name: string; namespace: string } | undefined;
@@ -213,6 +214,6 @@ async function diffOne(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
 
   const cmp: DumpComparison = compareDumps(istiod, envoy);
   if (o.format === 'table') ctx.out(renderComparison(cmp));
-  else ctx.out(renderStructured({ proxy: proxyID || o.file, istiod: istiodName, ...cmp }, o.format));
+  else ctx.out(await renderStructured({ proxy: proxyID || o.file, istiod: istiodName, ...cmp }, o.format));
   return ExitCode.OK;
 }

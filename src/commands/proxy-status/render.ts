@@ -1,5 +1,4 @@
 /** Text and structured output of `proxy-status` (table, JSON, YAML) and the config diff. */
-import { stringify as toYaml } from 'yaml';
 import type { DumpComparison } from '../../envoy/compare.js';
 import { CORE_TYPES, orderTypes, typeUrlOf, type ProxySync, type TypeSync, type VersionCount, type VersionSkew } from '../../envoy/syncz.js';
 import { renderTable } from '../../output/table.js';
@@ -89,6 +88,9 @@ export function renderVerboseTable(rows: readonly ProxySync[], now: Date): strin
 export function renderNacks(rows: readonly ProxySync[]): string {
   const lines: string[] = [];
   for (const p of rows) {
+    let nack = false;
+    for (const t in p.types) if (p.types[t]!.state === 'ERROR') nack = true;
+    if (!nack) continue;
     for (const [type, t] of Object.entries(p.types).sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (t.state === 'ERROR') lines.push(`  ${p.proxy} ${type}: ${(t.error ?? '').replace(/\s+/g, ' ').trim()}`);
     }
@@ -125,6 +127,9 @@ export function renderComparison(c: DumpComparison): string {
   return part('Clusters', c.clusters) + part('Listeners', c.listeners) + part('Routes', c.routes, rds);
 }
 
-export function renderStructured(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : toYaml(value, { lineWidth: 0 });
+export async function renderStructured(value: unknown, format: 'json' | 'yaml'): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  // yaml loads only for -o yaml: most runs print a table (start-up time).
+  const { stringify } = await import('yaml');
+  return stringify(value, { lineWidth: 0 });
 }

@@ -53,6 +53,7 @@ function options(ctx: CommandContext, cmd: Command): TagOptions & { overwrite: b
     istioNamespace: ctx.globals.istioNamespace,
     overwrite: f.overwrite,
     autoInjectNamespaces: f.autoInjectNamespaces,
+    skipConfirmation: f.skipConfirmation,
     ...(f.webhookName ? { webhookName: f.webhookName } : {}),
   };
 }

@@ -10,7 +10,7 @@ function tagFlags(c: Command): Command {
     .option('--overwrite', 'replace an existing tag of this name (istioctl refuses otherwise)', false)
     .option('--webhook-name <name>', "name of the tag's MutatingWebhookConfiguration (default istio-revision-tag-<tag>)")
     .option('--auto-inject-namespaces', 'tag "default" only: also inject namespaces without any injection label', false)
-    .option('-y, --skip-confirmation', 'do not ask (accepted for istioctl compatibility)', false)
+    .option('-y, --skip-confirmation', 'set the tag even when it would conflict with existing injector webhooks (IST0139)', false)
     .addOption(new Option('-d, --manifests <path>', 'accepted for istioctl compatibility; the tag is built from the revision\'s own webhook').hideHelp());
 }
 

@@ -40,7 +40,7 @@ export async function runVersion(ctx: CommandContext, cmd: Command): Promise<num
 
 export async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
   const report = await gather(ctx, o, deps);
-  if (o.format !== 'text') ctx.out(renderStructured(report.value, o.format));
+  if (o.format !== 'text') ctx.out(await renderStructured(report.value, o.format));
   else ctx.out(o.short ? renderShort(report.value) : renderLong(report.value));
   if (report.failure) {
     // The client version is printed; the failure follows, through the one error map.
@@ -76,12 +76,11 @@ async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps)
     else errors.push({ istiod: v.istiod.name, message: v.error });
   }
   const answered = pods.filter((p) => controlPlane.some((c) => c.pod === p.name));
-  const syncz = await askEveryIstiod(kube, answered, 'debug/syncz', (t, p) => parseSyncz(t, p.name), { timeoutMs: o.timeoutMs });
+  const syncz = await askEveryIstiod(kube, answered, 'debug/syncz', (t, p) => parseSyncz(t, p.name, p.revision), { timeoutMs: o.timeoutMs });
   for (const s of syncz) if (!s.ok) errors.push({ istiod: s.istiod.name, message: s.error });
   const reports = syncz.flatMap((s) => (s.ok ? [s.value] : []));
-  // A proxy's revision is its istiod's (istio.io/rev of the pod that reports it).
-  const revisionOf = new Map(answered.map((p) => [p.name, p.revision]));
-  const proxies = mergeSyncz(reports).map((p) => (revisionOf.has(p.istiod) ? { ...p, revision: revisionOf.get(p.istiod)! } : p));
+  // A proxy's revision is its istiod's (istio.io/rev of the pod that reports it; parseSyncz sets it).
+  const proxies = mergeSyncz(reports);
   for (const e of errors) ctx.err(`Error: istiod ${e.istiod}: ${e.message}\n`);
   const value: VersionReport = { ...base, controlPlane, dataPlaneRead: reports.length > 0, proxies, dataPlaneVersions: countVersions(proxies.map((p) => p.version)), errors };
   if (controlPlane.length === 0) return { value, failure: new UserError(`no istiod answered /version (${pods.length} pod${pods.length === 1 ? '' : 's'} tried)`) };

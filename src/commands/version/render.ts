@@ -1,5 +1,4 @@
 /** Text of `version`: istioctl's three lines, or tables with --short=false. */
-import { stringify as toYaml } from 'yaml';
 import type { VersionCount } from '../../envoy/syncz.js';
 import { renderTable } from '../../output/table.js';
 import { versionCounts } from '../proxy-status/render.js';
@@ -74,7 +73,10 @@ export function versionJson(r: VersionReport): Record<string, unknown> {
   };
 }
 
-export function renderStructured(r: VersionReport, format: 'json' | 'yaml'): string {
+export async function renderStructured(r: VersionReport, format: 'json' | 'yaml'): Promise<string> {
   const v = versionJson(r);
-  return format === 'json' ? `${JSON.stringify(v, null, 2)}\n` : toYaml(v, { lineWidth: 0 });
+  if (format === 'json') return `${JSON.stringify(v, null, 2)}\n`;
+  // yaml loads only for -o yaml (start-up time).
+  const { stringify } = await import('yaml');
+  return stringify(v, { lineWidth: 0 });
 }

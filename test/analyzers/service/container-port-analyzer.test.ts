@@ -13,5 +13,13 @@ describe('service.ContainerPortAnalyzer', () => {
         { code: 'ITS0015', origin: 'Service shop/reviews-admin' },
       ],
     },
+    {
+      name: 'sidecar-served ports of pods in the mesh, containers without a ports list, native sidecars and the Istio namespace pass; their twins do not',
+      files: ['mesh-ports.yaml'],
+      expected: [
+        { code: 'ITS0015', origin: 'Service mesh/legacy-metrics', line: 63 },
+        { code: 'ITS0015', origin: 'Service mesh/details-named', line: 103 },
+      ],
+    },
   ]);
 });

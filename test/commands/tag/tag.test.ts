@@ -11,6 +11,16 @@ type Obj = Record<string, any>;
 
 const hook = (name: string, clientConfig: Obj): Obj => ({ name, clientConfig, admissionReviewVersions: ['v1'], sideEffects: 'None', reinvocationPolicy: 'Never' });
 
+const NOT_DISABLED = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
+/** The istio-discovery chart's selectors per webhook prefix (tag set analyzes them for overlaps). */
+function chartSelectors(prefix: string, rev: string): Obj {
+  const ex = (...e: Obj[]) => ({ matchExpressions: e });
+  if (prefix === 'rev.namespace.') return { namespaceSelector: ex({ key: 'istio.io/rev', operator: 'In', values: [rev] }, { key: 'istio-injection', operator: 'DoesNotExist' }), objectSelector: ex(NOT_DISABLED) };
+  if (prefix === 'rev.object.') return { namespaceSelector: ex({ key: 'istio.io/rev', operator: 'DoesNotExist' }, { key: 'istio-injection', operator: 'DoesNotExist' }), objectSelector: ex(NOT_DISABLED, { key: 'istio.io/rev', operator: 'In', values: [rev] }) };
+  if (prefix === 'namespace.') return { namespaceSelector: ex({ key: 'istio-injection', operator: 'In', values: ['enabled'] }), objectSelector: ex(NOT_DISABLED) };
+  return { namespaceSelector: ex({ key: 'istio-injection', operator: 'DoesNotExist' }, { key: 'istio.io/rev', operator: 'DoesNotExist' }), objectSelector: ex({ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, { key: 'istio.io/rev', operator: 'DoesNotExist' }) };
+}
+
 /** The injector webhook of a revision, as the istio-discovery chart renders it (service or URL). */
 function injector(rev: string, opts: { url?: string; helm?: boolean } = {}): KubeObject {
   const cc = opts.url ? { url: opts.url, caBundle: 'Q0E=' } : { service: { name: rev === 'default' ? 'istiod' : `istiod-${rev}`, namespace: 'istio-system', path: '/inject', port: 443 }, caBundle: 'Q0E=' };
@@ -22,7 +32,8 @@ function injector(rev: string, opts: { url?: string; helm?: boolean } = {}): Kub
       labels: { app: 'sidecar-injector', 'istio.io/rev': rev, 'operator.istio.io/component': 'Pilot', 'app.kubernetes.io/version': '1.20.2', release: opts.helm ? `istiod-${rev}` : 'istio' },
       ...(opts.helm ? { annotations: { 'meta.helm.sh/release-name': `istiod-${rev}`, 'meta.helm.sh/release-namespace': 'istio-system' } } : {}),
     },
-    webhooks: ['rev.namespace.', 'rev.object.', 'namespace.', 'object.'].map((p) => hook(`${p}sidecar-injector.istio.io`, cc)),
+    // A revisioned istiod's chart renders only the rev.* webhooks; istio-injection=enabled is the default revision's.
+    webhooks: (rev === 'default' ? ['rev.namespace.', 'rev.object.', 'namespace.', 'object.'] : ['rev.namespace.', 'rev.object.']).map((p) => ({ ...hook(`${p}sidecar-injector.istio.io`, cc), ...chartSelectors(p, rev) })),
   };
 }
 
