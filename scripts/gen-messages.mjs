@@ -23,11 +23,28 @@ for (const m of messages) {
   lines.push(`    level: ${JSON.stringify(m.level)},`);
   lines.push(`    description: ${JSON.stringify(m.description)},`);
   lines.push(`    template: ${JSON.stringify(m.template)},`);
-  lines.push(`    args: [${m.args.map((a) => JSON.stringify(a.name)).join(', ')}],`);
+  lines.push(`    args: [${m.args.map((a) => `{ name: ${JSON.stringify(a.name)}, type: ${JSON.stringify(a.type)} }`).join(', ')}],`);
   lines.push('  },');
 }
 lines.push('] as const satisfies readonly MessageType[];', '');
+// The argument tuple of each message, labelled with upstream's names: what ctx.report accepts
+// (src/messages/catalog.ts MessageArgs). A wrong count or type fails `npm run typecheck`.
+lines.push('/** Argument tuples of the upstream messages, from messages.yaml `args: [{name, type}]`. */');
+lines.push('export interface IstioMessageArgs {');
+for (const m of messages) {
+  lines.push(`  ${m.name}: [${m.args.map((a) => `${a.name}: ${tsType(a.type, m.name)}`).join(', ')}];`);
+}
+lines.push('}', '');
 lines.push(`/** Codes upstream retired; never reuse them. */`);
 lines.push(`export const retiredIstioCodes: readonly string[] = ${JSON.stringify(retiredCodes)};`, '');
 writeFileSync(path.join(root, 'src/messages/istio.gen.ts'), lines.join('\n'));
+
+/** Go argument types of messages.yaml as TypeScript types (keep in sync with ArgType in types.ts). */
+function tsType(goType, message) {
+  const scalar = { string: 'string', error: 'string', int: 'number', int32: 'number' };
+  const list = /^\[\](.+)$/.exec(goType);
+  const t = list ? scalar[list[1]] : scalar[goType];
+  if (!t) throw new Error(`${message}: argument type ${goType} has no TypeScript type; add it to tsType and ArgType`);
+  return list ? `readonly ${t}[]` : t;
+}
 console.log(`wrote ${messages.length} messages`);

@@ -51,8 +51,11 @@ export function runAnalyzers(analyzers: readonly Analyzer[], opts: EngineOptions
     executed.push(a.name);
     const allowed = new Set<string>(a.messages);
     const report = (r: Report) => {
-      if (!allowed.has(r.message)) {
-        diagnostics.push(toDiagnostic(a.name, { message: 'AnalyzerFailed', args: [a.name, `emitted undeclared message ${r.message}`] }));
+      // The type check holds analyzers written in TypeScript to the catalog; JS callers and casts
+      // are held here, so a user never reads "%!v(MISSING)".
+      const wrong = !allowed.has(r.message) ? `emitted undeclared message ${r.message}` : argumentProblem(r);
+      if (wrong) {
+        diagnostics.push(toDiagnostic(a.name, { message: 'AnalyzerFailed', args: [a.name, wrong] }));
         return;
       }
       diagnostics.push(toDiagnostic(a.name, r));
@@ -64,6 +67,19 @@ export function runAnalyzers(analyzers: readonly Analyzer[], opts: EngineOptions
     }
   }
   return { diagnostics, executed, skipped };
+}
+
+/** Why a report's arguments do not fit its catalog template (count, or a missing value), or undefined. */
+export function argumentProblem(r: Report): string | undefined {
+  const type = catalog.byName(r.message);
+  const args: readonly unknown[] = r.args ?? [];
+  const want = type.args.map((x) => x.name);
+  if (args.length !== want.length) {
+    return `emitted ${r.message} with ${args.length} argument${args.length === 1 ? '' : 's'}, want ${want.length}${want.length ? ` (${want.join(', ')})` : ''}`;
+  }
+  const missing = args.findIndex((x) => x === undefined || x === null);
+  if (missing >= 0) return `emitted ${r.message} without a value for argument ${want[missing]}`;
+  return undefined;
 }
 
 export function toDiagnostic(analyzer: string, r: Report): Diagnostic {

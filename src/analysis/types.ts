@@ -1,18 +1,18 @@
-import type { MessageName } from '../messages/catalog.js';
+import type { MessageName, MessageReport } from '../messages/catalog.js';
 import type { FieldPath, Resource } from '../resources/types.js';
 import type { MeshConfig } from './mesh-config.js';
 import type { Snapshot } from './snapshot.js';
 
-/** What an analyzer hands to ctx.report: a catalog message id, its arguments, where it applies. */
-export interface Report {
+/** Where a message applies: the resource and, optionally, the field inside it. */
+interface ReportTarget {
   /** The resource the message is about; omit for messages with no origin. */
   readonly resource?: Resource;
-  readonly message: MessageName;
-  /** Positional arguments for the catalog template. */
-  readonly args?: readonly unknown[];
   /** Field inside the resource, to point at its line (e.g. ['spec', 'http', 0, 'route', 0]). */
   readonly path?: FieldPath;
 }
+
+/** What an analyzer hands to ctx.report: a catalog message id, its arguments, where it applies. */
+export type Report<N extends MessageName = MessageName> = ReportTarget & MessageReport<N>;
 
 export interface AnalysisContext {
   readonly snapshot: Snapshot;

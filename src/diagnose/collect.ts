@@ -286,138 +286,198 @@ async function findServiceEntry(kube: KubeClient, host: string, namespaces: read
   return entries.find((o) => hostsOf(o).includes(host)) ?? entries.find((o) => hostsOf(o).some((h) => seHostMatches(h, host)));
 }
 
+/**
+ * Collects the capture of FROM → TO (--via): the pods on the path, the objects that configure
+ * them, istiod's sync state and each proxy's admin endpoints, in that order.
+ */
 export async function collect(req: CollectRequest, deps: CollectDeps): Promise<Collected> {
+  const s = newSession(deps);
+  const fromPod = await collectFrom(req, s);
+  const clientNs = s.pods[0]?.metadata?.namespace ?? deps.kube.defaultNamespace;
+  if (req.via) await collectVia(req.via, s);
+  const toNamespace = await collectTo(req.to, clientNs, s);
+  const namespaces = [...new Set([...s.pods.map((p) => p.metadata?.namespace ?? ''), toNamespace, deps.istioNamespace].filter(Boolean))].sort();
+  await collectNamespaces(namespaces, s);
+  await collectIstioConfig(namespaces, s);
+
+  const files = clusterFiles(s.objects);
+  const syncz = await collectSyncz(s);
+  if (syncz !== undefined) files.set('istiod/syncz.json', syncz);
+  const notCollected = await collectProxies(s, files);
+  files.set('capture.json', captureMeta(req, fromPod, deps, notCollected));
+  return { files, warnings: s.warnings };
+}
+
+/** What the steps of one collection share: the objects and pods found so far, warnings, and how to read. */
+interface Session {
+  readonly deps: CollectDeps;
+  readonly kube: KubeClient;
+  readonly warnings: string[];
+  readonly objects: Map<string, KubeObject>;
+  /** The pods on the path (client, gateway, servers), in path order. */
+  readonly pods: KubeObject[];
+  add(o: KubeObject): void;
+  addPod(p: KubeObject): void;
+  /** Runs a step that may fail: its error becomes a warning and the capture goes on. */
+  attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined>;
+  /**
+   * Reads FROM, TO or --via, which must be read: not found, or not readable at all (API server
+   * down, RBAC), stops the collection.
+   */
+  required<T>(msg: { notFound: string; unreadable: string }, fn: () => Promise<T>): Promise<T>;
+  /** Lists objects; items come back without apiVersion and kind (the API server puts them on the list only). */
+  list(apiVersion: string, kind: string, ns: string, opts?: { labelSelector: string }): Promise<KubeObject[]>;
+}
+
+function newSession(deps: CollectDeps): Session {
   const { kube } = deps;
-  const files = new Map<string, string>();
   const warnings: string[] = [];
-  const notCollected: NotCollected[] = [];
   const objects = new Map<string, KubeObject>();
-  const add = (o: KubeObject) => objects.set(key(o), scrub(o));
-  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof TargetError) throw e;
-      warnings.push(`${what}: ${firstLine(e)}`);
-      return undefined;
-    }
-  };
-
-  // FROM, TO and --via must be read: not found, or not readable at all (API server down, RBAC),
-  // stops the collection.
-  const required = async <T>(msg: { notFound: string; unreadable: string }, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (isNotFound(e)) throw new TargetError(`${msg.notFound}${e instanceof PodRefError ? ` (${e.message})` : ''}`, true);
-      // Forbidden, unauthorized, timed out, unreachable: the cause's kind and hint, not a guess.
-      const kind = kindOf(e);
-      throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false, kind === 'internal' ? 'failed' : kind, hintOf(e));
-    }
-  };
-
-  // List items come back without apiVersion and kind (the API server puts them on the list only).
-  const list = async (apiVersion: string, kind: string, ns: string, opts?: { labelSelector: string }) =>
-    (await kube.list(apiVersion, kind, ns, opts)).map((x) => ({ ...x, apiVersion, kind }));
-
   const pods: KubeObject[] = [];
-  let fromPod: string | undefined;
-  const addPod = (p: KubeObject) => {
-    if (!pods.some((x) => key(x) === key(p))) pods.push(p);
-    add(p);
+  const add = (o: KubeObject) => objects.set(key(o), scrub(o));
+  return {
+    deps,
+    kube,
+    warnings,
+    objects,
+    pods,
+    add,
+    addPod(p) {
+      if (!pods.some((x) => key(x) === key(p))) pods.push(p);
+      add(p);
+    },
+    async attempt(what, fn) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (e instanceof TargetError) throw e;
+        warnings.push(`${what}: ${firstLine(e)}`);
+        return undefined;
+      }
+    },
+    async required(msg, fn) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (isNotFound(e)) throw new TargetError(`${msg.notFound}${e instanceof PodRefError ? ` (${e.message})` : ''}`, true);
+        // Forbidden, unauthorized, timed out, unreachable: the cause's kind and hint, not a guess.
+        const kind = kindOf(e);
+        throw new TargetError(`${msg.unreadable}: ${firstLine(e)}`, false, kind === 'internal' ? 'failed' : kind, hintOf(e));
+      }
+    },
+    list: async (apiVersion, kind, ns, opts) => (await kube.list(apiVersion, kind, ns, opts)).map((x) => ({ ...x, apiVersion, kind })),
   };
-  // FROM: a pod reference (pod, deploy/NAME…), or "ingress" for the default ingress gateway.
-  if (req.from === 'ingress' && !req.via) {
+}
+
+/**
+ * FROM: a pod reference (pod, deploy/NAME…), or "ingress" for the default ingress gateway.
+ * Returns the pod read as NAME.NAMESPACE (undefined for "ingress").
+ */
+async function collectFrom(req: CollectRequest, s: Session): Promise<string | undefined> {
+  const { kube, deps } = s;
+  if (req.from === 'ingress') {
+    if (req.via) return undefined;
     const where = `(label istio=ingressgateway) in namespace ${deps.istioNamespace}`;
-    const gws = await required({ notFound: '', unreadable: `FROM: cannot list the ingress gateway pods ${where}` }, () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
+    const gws = await s.required({ notFound: '', unreadable: `FROM: cannot list the ingress gateway pods ${where}` }, () => s.list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'istio=ingressgateway' }));
     // Terminating gateway pods (a rollout, an uninstall) take no new connections.
     const serving = gws.filter((g) => !g.metadata?.deletionTimestamp);
     if (serving.length === 0) throw new TargetError(`FROM: no ingress gateway pods ${where}; name the gateway with --via NAME.NAMESPACE`, true);
-    for (const g of serving) addPod(g);
-  } else if (req.from !== 'ingress') {
-    const ref = parsePodRef(req.from, kube.defaultNamespace);
-    const what = `${ref.kind === 'Pod' ? 'pod' : ref.kind} ${ref.name}`;
-    const p = await required({ notFound: `FROM: ${what} not found in namespace ${ref.namespace}`, unreadable: `FROM: cannot read ${what} in namespace ${ref.namespace}` }, async () => {
-      const r = await resolvePod(kube, ref);
-      return kube.get('v1', 'Pod', r.namespace, r.name);
-    });
-    addPod(p);
-    // capture.json names the pod that was read, not the reference: "deploy/frontend.shop" or
-    // a bare name in the kubeconfig's namespace cannot be resolved again offline.
-    fromPod = `${p.metadata?.name ?? ref.name}.${p.metadata?.namespace ?? ref.namespace}`;
+    for (const g of serving) s.addPod(g);
+    return undefined;
   }
-  const clientNs = pods[0]?.metadata?.namespace ?? kube.defaultNamespace;
+  const ref = parsePodRef(req.from, kube.defaultNamespace);
+  const what = `${ref.kind === 'Pod' ? 'pod' : ref.kind} ${ref.name}`;
+  const p = await s.required({ notFound: `FROM: ${what} not found in namespace ${ref.namespace}`, unreadable: `FROM: cannot read ${what} in namespace ${ref.namespace}` }, async () => {
+    const r = await resolvePod(kube, ref);
+    return kube.get('v1', 'Pod', r.namespace, r.name);
+  });
+  s.addPod(p);
+  // capture.json names the pod that was read, not the reference: "deploy/frontend.shop" or
+  // a bare name in the kubeconfig's namespace cannot be resolved again offline.
+  return `${p.metadata?.name ?? ref.name}.${p.metadata?.namespace ?? ref.namespace}`;
+}
 
-  if (req.via) {
-    const r = parsePodName(req.via, deps.istioNamespace);
-    const pod = await required({ notFound: `--via: no gateway pod or Service ${r.name} in namespace ${r.namespace}`, unreadable: `--via: cannot read gateway ${r.name} in namespace ${r.namespace}` }, async () => {
-      try {
-        return [await kube.get('v1', 'Pod', r.namespace, r.name)];
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-        const svc = await kube.get('v1', 'Service', r.namespace, r.name);
-        add(svc);
-        return list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
-      }
-    });
-    for (const g of pod) addPod(g);
+/** --via: a gateway pod, or a Service whose selected pods are the gateway. */
+async function collectVia(via: string, s: Session): Promise<void> {
+  const { kube } = s;
+  const r = parsePodName(via, s.deps.istioNamespace);
+  const pod = await s.required({ notFound: `--via: no gateway pod or Service ${r.name} in namespace ${r.namespace}`, unreadable: `--via: cannot read gateway ${r.name} in namespace ${r.namespace}` }, async () => {
+    try {
+      return [await kube.get('v1', 'Pod', r.namespace, r.name)];
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      const svc = await kube.get('v1', 'Service', r.namespace, r.name);
+      s.add(svc);
+      return s.list('v1', 'Pod', r.namespace, { labelSelector: selectorString(svc.spec?.selector as Record<string, string>) });
+    }
+  });
+  for (const g of pod) s.addPod(g);
+}
+
+/** A get that answers undefined for "not found" (and fails for anything else). */
+async function getOrNone(kube: KubeClient, kind: string, ns: string, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await kube.get('v1', kind, ns, name);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
   }
+}
 
-  // TO: a Service host[:port] (its selected pods are the servers), a pod, or a ServiceEntry host.
-  const { host } = parseHostPort(req.to);
-  let seNamespace: string | undefined;
+/**
+ * TO: a Service host[:port] (its selected pods are the servers), a pod, or a ServiceEntry host.
+ * Returns the namespace of the destination's config (the Service's, or the ServiceEntry's).
+ */
+async function collectTo(to: string, clientNs: string, s: Session): Promise<string> {
+  const { kube } = s;
+  const { host } = parseHostPort(to);
   const podTarget = host.startsWith('pod/');
   const labels = host.replace(/^pod\//, '').split('.');
   const svcNs = labels.length > 1 && labels[1] !== 'svc' ? labels[1]! : clientNs;
   const svc = podTarget
     ? undefined
-    : await required({ notFound: '', unreadable: `TO: cannot read Service ${labels[0]} in namespace ${svcNs}` }, async () => {
-        try {
-          return await kube.get('v1', 'Service', svcNs, labels[0]!);
-        } catch (e) {
-          if (isNotFound(e)) return undefined;
-          throw e;
-        }
-      });
+    : await s.required({ notFound: '', unreadable: `TO: cannot read Service ${labels[0]} in namespace ${svcNs}` }, () => getOrNone(kube, 'Service', svcNs, labels[0]!));
   if (svc) {
-    add(svc);
+    s.add(svc);
     const selector = selectorString(svc.spec?.selector as Record<string, string>);
-    const servers = selector ? await attempt(`list pods of Service ${svcNs}/${labels[0]}`, () => list('v1', 'Pod', svcNs, { labelSelector: selector })) : [];
-    for (const p of servers ?? []) addPod(p);
-  } else {
-    const r = parsePodName(host, clientNs);
-    const unreadable = `TO: cannot read pod ${r.name} in namespace ${r.namespace}`;
-    if (podTarget) addPod(await required({ notFound: `TO: pod ${r.name} not found in namespace ${r.namespace}`, unreadable }, () => kube.get('v1', 'Pod', r.namespace, r.name)));
-    else {
-      const pod = await required({ notFound: '', unreadable }, async () => {
-        try {
-          return await kube.get('v1', 'Pod', r.namespace, r.name);
-        } catch (e) {
-          if (isNotFound(e)) return undefined;
-          throw e;
-        }
-      });
-      if (pod) addPod(pod);
-      else {
-        // A ServiceEntry host (api.example.com, or a mesh-internal host of pods it selects).
-        const se = await findServiceEntry(kube, host.replace(/^pod\//, ''), [clientNs, deps.istioNamespace], attempt);
-        if (!se) throw new TargetError(`TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${r.namespace}, and no ServiceEntry with host ${host}`, true);
-        add(se);
-        seNamespace = se.metadata?.namespace;
-        const selector = selectorString(((se.spec?.workloadSelector ?? {}) as Record<string, unknown>).labels as Record<string, string> | undefined);
-        const servers = selector && seNamespace ? await attempt(`list pods of ServiceEntry ${seNamespace}/${se.metadata?.name ?? ''}`, () => list('v1', 'Pod', seNamespace!, { labelSelector: selector })) : [];
-        for (const p of servers ?? []) addPod(p);
-      }
-    }
+    const servers = selector ? await s.attempt(`list pods of Service ${svcNs}/${labels[0]}`, () => s.list('v1', 'Pod', svcNs, { labelSelector: selector })) : [];
+    for (const p of servers ?? []) s.addPod(p);
+    return svcNs;
   }
+  const r = parsePodName(host, clientNs);
+  const unreadable = `TO: cannot read pod ${r.name} in namespace ${r.namespace}`;
+  if (podTarget) {
+    s.addPod(await s.required({ notFound: `TO: pod ${r.name} not found in namespace ${r.namespace}`, unreadable }, () => kube.get('v1', 'Pod', r.namespace, r.name)));
+    return svcNs;
+  }
+  const pod = await s.required({ notFound: '', unreadable }, () => getOrNone(kube, 'Pod', r.namespace, r.name));
+  if (pod) {
+    s.addPod(pod);
+    return svcNs;
+  }
+  // A ServiceEntry host (api.example.com, or a mesh-internal host of pods it selects).
+  const se = await findServiceEntry(kube, host.replace(/^pod\//, ''), [clientNs, s.deps.istioNamespace], s.attempt);
+  if (!se) throw new TargetError(`TO: no Service ${labels[0]} and no pod ${r.name} in namespace ${r.namespace}, and no ServiceEntry with host ${host}`, true);
+  s.add(se);
+  const seNamespace = se.metadata?.namespace;
+  const selector = selectorString(((se.spec?.workloadSelector ?? {}) as Record<string, unknown>).labels as Record<string, string> | undefined);
+  const servers = selector && seNamespace ? await s.attempt(`list pods of ServiceEntry ${seNamespace}/${se.metadata?.name ?? ''}`, () => s.list('v1', 'Pod', seNamespace, { labelSelector: selector })) : [];
+  for (const p of servers ?? []) s.addPod(p);
+  return seNamespace ?? svcNs;
+}
 
-  const namespaces = [...new Set([...pods.map((p) => p.metadata?.namespace ?? ''), seNamespace ?? svcNs, deps.istioNamespace].filter(Boolean))].sort();
+async function collectNamespaces(namespaces: readonly string[], s: Session): Promise<void> {
   for (const ns of namespaces) {
-    const o = await attempt(`get Namespace ${ns}`, () => kube.get('v1', 'Namespace', undefined, ns));
-    if (o) add(o);
+    const o = await s.attempt(`get Namespace ${ns}`, () => s.kube.get('v1', 'Namespace', undefined, ns));
+    if (o) s.add(o);
   }
-  // Per kind: the first served version (found on the first namespace), then every namespace.
-  // Kinds are listed in parallel; warnings keep the table's order.
+}
+
+/**
+ * The Istio config of the involved namespaces. Per kind: the first served version (found on the
+ * first namespace), then every namespace. Kinds are listed in parallel; warnings keep the table's order.
+ */
+async function collectIstioConfig(namespaces: readonly string[], s: Session): Promise<void> {
   const perKind = await mapLimit(ISTIO_KINDS, 4, async ([kind, versions]) => {
     const found: KubeObject[] = [];
     const problems: string[] = [];
@@ -426,7 +486,7 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
       let done = false;
       while (!done && served.length > 0) {
         try {
-          found.push(...(await list(served[0]!, kind, ns)));
+          found.push(...(await s.list(served[0]!, kind, ns)));
           served = [served[0]!];
           done = true;
         } catch (e) {
@@ -445,49 +505,69 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     return { found, problems };
   });
   for (const r of perKind) {
-    for (const x of r.found) add(x);
-    warnings.push(...r.problems);
+    for (const x of r.found) s.add(x);
+    s.warnings.push(...r.problems);
   }
+}
 
+/** cluster/{namespaces,pods,services,istio}.yaml: the objects read, sorted, one file per group. */
+function clusterFiles(objects: ReadonlyMap<string, KubeObject>): Map<string, string> {
+  const files = new Map<string, string>();
   const groups: Record<string, KubeObject[]> = { 'namespaces.yaml': [], 'pods.yaml': [], 'services.yaml': [], 'istio.yaml': [] };
   for (const o of [...objects.values()].sort((a, b) => (key(a) < key(b) ? -1 : 1))) {
     const file = o.kind === 'Namespace' ? 'namespaces.yaml' : o.kind === 'Pod' ? 'pods.yaml' : o.kind === 'Service' ? 'services.yaml' : 'istio.yaml';
     groups[file]!.push(o);
   }
   for (const [file, docs] of Object.entries(groups)) if (docs.length) files.set(`cluster/${file}`, docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+  return files;
+}
 
-  // istiod's view of every proxy (/debug/syncz on the monitoring port: prometheus.io/port, else
-  // 15014, as istioctl finds it). Each replica only knows
-  // the proxies connected to it, so every running replica is asked and the lists are merged.
-  const istiods = await attempt('list istiod pods', () => list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
+/**
+ * istiod's view of every proxy (/debug/syncz on the monitoring port: prometheus.io/port, else
+ * 15014, as istioctl finds it). Each replica only knows the proxies connected to it, so every
+ * running replica is asked and the lists are merged. Undefined when no replica answered.
+ */
+async function collectSyncz(s: Session): Promise<string | undefined> {
+  const { deps } = s;
+  const istiods = await s.attempt('list istiod pods', () => s.list('v1', 'Pod', deps.istioNamespace, { labelSelector: 'app=istiod' }));
   const running = (istiods ?? []).filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
   const synced: unknown[] = [];
   let answered = 0;
   for (const istiod of running) {
     const name = istiod.metadata?.name ?? '';
     const admin = deps.admin({ name, namespace: deps.istioNamespace }, monitoringPort(istiod));
-    const text = await attempt(`istiod ${name} /debug/syncz`, () => admin.get('debug/syncz'));
+    const text = await s.attempt(`istiod ${name} /debug/syncz`, () => admin.get('debug/syncz'));
     await admin.close().catch(() => undefined);
     if (text === undefined) continue;
-    const parsed = await attempt(`istiod ${name} /debug/syncz is not a JSON list`, async () => JSON.parse(text) as unknown);
+    const parsed = await s.attempt(`istiod ${name} /debug/syncz is not a JSON list`, async () => JSON.parse(text) as unknown);
     if (Array.isArray(parsed)) {
       synced.push(...parsed);
       answered++;
     }
   }
-  if (answered > 0) files.set('istiod/syncz.json', `${JSON.stringify(synced, null, 1)}\n`);
-  else if (running.length === 0) warnings.push(`no running istiod pod in ${deps.istioNamespace}: sync state not captured`);
+  if (answered > 0) return `${JSON.stringify(synced, null, 1)}\n`;
+  if (running.length === 0) s.warnings.push(`no running istiod pod in ${deps.istioNamespace}: sync state not captured`);
+  return undefined;
+}
 
-  // Proxies are read a few at a time (each is a port-forward plus four requests, one of them a
-  // config dump that can be megabytes); results are merged in path order, so warnings and
-  // notCollected read client first whatever finished first.
-  const perProxy = await mapLimit(pods.filter(hasSidecar), PROXY_CONCURRENCY, (p) => collectProxy(p, deps));
+/**
+ * Proxies are read a few at a time (each is a port-forward plus four requests, one of them a
+ * config dump that can be megabytes); results are merged in path order, so warnings and
+ * notCollected read client first whatever finished first.
+ */
+async function collectProxies(s: Session, files: Map<string, string>): Promise<NotCollected[]> {
+  const notCollected: NotCollected[] = [];
+  const perProxy = await mapLimit(s.pods.filter(hasSidecar), PROXY_CONCURRENCY, (p) => collectProxy(p, s.deps));
   for (const r of perProxy) {
     for (const [file, text] of r.files) files.set(file, text);
-    warnings.push(...r.warnings);
+    s.warnings.push(...r.warnings);
     notCollected.push(...r.notCollected);
   }
+  return notCollected;
+}
 
+/** capture.json: what was asked, which pod FROM resolved to, when, by which version, and what is missing. */
+function captureMeta(req: CollectRequest, fromPod: string | undefined, deps: CollectDeps, notCollected: readonly NotCollected[]): string {
   const meta = {
     from: fromPod ?? req.from,
     ...(fromPod && fromPod !== req.from ? { fromRef: req.from } : {}),
@@ -497,6 +577,5 @@ export async function collect(req: CollectRequest, deps: CollectDeps): Promise<C
     istioTsVersion: deps.version,
     ...(notCollected.length ? { notCollected } : {}),
   };
-  files.set('capture.json', `${JSON.stringify(meta, null, 2)}\n`);
-  return { files, warnings };
+  return `${JSON.stringify(meta, null, 2)}\n`;
 }

@@ -9,7 +9,7 @@ export const istioMessages = [
     level: "Error",
     description: "There was an internal error in the toolchain. This is almost always a bug in the implementation.",
     template: "Internal error: %v",
-    args: ["detail"],
+    args: [{ name: "detail", type: "string" }],
   },
   {
     code: "IST0002",
@@ -17,7 +17,7 @@ export const istioMessages = [
     level: "Warning",
     description: "A feature that the configuration is depending on is now deprecated.",
     template: "Deprecated: %s",
-    args: ["detail"],
+    args: [{ name: "detail", type: "string" }],
   },
   {
     code: "IST0101",
@@ -25,7 +25,7 @@ export const istioMessages = [
     level: "Error",
     description: "A resource being referenced does not exist.",
     template: "Referenced %s not found: %q",
-    args: ["reftype", "refval"],
+    args: [{ name: "reftype", type: "string" }, { name: "refval", type: "string" }],
   },
   {
     code: "IST0102",
@@ -33,7 +33,7 @@ export const istioMessages = [
     level: "Info",
     description: "A namespace is not enabled for Istio injection.",
     template: "The namespace is not enabled for Istio injection. Run 'kubectl label namespace %s istio-injection=enabled' to enable it, or 'kubectl label namespace %s istio-injection=disabled' to explicitly mark it as not needing injection.",
-    args: ["namespace", "namespace2"],
+    args: [{ name: "namespace", type: "string" }, { name: "namespace2", type: "string" }],
   },
   {
     code: "IST0103",
@@ -41,7 +41,7 @@ export const istioMessages = [
     level: "Warning",
     description: "A pod is missing the Istio proxy.",
     template: "The pod %s is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.",
-    args: ["podName"],
+    args: [{ name: "podName", type: "string" }],
   },
   {
     code: "IST0106",
@@ -49,7 +49,7 @@ export const istioMessages = [
     level: "Error",
     description: "The resource has a schema validation error.",
     template: "Schema validation error: %v",
-    args: ["err"],
+    args: [{ name: "err", type: "error" }],
   },
   {
     code: "IST0107",
@@ -57,7 +57,7 @@ export const istioMessages = [
     level: "Warning",
     description: "An Istio annotation is applied to the wrong kind of resource.",
     template: "Misplaced annotation: %s can only be applied to %s",
-    args: ["annotation", "kind"],
+    args: [{ name: "annotation", type: "string" }, { name: "kind", type: "string" }],
   },
   {
     code: "IST0108",
@@ -65,7 +65,7 @@ export const istioMessages = [
     level: "Warning",
     description: "An Istio annotation is not recognized for any kind of resource",
     template: "Unknown annotation: %s",
-    args: ["annotation"],
+    args: [{ name: "annotation", type: "string" }],
   },
   {
     code: "IST0109",
@@ -73,7 +73,7 @@ export const istioMessages = [
     level: "Error",
     description: "Conflicting hosts on VirtualServices associated with mesh gateway",
     template: "The VirtualServices %s associated with mesh gateway define the same host %s which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.",
-    args: ["virtualServices", "host"],
+    args: [{ name: "virtualServices", type: "string" }, { name: "host", type: "string" }],
   },
   {
     code: "IST0110",
@@ -81,7 +81,7 @@ export const istioMessages = [
     level: "Error",
     description: "A Sidecar resource selects the same workloads as another Sidecar resource",
     template: "The Sidecars %v in namespace %q select the same workload pod %q, which can lead to undefined behavior.",
-    args: ["conflictingSidecars", "namespace", "workloadPod"],
+    args: [{ name: "conflictingSidecars", type: "[]string" }, { name: "namespace", type: "string" }, { name: "workloadPod", type: "string" }],
   },
   {
     code: "IST0111",
@@ -89,7 +89,7 @@ export const istioMessages = [
     level: "Error",
     description: "More than one sidecar resource in a namespace has no workload selector",
     template: "The Sidecars %v in namespace %q have no workload selector, which can lead to undefined behavior.",
-    args: ["conflictingSidecars", "namespace"],
+    args: [{ name: "conflictingSidecars", type: "[]string" }, { name: "namespace", type: "string" }],
   },
   {
     code: "IST0112",
@@ -97,7 +97,7 @@ export const istioMessages = [
     level: "Error",
     description: "A VirtualService routes to a service with more than one port exposed, but does not specify which to use.",
     template: "This VirtualService routes to a service %q that exposes multiple ports %v. Specifying a port in the destination is required to disambiguate.",
-    args: ["destHost", "destPorts"],
+    args: [{ name: "destHost", type: "string" }, { name: "destPorts", type: "[]int" }],
   },
   {
     code: "IST0116",
@@ -105,7 +105,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The resulting pods of a service mesh deployment can't be associated with multiple services using the same port but different protocols.",
     template: "This deployment %s is associated with multiple services using port %d but different protocols: %v",
-    args: ["deployment", "port", "services"],
+    args: [{ name: "deployment", type: "string" }, { name: "port", type: "int32" }, { name: "services", type: "[]string" }],
   },
   {
     code: "IST0118",
@@ -113,7 +113,7 @@ export const istioMessages = [
     level: "Info",
     description: "Port name is not under naming convention. Protocol detection is applied to the port.",
     template: "Port name %s (port: %d, targetPort: %s) doesn't follow the naming convention of Istio port.",
-    args: ["portName", "port", "targetPort"],
+    args: [{ name: "portName", type: "string" }, { name: "port", type: "int" }, { name: "targetPort", type: "string" }],
   },
   {
     code: "IST0123",
@@ -121,7 +121,7 @@ export const istioMessages = [
     level: "Warning",
     description: "A namespace has more than one type of injection labels",
     template: "The namespace has more than one type of injection labels %v, which may lead to undefined behavior. Make sure only one injection label exists.",
-    args: ["labels"],
+    args: [{ name: "labels", type: "[]string" }],
   },
   {
     code: "IST0125",
@@ -129,7 +129,7 @@ export const istioMessages = [
     level: "Warning",
     description: "An Istio annotation that is not valid",
     template: "Invalid annotation %s: %s",
-    args: ["annotation", "problem"],
+    args: [{ name: "annotation", type: "string" }, { name: "problem", type: "string" }],
   },
   {
     code: "IST0126",
@@ -137,7 +137,7 @@ export const istioMessages = [
     level: "Error",
     description: "A service registry in Mesh Networks is unknown",
     template: "Unknown service registry %s in network %s",
-    args: ["serviceregistry", "network"],
+    args: [{ name: "serviceregistry", type: "string" }, { name: "network", type: "string" }],
   },
   {
     code: "IST0127",
@@ -145,7 +145,7 @@ export const istioMessages = [
     level: "Warning",
     description: "There aren't workloads matching the resource labels",
     template: "No matching workloads for this resource with the following labels: %s",
-    args: ["labels"],
+    args: [{ name: "labels", type: "string" }],
   },
   {
     code: "IST0128",
@@ -153,7 +153,7 @@ export const istioMessages = [
     level: "Warning",
     description: "No caCertificates are set in DestinationRule, this results in no verification of presented server certificate.",
     template: "DestinationRule %s in namespace %s has TLS mode set to %s but no caCertificates are set to validate server identity for host: %s",
-    args: ["destinationrule", "namespace", "mode", "host"],
+    args: [{ name: "destinationrule", type: "string" }, { name: "namespace", type: "string" }, { name: "mode", type: "string" }, { name: "host", type: "string" }],
   },
   {
     code: "IST0129",
@@ -161,7 +161,7 @@ export const istioMessages = [
     level: "Warning",
     description: "No caCertificates are set in DestinationRule, this results in no verification of presented server certificate for traffic to a given port.",
     template: "DestinationRule %s in namespace %s has TLS mode set to %s but no caCertificates are set to validate server identity for host: %s at port %s",
-    args: ["destinationrule", "namespace", "mode", "host", "port"],
+    args: [{ name: "destinationrule", type: "string" }, { name: "namespace", type: "string" }, { name: "mode", type: "string" }, { name: "host", type: "string" }, { name: "port", type: "string" }],
   },
   {
     code: "IST0130",
@@ -169,7 +169,7 @@ export const istioMessages = [
     level: "Warning",
     description: "A VirtualService rule will never be used because a previous rule uses the same match.",
     template: "VirtualService rule %v not used (%s).",
-    args: ["ruleno", "reason"],
+    args: [{ name: "ruleno", type: "string" }, { name: "reason", type: "string" }],
   },
   {
     code: "IST0131",
@@ -177,7 +177,7 @@ export const istioMessages = [
     level: "Info",
     description: "A VirtualService rule match duplicates a match in a previous rule.",
     template: "VirtualService rule %v match %v is not used (duplicate/overlapping match in rule %v).",
-    args: ["ruleno", "matchno", "dupno"],
+    args: [{ name: "ruleno", type: "string" }, { name: "matchno", type: "string" }, { name: "dupno", type: "string" }],
   },
   {
     code: "IST0132",
@@ -185,7 +185,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Host defined in VirtualService not found in Gateway.",
     template: "one or more host %v defined in VirtualService %s not found in Gateway %s.",
-    args: ["host", "virtualservice", "gateway"],
+    args: [{ name: "host", type: "[]string" }, { name: "virtualservice", type: "string" }, { name: "gateway", type: "string" }],
   },
   {
     code: "IST0133",
@@ -193,7 +193,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The resource has a schema validation warning.",
     template: "Schema validation warning: %v",
-    args: ["err"],
+    args: [{ name: "err", type: "error" }],
   },
   {
     code: "IST0134",
@@ -209,7 +209,7 @@ export const istioMessages = [
     level: "Info",
     description: "A resource is using a deprecated Istio annotation.",
     template: "Annotation %q has been deprecated%s and may not work in future Istio versions.",
-    args: ["annotation", "extra"],
+    args: [{ name: "annotation", type: "string" }, { name: "extra", type: "string" }],
   },
   {
     code: "IST0136",
@@ -217,7 +217,7 @@ export const istioMessages = [
     level: "Info",
     description: "An Istio annotation may not be suitable for production.",
     template: "Annotation %q is part of an alpha-phase feature and may be incompletely supported.",
-    args: ["annotation"],
+    args: [{ name: "annotation", type: "string" }],
   },
   {
     code: "IST0137",
@@ -225,7 +225,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Two services selecting the same workload with the same targetPort MUST refer to the same port.",
     template: "This deployment %s is associated with multiple services %v using targetPort %q but different ports: %v.",
-    args: ["deployment", "services", "targetPort", "ports"],
+    args: [{ name: "deployment", type: "string" }, { name: "services", type: "[]string" }, { name: "targetPort", type: "string" }, { name: "ports", type: "[]int32" }],
   },
   {
     code: "IST0138",
@@ -233,7 +233,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Duplicate certificate in multiple gateways may cause 404s if clients re-use HTTP2 connections.",
     template: "Duplicate certificate in multiple gateways %v may cause 404s if clients re-use HTTP2 connections.",
-    args: ["gateways"],
+    args: [{ name: "gateways", type: "[]string" }],
   },
   {
     code: "IST0139",
@@ -241,7 +241,7 @@ export const istioMessages = [
     level: "Error",
     description: "Webhook is invalid or references a control plane service that does not exist.",
     template: "%v",
-    args: ["error"],
+    args: [{ name: "error", type: "string" }],
   },
   {
     code: "IST0140",
@@ -249,7 +249,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Route rules have no effect on ingress gateway requests",
     template: "Subset in virtual service %s has no effect on ingress gateway %s requests",
-    args: ["virtualservicesubset", "virtualservice"],
+    args: [{ name: "virtualservicesubset", type: "string" }, { name: "virtualservice", type: "string" }],
   },
   {
     code: "IST0141",
@@ -257,7 +257,7 @@ export const istioMessages = [
     level: "Error",
     description: "Required permissions to install Istio are missing.",
     template: "Missing required permission to create resource %v (%v)",
-    args: ["resource", "error"],
+    args: [{ name: "resource", type: "string" }, { name: "error", type: "string" }],
   },
   {
     code: "IST0142",
@@ -265,7 +265,7 @@ export const istioMessages = [
     level: "Error",
     description: "The Kubernetes version is not supported",
     template: "The Kubernetes Version %q is lower than the minimum version: %v",
-    args: ["version", "minimumVersion"],
+    args: [{ name: "version", type: "string" }, { name: "minimumVersion", type: "string" }],
   },
   {
     code: "IST0143",
@@ -273,7 +273,7 @@ export const istioMessages = [
     level: "Error",
     description: "A port exposed in a Service is bound to a localhost address",
     template: "Port %v is exposed in a Service but listens on localhost. It will not be exposed to other pods.",
-    args: ["port"],
+    args: [{ name: "port", type: "string" }],
   },
   {
     code: "IST0144",
@@ -289,7 +289,7 @@ export const istioMessages = [
     level: "Error",
     description: "Gateway should not have the same selector, port and matched hosts of server",
     template: "Conflict with gateways %s (workload selector %s, port %s, hosts %v).",
-    args: ["gateway", "selector", "portnumber", "hosts"],
+    args: [{ name: "gateway", type: "string" }, { name: "selector", type: "string" }, { name: "portnumber", type: "string" }, { name: "hosts", type: "string" }],
   },
   {
     code: "IST0146",
@@ -297,7 +297,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Deployments with `image: auto` should be targeted for injection.",
     template: "%s %s contains `image: auto` but does not match any Istio injection webhook selectors.",
-    args: ["resourceType", "resourceName"],
+    args: [{ name: "resourceType", type: "string" }, { name: "resourceName", type: "string" }],
   },
   {
     code: "IST0147",
@@ -305,7 +305,7 @@ export const istioMessages = [
     level: "Error",
     description: "Pods with `image: auto` should be targeted for injection.",
     template: "%s %s contains `image: auto` but does not match any Istio injection webhook selectors.",
-    args: ["resourceType", "resourceName"],
+    args: [{ name: "resourceType", type: "string" }, { name: "resourceName", type: "string" }],
   },
   {
     code: "IST0148",
@@ -321,7 +321,7 @@ export const istioMessages = [
     level: "Error",
     description: "Virtual service using JWT claim based routing without request authentication.",
     template: "The virtual service uses the JWT claim based routing (key: %s) but found no request authentication for the gateway (%s) pod (%s). The request authentication must first be applied for the gateway pods to validate the JWT token and make the claims available for routing.",
-    args: ["key", "gateway", "pod"],
+    args: [{ name: "key", type: "string" }, { name: "gateway", type: "string" }, { name: "pod", type: "string" }],
   },
   {
     code: "IST0150",
@@ -377,7 +377,7 @@ export const istioMessages = [
     level: "Error",
     description: "The Gateway API CRD version is not supported",
     template: "The Gateway API CRD version %v is lower than the minimum version: %v",
-    args: ["version", "minimumVersion"],
+    args: [{ name: "version", type: "string" }, { name: "minimumVersion", type: "string" }],
   },
   {
     code: "IST0172",
@@ -385,7 +385,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The Gateway API CRD version will not be supported in the future",
     template: "The Gateway API CRD version %v is lower than the minimum version: %v",
-    args: ["version", "minimumVersion"],
+    args: [{ name: "version", type: "string" }, { name: "minimumVersion", type: "string" }],
   },
   {
     code: "IST0157",
@@ -393,7 +393,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The Telemetry with empty providers will be ignored",
     template: "The Telemetry %v in namespace %q with empty providers will be ignored.",
-    args: ["name", "namespace"],
+    args: [{ name: "name", type: "string" }, { name: "namespace", type: "string" }],
   },
   {
     code: "IST0158",
@@ -401,7 +401,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The Istio proxy image of the pods running in the namespace do not match the image defined in the injection configuration.",
     template: "The Istio proxy images of the pods running in the namespace do not match the image defined in the injection configuration (pod names: %v). This often happens after upgrading the Istio control-plane and can be fixed by redeploying the pods.",
-    args: ["podNames"],
+    args: [{ name: "podNames", type: "[]string" }],
   },
   {
     code: "IST0159",
@@ -409,7 +409,7 @@ export const istioMessages = [
     level: "Error",
     description: "A Telemetry resource selects the same workloads as another Telemetry resource",
     template: "The Telemetries %v in namespace %q select the same workload pod %q, which can lead to undefined behavior.",
-    args: ["conflictingTelemetries", "namespace", "workloadPod"],
+    args: [{ name: "conflictingTelemetries", type: "[]string" }, { name: "namespace", type: "string" }, { name: "workloadPod", type: "string" }],
   },
   {
     code: "IST0160",
@@ -417,7 +417,7 @@ export const istioMessages = [
     level: "Error",
     description: "More than one telemetry resource in a namespace has no workload selector",
     template: "The Telemetries %v in namespace %q have no workload selector, which can lead to undefined behavior.",
-    args: ["conflictingTelemetries", "namespace"],
+    args: [{ name: "conflictingTelemetries", type: "[]string" }, { name: "namespace", type: "string" }],
   },
   {
     code: "IST0161",
@@ -425,7 +425,7 @@ export const istioMessages = [
     level: "Error",
     description: "The credential provided for the Gateway resource is invalid",
     template: "The credential referenced by the Gateway %s in namespace %s is invalid, which can cause the traffic not to work as expected.",
-    args: ["gatewayName", "gatewayNamespace"],
+    args: [{ name: "gatewayName", type: "string" }, { name: "gatewayNamespace", type: "string" }],
   },
   {
     code: "IST0162",
@@ -433,7 +433,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Gateway port not exposed by service",
     template: "The gateway is listening on a target port (port %d) that is not defined in the Service associated with its workload instances (Pod selector %s). If you need to access the gateway port through the gateway Service, it will not be available.",
-    args: ["port", "selector"],
+    args: [{ name: "port", type: "int" }, { name: "selector", type: "string" }],
   },
   {
     code: "IST0163",
@@ -441,7 +441,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Address for the ingress gateway on the external control plane is not valid",
     template: "The hostname (%s) that was provided for the webhook (%s) to reach the ingress gateway on the external control plane cluster %s. Traffic may not flow properly.",
-    args: ["hostname", "webhook", "msg"],
+    args: [{ name: "hostname", type: "string" }, { name: "webhook", type: "string" }, { name: "msg", type: "string" }],
   },
   {
     code: "IST0164",
@@ -449,7 +449,7 @@ export const istioMessages = [
     level: "Info",
     description: "Address for the ingress gateway on the external control plane is an IP address and not a hostname",
     template: "The address (%s) that was provided for the webhook (%s) to reach the ingress gateway on the external control plane cluster is an IP address. This is not recommended for a production environment.",
-    args: ["hostname", "webhook"],
+    args: [{ name: "hostname", type: "string" }, { name: "webhook", type: "string" }],
   },
   {
     code: "IST0165",
@@ -457,7 +457,7 @@ export const istioMessages = [
     level: "Warning",
     description: "VirtualServices should not reference internal Gateways.",
     template: "Gateway reference in VirtualService %s is to an implementation-generated internal Gateway: %s.",
-    args: ["virtualservice", "gateway"],
+    args: [{ name: "virtualservice", type: "string" }, { name: "gateway", type: "string" }],
   },
   {
     code: "IST0166",
@@ -465,7 +465,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Selector has no effect when applied to Kubernetes Gateways.",
     template: "Ineffective selector on Kubernetes Gateway %s. Use the TargetRef field instead.",
-    args: ["gateway"],
+    args: [{ name: "gateway", type: "string" }],
   },
   {
     code: "IST0167",
@@ -473,7 +473,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The policy applied has no impact.",
     template: "The policy has no impact: %s.",
-    args: ["reason"],
+    args: [{ name: "reason", type: "string" }],
   },
   {
     code: "IST0168",
@@ -481,7 +481,7 @@ export const istioMessages = [
     level: "Warning",
     description: "We cannot automatically detect whether a change is fully compatible or not",
     template: "The configuration %q changed in release %s, but compatibility cannot be automatically detected: %s. Or, install with `--set compatibilityVersion=%s` to retain the old default.",
-    args: ["field", "release", "info", "compatVersion"],
+    args: [{ name: "field", type: "string" }, { name: "release", type: "string" }, { name: "info", type: "string" }, { name: "compatVersion", type: "string" }],
   },
   {
     code: "IST0169",
@@ -489,7 +489,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The provided configuration object may be incompatible due to an upgrade",
     template: "The configuration %q changed in release %s: %s. Or, install with `--set compatibilityVersion=%s` to retain the old default.",
-    args: ["field", "release", "info", "compatVersion"],
+    args: [{ name: "field", type: "string" }, { name: "release", type: "string" }, { name: "info", type: "string" }, { name: "compatVersion", type: "string" }],
   },
   {
     code: "IST0170",
@@ -497,7 +497,7 @@ export const istioMessages = [
     level: "Warning",
     description: "The services live in different clusters under multi-cluster deployment model are inconsistent",
     template: "The service %v in namespace %q is inconsistent across clusters %q, which can lead to undefined behaviors. The inconsistent behaviors are: %v.",
-    args: ["serviceName", "namespace", "clusters", "error"],
+    args: [{ name: "serviceName", type: "string" }, { name: "namespace", type: "string" }, { name: "clusters", type: "[]string" }, { name: "error", type: "string" }],
   },
   {
     code: "IST0171",
@@ -505,7 +505,7 @@ export const istioMessages = [
     level: "Warning",
     description: "A condition with a negative status is present",
     template: "A condition with a negative status is present: type=%s, reason=%s, message=%s.",
-    args: ["conditionType", "reason", "message"],
+    args: [{ name: "conditionType", type: "string" }, { name: "reason", type: "string" }, { name: "message", type: "string" }],
   },
   {
     code: "IST0173",
@@ -513,7 +513,7 @@ export const istioMessages = [
     level: "Error",
     description: "Subsets defined in destination does not select any pods.",
     template: "The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
-    args: ["subset"],
+    args: [{ name: "subset", type: "string" }],
   },
   {
     code: "IST0174",
@@ -521,7 +521,7 @@ export const istioMessages = [
     level: "Warning",
     description: "Host defined in destination rule does not match any services in the mesh.",
     template: "The host %s defined in the DestinationRule does not match any services in the mesh.",
-    args: ["host"],
+    args: [{ name: "host", type: "string" }],
   },
   {
     code: "IST0175",
@@ -529,7 +529,7 @@ export const istioMessages = [
     level: "Warning",
     description: "RequestAuthentication resources exist but BLOCKED_CIDRS_IN_JWKS_URIS is not configured on istiod.",
     template: "BLOCKED_CIDRS_IN_JWKS_URIS is not configured but %d RequestAuthentication resource(s) exist (%s). Consider configuring it to restrict JWKS URI fetches to trusted networks.",
-    args: ["count", "names"],
+    args: [{ name: "count", type: "int" }, { name: "names", type: "string" }],
   },
   {
     code: "IST0176",
@@ -537,7 +537,7 @@ export const istioMessages = [
     level: "Warning",
     description: "A Gateway API CRD is installed at a version below the minimum required by this Istio version. Resources of this kind will not be processed.",
     template: "Gateway API CRD %q is at version %q but Istio requires at least %q; resources of this kind will not be processed. Upgrade the Gateway API CRDs to satisfy the minimum version.",
-    args: ["crd", "installedVersion", "minimumVersion"],
+    args: [{ name: "crd", type: "string" }, { name: "installedVersion", type: "string" }, { name: "minimumVersion", type: "string" }],
   },
   {
     code: "IST0177",
@@ -545,9 +545,81 @@ export const istioMessages = [
     level: "Warning",
     description: "Multiple ServiceEntries define the same host and port with conflicting protocols.",
     template: "Multiple ServiceEntries (%s) define the same host %q and port %d with conflicting protocols (%s).",
-    args: ["serviceEntryNames", "host", "port", "protocols"],
+    args: [{ name: "serviceEntryNames", type: "string" }, { name: "host", type: "string" }, { name: "port", type: "int" }, { name: "protocols", type: "string" }],
   },
 ] as const satisfies readonly MessageType[];
+
+/** Argument tuples of the upstream messages, from messages.yaml `args: [{name, type}]`. */
+export interface IstioMessageArgs {
+  InternalError: [detail: string];
+  Deprecated: [detail: string];
+  ReferencedResourceNotFound: [reftype: string, refval: string];
+  NamespaceNotInjected: [namespace: string, namespace2: string];
+  PodMissingProxy: [podName: string];
+  SchemaValidationError: [err: string];
+  MisplacedAnnotation: [annotation: string, kind: string];
+  UnknownAnnotation: [annotation: string];
+  ConflictingMeshGatewayVirtualServiceHosts: [virtualServices: string, host: string];
+  ConflictingSidecarWorkloadSelectors: [conflictingSidecars: readonly string[], namespace: string, workloadPod: string];
+  MultipleSidecarsWithoutWorkloadSelectors: [conflictingSidecars: readonly string[], namespace: string];
+  VirtualServiceDestinationPortSelectorRequired: [destHost: string, destPorts: readonly number[]];
+  DeploymentAssociatedToMultipleServices: [deployment: string, port: number, services: readonly string[]];
+  PortNameIsNotUnderNamingConvention: [portName: string, port: number, targetPort: string];
+  NamespaceMultipleInjectionLabels: [labels: readonly string[]];
+  InvalidAnnotation: [annotation: string, problem: string];
+  UnknownMeshNetworksServiceRegistry: [serviceregistry: string, network: string];
+  NoMatchingWorkloadsFound: [labels: string];
+  NoServerCertificateVerificationDestinationLevel: [destinationrule: string, namespace: string, mode: string, host: string];
+  NoServerCertificateVerificationPortLevel: [destinationrule: string, namespace: string, mode: string, host: string, port: string];
+  VirtualServiceUnreachableRule: [ruleno: string, reason: string];
+  VirtualServiceIneffectiveMatch: [ruleno: string, matchno: string, dupno: string];
+  VirtualServiceHostNotFoundInGateway: [host: readonly string[], virtualservice: string, gateway: string];
+  SchemaWarning: [err: string];
+  ServiceEntryAddressesRequired: [];
+  DeprecatedAnnotation: [annotation: string, extra: string];
+  AlphaAnnotation: [annotation: string];
+  DeploymentConflictingPorts: [deployment: string, services: readonly string[], targetPort: string, ports: readonly number[]];
+  GatewayDuplicateCertificate: [gateways: readonly string[]];
+  InvalidWebhook: [error: string];
+  IngressRouteRulesNotAffected: [virtualservicesubset: string, virtualservice: string];
+  InsufficientPermissions: [resource: string, error: string];
+  UnsupportedKubernetesVersion: [version: string, minimumVersion: string];
+  LocalhostListener: [port: string];
+  InvalidApplicationUID: [];
+  ConflictingGateways: [gateway: string, selector: string, portnumber: string, hosts: string];
+  ImageAutoWithoutInjectionWarning: [resourceType: string, resourceName: string];
+  ImageAutoWithoutInjectionError: [resourceType: string, resourceName: string];
+  NamespaceInjectionEnabledByDefault: [];
+  JwtClaimBasedRoutingWithoutRequestAuthN: [key: string, gateway: string, pod: string];
+  ExternalNameServiceTypeInvalidPortName: [];
+  EnvoyFilterUsesRelativeOperation: [];
+  EnvoyFilterUsesReplaceOperationIncorrectly: [];
+  EnvoyFilterUsesAddOperationIncorrectly: [];
+  EnvoyFilterUsesRemoveOperationIncorrectly: [];
+  EnvoyFilterUsesRelativeOperationWithProxyVersion: [];
+  UnsupportedGatewayAPIVersion: [version: string, minimumVersion: string];
+  FutureUnsupportedGatewayAPIVersion: [version: string, minimumVersion: string];
+  InvalidTelemetryProvider: [name: string, namespace: string];
+  PodsIstioProxyImageMismatchInNamespace: [podNames: readonly string[]];
+  ConflictingTelemetryWorkloadSelectors: [conflictingTelemetries: readonly string[], namespace: string, workloadPod: string];
+  MultipleTelemetriesWithoutWorkloadSelectors: [conflictingTelemetries: readonly string[], namespace: string];
+  InvalidGatewayCredential: [gatewayName: string, gatewayNamespace: string];
+  GatewayPortNotDefinedOnService: [port: number, selector: string];
+  InvalidExternalControlPlaneConfig: [hostname: string, webhook: string, msg: string];
+  ExternalControlPlaneAddressIsNotAHostname: [hostname: string, webhook: string];
+  ReferencedInternalGateway: [virtualservice: string, gateway: string];
+  IneffectiveSelector: [gateway: string];
+  IneffectivePolicy: [reason: string];
+  UnknownUpgradeCompatibility: [field: string, release: string, info: string, compatVersion: string];
+  UpdateIncompatibility: [field: string, release: string, info: string, compatVersion: string];
+  MultiClusterInconsistentService: [serviceName: string, namespace: string, clusters: readonly string[], error: string];
+  NegativeConditionStatus: [conditionType: string, reason: string, message: string];
+  DestinationRuleSubsetNotSelectPods: [subset: string];
+  UnknownDestinationRuleHost: [host: string];
+  JwksUriFetchUnrestricted: [count: number, names: string];
+  GatewayAPICRDVersionBelowMinimum: [crd: string, installedVersion: string, minimumVersion: string];
+  ConflictingServiceEntryProtocol: [serviceEntryNames: string, host: string, port: number, protocols: string];
+}
 
 /** Codes upstream retired; never reuse them. */
 export const retiredIstioCodes: readonly string[] = ["IST0104","IST0105","IST0113","IST0114","IST0115","IST0117","IST0119","IST0120","IST0121","IST0122"];

@@ -161,6 +161,26 @@ function gatewayNameErrors(names: unknown, at: FieldPath, c: Collector) {
 }
 
 function checkVirtualService(spec: Obj, c: Collector, rules: SemanticResult['rules']) {
+  checkVirtualServiceHosts(spec, c);
+  if (!arr(spec.http).length && !arr(spec.tcp).length && !arr(spec.tls).length) {
+    c.error(['spec'], 'http, tcp or tls must be provided in virtual service');
+  }
+  arr(spec.http).forEach((r, i) => {
+    if (isObj(r)) checkHttpRoute(r, ['spec', 'http', i], c);
+  });
+  arr(spec.tls).forEach((r, i) => {
+    if (isObj(r)) checkTlsRoute(r, ['spec', 'tls', i], c);
+  });
+  arr(spec.tcp).forEach((r, i) => {
+    if (isObj(r)) checkTcpRoute(r, ['spec', 'tcp', i], c);
+  });
+  for (const section of ['http', 'tcp', 'tls'] as const) {
+    for (const finding of analyzeUnreachableRules(spec[section], section === 'http')) rules.push({ section, finding });
+  }
+}
+
+/** Delegates (no hosts), gateway names, host syntax (no "*" on the mesh gateway) and duplicate hosts. */
+function checkVirtualServiceHosts(spec: Obj, c: Collector) {
   const hosts = arr(spec.hosts);
   const gateways = arr(spec.gateways);
   if (hosts.length === 0) {
@@ -183,84 +203,82 @@ function checkVirtualService(spec: Obj, c: Collector, rules: SemanticResult['rul
       hostsValid = false;
     }
   });
-  if (hostsValid) {
-    for (let i = 0; i < hosts.length; i++) {
-      for (let j = i + 1; j < hosts.length; j++) {
-        if (typeof hosts[i] === 'string' && hosts[i] === hosts[j]) c.error(['spec', 'hosts', j], `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
-      }
+  if (!hostsValid) return;
+  for (let i = 0; i < hosts.length; i++) {
+    for (let j = i + 1; j < hosts.length; j++) {
+      if (typeof hosts[i] === 'string' && hosts[i] === hosts[j]) c.error(['spec', 'hosts', j], `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
     }
   }
-  if (!arr(spec.http).length && !arr(spec.tcp).length && !arr(spec.tls).length) {
-    c.error(['spec'], 'http, tcp or tls must be provided in virtual service');
+}
+
+/** One http route: route, redirect or direct response; match ports; destinations; mirror; retries; fault. */
+function checkHttpRoute(r: Obj, at: FieldPath, c: Collector) {
+  checkHttpRouteAction(r, at, c);
+  arr(r.match).forEach((m, j) => {
+    if (isObj(m)) c.error([...at, 'match', j, 'port'], portError(m.port));
+  });
+  checkRouteDestinations(r.route, [...at, 'route'], c);
+  checkDestination(r.mirror, [...at, 'mirror'], c);
+  if (isObj(r.mirrorPercentage) && typeof r.mirrorPercentage.value === 'number') {
+    const v = r.mirrorPercentage.value;
+    if (v > 100) c.error([...at, 'mirrorPercentage', 'value'], `mirror_percentage must have a max value of 100 (it has ${v})`);
+    if (v < 0) c.error([...at, 'mirrorPercentage', 'value'], `mirror_percentage must have a min value of 0 (it has ${v})`);
   }
-  arr(spec.http).forEach((r, i) => {
-    const at = ['spec', 'http', i];
-    if (!isObj(r)) return;
-    const hasRoute = arr(r.route).length > 0;
-    if (isObj(r.redirect)) {
-      if (hasRoute) c.error(at, 'HTTP route cannot contain both route and redirect');
-      if (isObj(r.fault)) c.error(at, 'HTTP route cannot contain both fault and redirect');
-      if (isObj(r.rewrite)) c.error(at, 'HTTP route rule cannot contain both rewrite and redirect');
-      const rd = r.redirect;
-      if (!str(rd.uri) && !str(rd.authority) && rd.port === undefined && rd.derivePort === undefined && !str(rd.scheme)) {
-        c.error([...at, 'redirect'], 'redirect must specify URI, authority, scheme, or port');
-      }
-      if (typeof rd.redirectCode === 'number' && rd.redirectCode !== 0 && (rd.redirectCode < 300 || rd.redirectCode > 399)) {
-        c.error([...at, 'redirect', 'redirectCode'], `${rd.redirectCode} is not a valid redirect code, must be 3xx`);
-      }
-    } else if (!hasRoute && !isObj(r.directResponse) && !isObj(r.delegate)) {
-      c.error(at, 'HTTP route, redirect or direct response is required');
+  if (r.mirrorPercent !== undefined) c.warn([...at, 'mirrorPercent'], 'using deprecated setting "mirrorPercent", use "mirrorPercentage" instead');
+  if (isObj(r.retries)) {
+    const rt = r.retries;
+    if (typeof rt.attempts === 'number' && rt.attempts < 0) c.error([...at, 'retries', 'attempts'], 'attempts cannot be negative');
+    if ((rt.attempts === undefined || rt.attempts === 0) && (rt.perTryTimeout !== undefined || str(rt.retryOn))) {
+      c.error([...at, 'retries'], 'http retry policy configured when attempts are set to 0 (disabled)');
     }
-    arr(r.match).forEach((m, j) => {
-      if (isObj(m)) c.error([...at, 'match', j, 'port'], portError(m.port));
-    });
-    checkRouteDestinations(r.route, [...at, 'route'], c);
-    checkDestination(r.mirror, [...at, 'mirror'], c);
-    if (isObj(r.mirrorPercentage) && typeof r.mirrorPercentage.value === 'number') {
-      const v = r.mirrorPercentage.value;
-      if (v > 100) c.error([...at, 'mirrorPercentage', 'value'], `mirror_percentage must have a max value of 100 (it has ${v})`);
-      if (v < 0) c.error([...at, 'mirrorPercentage', 'value'], `mirror_percentage must have a min value of 0 (it has ${v})`);
-    }
-    if (r.mirrorPercent !== undefined) c.warn([...at, 'mirrorPercent'], 'using deprecated setting "mirrorPercent", use "mirrorPercentage" instead');
-    if (isObj(r.retries)) {
-      const rt = r.retries;
-      if (typeof rt.attempts === 'number' && rt.attempts < 0) c.error([...at, 'retries', 'attempts'], 'attempts cannot be negative');
-      if ((rt.attempts === undefined || rt.attempts === 0) && (rt.perTryTimeout !== undefined || str(rt.retryOn))) {
-        c.error([...at, 'retries'], 'http retry policy configured when attempts are set to 0 (disabled)');
-      }
-    }
-    if (isObj(r.fault)) {
-      const f = r.fault;
-      if (!isObj(f.abort) && !isObj(f.delay)) c.error([...at, 'fault'], 'HTTP fault injection must have an abort and/or a delay');
-      if (isObj(f.abort) && typeof f.abort.httpStatus === 'number' && (f.abort.httpStatus < 200 || f.abort.httpStatus > 600)) {
-        c.error([...at, 'fault', 'abort', 'httpStatus'], `HTTP status ${f.abort.httpStatus} is not in range 200-599`);
-      }
-    }
-  });
-  arr(spec.tls).forEach((r, i) => {
-    const at = ['spec', 'tls', i];
-    if (!isObj(r)) return;
-    if (arr(r.match).length === 0) c.error(at, 'TLS route must have at least one match condition');
-    arr(r.match).forEach((m, j) => {
-      if (!isObj(m)) return;
-      if (arr(m.sniHosts).length === 0) c.error([...at, 'match', j], 'TLS match must have at least one SNI host');
-      c.error([...at, 'match', j, 'port'], portError(m.port));
-    });
-    if (arr(r.route).length === 0) c.error(at, 'TLS route is required');
-    checkRouteDestinations(r.route, [...at, 'route'], c);
-  });
-  arr(spec.tcp).forEach((r, i) => {
-    const at = ['spec', 'tcp', i];
-    if (!isObj(r)) return;
-    arr(r.match).forEach((m, j) => {
-      if (isObj(m)) c.error([...at, 'match', j, 'port'], portError(m.port));
-    });
-    if (arr(r.route).length === 0) c.error(at, 'TCP route is required');
-    checkRouteDestinations(r.route, [...at, 'route'], c);
-  });
-  for (const section of ['http', 'tcp', 'tls'] as const) {
-    for (const finding of analyzeUnreachableRules(spec[section], section === 'http')) rules.push({ section, finding });
   }
+  if (isObj(r.fault)) {
+    const f = r.fault;
+    if (!isObj(f.abort) && !isObj(f.delay)) c.error([...at, 'fault'], 'HTTP fault injection must have an abort and/or a delay');
+    if (isObj(f.abort) && typeof f.abort.httpStatus === 'number' && (f.abort.httpStatus < 200 || f.abort.httpStatus > 600)) {
+      c.error([...at, 'fault', 'abort', 'httpStatus'], `HTTP status ${f.abort.httpStatus} is not in range 200-599`);
+    }
+  }
+}
+
+/** What an http route does: exactly one of route, redirect (a valid one) or direct response (or a delegate). */
+function checkHttpRouteAction(r: Obj, at: FieldPath, c: Collector) {
+  const hasRoute = arr(r.route).length > 0;
+  if (!isObj(r.redirect)) {
+    if (!hasRoute && !isObj(r.directResponse) && !isObj(r.delegate)) c.error(at, 'HTTP route, redirect or direct response is required');
+    return;
+  }
+  if (hasRoute) c.error(at, 'HTTP route cannot contain both route and redirect');
+  if (isObj(r.fault)) c.error(at, 'HTTP route cannot contain both fault and redirect');
+  if (isObj(r.rewrite)) c.error(at, 'HTTP route rule cannot contain both rewrite and redirect');
+  const rd = r.redirect;
+  if (!str(rd.uri) && !str(rd.authority) && rd.port === undefined && rd.derivePort === undefined && !str(rd.scheme)) {
+    c.error([...at, 'redirect'], 'redirect must specify URI, authority, scheme, or port');
+  }
+  if (typeof rd.redirectCode === 'number' && rd.redirectCode !== 0 && (rd.redirectCode < 300 || rd.redirectCode > 399)) {
+    c.error([...at, 'redirect', 'redirectCode'], `${rd.redirectCode} is not a valid redirect code, must be 3xx`);
+  }
+}
+
+/** One tls route: at least one match, each with SNI hosts and a valid port; a route. */
+function checkTlsRoute(r: Obj, at: FieldPath, c: Collector) {
+  if (arr(r.match).length === 0) c.error(at, 'TLS route must have at least one match condition');
+  arr(r.match).forEach((m, j) => {
+    if (!isObj(m)) return;
+    if (arr(m.sniHosts).length === 0) c.error([...at, 'match', j], 'TLS match must have at least one SNI host');
+    c.error([...at, 'match', j, 'port'], portError(m.port));
+  });
+  if (arr(r.route).length === 0) c.error(at, 'TLS route is required');
+  checkRouteDestinations(r.route, [...at, 'route'], c);
+}
+
+/** One tcp route: valid match ports and a route. */
+function checkTcpRoute(r: Obj, at: FieldPath, c: Collector) {
+  arr(r.match).forEach((m, j) => {
+    if (isObj(m)) c.error([...at, 'match', j, 'port'], portError(m.port));
+  });
+  if (arr(r.route).length === 0) c.error(at, 'TCP route is required');
+  checkRouteDestinations(r.route, [...at, 'route'], c);
 }
 
 function checkTrafficPolicy(tp: unknown, at: FieldPath, c: Collector) {

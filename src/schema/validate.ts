@@ -1,18 +1,13 @@
-import type { MessageName } from '../messages/catalog.js';
+import type { MessageReport } from '../messages/catalog.js';
 import { groupOf, versionOf } from '../resources/kinds.js';
 import type { FieldPath, K8sObject } from '../resources/types.js';
 import { semanticChecks, type SemanticOptions } from './semantic.js';
 import { formatPath, servedVersionsOf, validateStructural } from './validator.js';
 
 /** A validation finding, ready for ctx.report: catalog message, template args, field path. */
-export interface SchemaFinding {
-  readonly message: Extract<
-    MessageName,
-    'SchemaValidationError' | 'SchemaWarning' | 'VirtualServiceUnreachableRule' | 'VirtualServiceIneffectiveMatch' | 'UnsupportedApiVersion'
-  >;
-  readonly args: readonly unknown[];
-  readonly path?: FieldPath;
-}
+export type SchemaFinding = MessageReport<
+  'SchemaValidationError' | 'SchemaWarning' | 'VirtualServiceUnreachableRule' | 'VirtualServiceIneffectiveMatch' | 'UnsupportedApiVersion'
+> & { readonly path?: FieldPath };
 
 /**
  * Everything the API server and istiod's validating webhook would say about one Istio object:

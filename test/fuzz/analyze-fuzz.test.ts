@@ -2,8 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { buildFileSnapshot } from '../../src/analysis/build.js';
-import { runAnalyzers } from '../../src/analysis/engine.js';
+import { runPipeline } from '../../src/analysis/pipeline.js';
 import { defaultMeshConfig } from '../../src/analysis/mesh-config.js';
 import { allAnalyzers } from '../../src/analyzers/index.js';
 import { parseText, type LoadedObject, type LoadProblem } from '../../src/resources/loader.js';
@@ -133,19 +132,15 @@ describe('fuzz: loader and analyzers', () => {
       }
       problemsSeen += problems.length;
       try {
-        const { snapshot } = buildFileSnapshot(objects, {
-          allNamespaces: b % 2 === 0,
-          namespace: 'default',
-          istioNamespace: 'istio-system',
-          meshConfig: defaultMeshConfig(),
-          addDefaults: true,
-        });
-        const res = runAnalyzers(allAnalyzers, { snapshot, mesh: defaultMeshConfig(), istioNamespace: 'istio-system' });
-        for (const d of res.diagnostics.filter((d) => d.code === 'ITS0003')) {
+        const res = runPipeline(
+          { objects, problems },
+          { allNamespaces: b % 2 === 0, namespace: 'default', istioNamespace: 'istio-system', meshConfig: defaultMeshConfig(), addDefaults: true, analyzers: allAnalyzers },
+        );
+        for (const d of res.findings.filter((d) => d.code === 'ITS0003')) {
           crashes.push(`batch ${b}: ${d.message}\n${objects.map((o) => stringify(o.object)).join('---\n')}`);
         }
       } catch (e) {
-        crashes.push(`snapshot/engine threw on batch ${b}: ${(e as Error).stack}`);
+        crashes.push(`pipeline (snapshot, engine) threw on batch ${b}: ${(e as Error).stack}`);
       }
       if (crashes.length > 5) break;
     }
@@ -178,8 +173,7 @@ describe('fuzz: loader and analyzers', () => {
       const problems: LoadProblem[] = [];
       try {
         parseText(text, `hostile-${i}.yaml`, objects, problems);
-        const { snapshot } = buildFileSnapshot(objects, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: defaultMeshConfig(), addDefaults: true });
-        runAnalyzers(allAnalyzers, { snapshot, mesh: defaultMeshConfig(), istioNamespace: 'istio-system' });
+        runPipeline({ objects, problems }, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: defaultMeshConfig(), addDefaults: true, analyzers: allAnalyzers });
       } catch (e) {
         crashes.push(`hostile ${i}: ${(e as Error).stack}`);
       }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { buildFileSnapshot } from '../../src/analysis/build.js';
-import { runAnalyzers, type Diagnostic, type EngineResult } from '../../src/analysis/engine.js';
+import type { Diagnostic } from '../../src/analysis/engine.js';
+import { runPipeline, type PipelineResult } from '../../src/analysis/pipeline.js';
 import { applyMeshConfig, defaultMeshConfig } from '../../src/analysis/mesh-config.js';
 import type { Analyzer } from '../../src/analysis/types.js';
 import { catalog } from '../../src/messages/catalog.js';
@@ -28,28 +28,31 @@ export interface TableCase {
 
 export const FIXTURES = path.join(import.meta.dirname, '../../fixtures/analyzers');
 
-/** Runs one analyzer the way `analyze --use-kube=false -A` does over fixture files. */
-export function runOn(analyzer: Analyzer, files: readonly string[], mesh?: Record<string, unknown>): EngineResult {
+/** Runs one analyzer the way `analyze --use-kube=false -A` does over fixture files (the same pipeline). */
+export function runOn(analyzer: Analyzer, files: readonly string[], mesh?: Record<string, unknown>): PipelineResult {
   const objects: LoadedObject[] = [];
   const problems: LoadProblem[] = [];
   for (const f of files) parseText(readFileSync(f, 'utf8'), f, objects, problems);
-  expect(problems, 'fixture files must parse').toEqual([]);
-  const meshConfig = applyMeshConfig(defaultMeshConfig('istio-system'), mesh);
-  const { snapshot } = buildFileSnapshot(objects, {
-    allNamespaces: true,
-    namespace: 'default',
-    istioNamespace: 'istio-system',
-    meshConfig,
-    addDefaults: true,
-  });
-  return runAnalyzers([analyzer], { snapshot, mesh: meshConfig, istioNamespace: 'istio-system' });
+  const result = runPipeline(
+    { objects, problems },
+    {
+      allNamespaces: true,
+      namespace: 'default',
+      istioNamespace: 'istio-system',
+      meshConfig: applyMeshConfig(defaultMeshConfig('istio-system'), mesh),
+      addDefaults: true,
+      analyzers: [analyzer],
+    },
+  );
+  expect(result.problems, 'fixture files must parse, each object defined once').toEqual([]);
+  return result;
 }
 
 /** The findings of one analyzer that must run over the fixture files. */
 export function analyzeFiles(analyzer: Analyzer, files: readonly string[], mesh?: Record<string, unknown>): Diagnostic[] {
   const result = runOn(analyzer, files, mesh);
   expect(result.skipped, `${analyzer.name} must not be skipped`).toEqual([]);
-  return result.diagnostics;
+  return result.findings;
 }
 
 /**
@@ -72,8 +75,8 @@ export function analyzerTable(analyzer: Analyzer, folder: string, cases: readonl
       return;
     }
     expect(result.skipped, `${analyzer.name} must run`).toEqual([]);
-    expect(result.diagnostics.filter((d) => d.code === 'ITS0003'), 'the analyzer must not fail (ITS0003)').toEqual([]);
-    const actual = result.diagnostics.map((d) => {
+    expect(result.findings.filter((d) => d.code === 'ITS0003'), 'the analyzer must not fail (ITS0003)').toEqual([]);
+    const actual = result.findings.map((d) => {
       const want = c.expected.find((r) => r.code === d.code && r.origin === d.origin && r.line !== undefined);
       return key({ code: d.code, origin: d.origin, ...(want ? { line: d.line } : {}) });
     });

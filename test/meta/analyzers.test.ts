@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analysis/types.js';
 import { allAnalyzers } from '../../src/analyzers/index.js';
 import { catalog } from '../../src/messages/catalog.js';
 import { kindInfo } from '../../src/resources/kinds.js';
@@ -53,12 +55,91 @@ const testText = readdirSync(testDir, { recursive: true })
   .map((f) => readFileSync(path.join(testDir, f), 'utf8'))
   .join('\n');
 
+const srcDir = path.join(import.meta.dirname, '../../src/analyzers');
+
+/**
+ * Where `<area>.<Type>[.<Kind>]` lives: src/analyzers/<area, lower case>/<file>.ts, where the file,
+ * without dashes, spells Type (or Type without its "Analyzer" suffix) in lower case:
+ * virtualservice.GatewayAnalyzer → virtualservice/gateway-analyzer.ts, conditions.ConditionAnalyzer
+ * → conditions/condition.ts, schema.ValidationAnalyzer.Gateway → schema/validation.ts.
+ */
+function fileMatchesName(file: string, name: string): boolean {
+  const [area, type] = name.split('.') as [string, string | undefined];
+  const rel = path.relative(srcDir, file).split(path.sep);
+  if (!type || rel.length !== 2 || rel[0] !== area.toLowerCase()) return false;
+  const base = rel[1]!.replace(/\.ts$/, '');
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(base)) return false;
+  const want = type.toLowerCase();
+  const have = base.replace(/-/g, '');
+  return have === want || `${have}analyzer` === want;
+}
+
+/** Analyzer files: every .ts under src/analyzers/<area>/ (util/ holds helpers shared by areas). */
+const analyzerFiles = readdirSync(srcDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'util')
+  .flatMap((d) => readdirSync(path.join(srcDir, d.name)).map((f) => path.join(srcDir, d.name, f)))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
+
+const isAnalyzer = (v: unknown): v is Analyzer =>
+  typeof v === 'object' && v !== null && typeof (v as Analyzer).name === 'string' && typeof (v as Analyzer).analyze === 'function';
+
+/** The analyzers each file defines: exported ones, and for factories the registered analyzers whose name the file spells. */
+const defined = await Promise.all(
+  analyzerFiles.map(async (file) => {
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const exported = Object.values(mod).filter(isAnalyzer);
+    const text = readFileSync(file, 'utf8');
+    // A factory (schema.ValidationAnalyzer.<Kind>) spells its names as `<area>.<Type>.${…}`.
+    const fromFactory = allAnalyzers.filter((a) => {
+      const prefix = a.name.split('.').slice(0, 2).join('.');
+      return !exported.some((e) => e.name === a.name) && text.includes(`name: \`${prefix}.\${`);
+    });
+    return { file, exported, fromFactory, definesAny: text.includes('defineAnalyzer(') };
+  }),
+);
+
 describe('analyzer registry', () => {
   const names = allAnalyzers.map((a) => a.name);
 
-  it('is sorted by name, without duplicates', () => {
+  // The registry lists analyzers one per line in src/analyzers/index.ts and never sorts them at
+  // run time, so this reviews the order as written in the source.
+  it('is sorted by name in the source, without duplicates', () => {
     expect(names).toEqual([...names].sort());
     expect(new Set(names).size).toBe(names.length);
+    const source = readFileSync(path.join(srcDir, 'index.ts'), 'utf8');
+    expect(source, 'the registry must not sort itself').not.toMatch(/\.sort\(/);
+  });
+
+  it.each(defined.filter((d) => d.definesAny).map((d) => [path.relative(srcDir, d.file), d] as const))(
+    '%s: every analyzer it defines is registered and named after the file',
+    (_f, d) => {
+      const mine = [...d.exported, ...d.fromFactory];
+      expect(mine.length, `${d.file} calls defineAnalyzer but exports no analyzer`).toBeGreaterThan(0);
+      for (const a of mine) {
+        expect(allAnalyzers, `${a.name} (${d.file}) is not in src/analyzers/index.ts`).toContain(a);
+        expect(fileMatchesName(d.file, a.name), `${a.name} must live in a file named after it, not ${d.file}`).toBe(true);
+      }
+    },
+  );
+
+  it('has no registered analyzer that no analyzer file defines', () => {
+    const found = new Set(defined.flatMap((d) => [...d.exported, ...d.fromFactory].map((a) => a.name)));
+    expect(names.filter((n) => !found.has(n))).toEqual([]);
+  });
+
+  it.each([
+    ['virtualservice/gateway-analyzer.ts', 'virtualservice.GatewayAnalyzer', true],
+    ['conditions/condition.ts', 'conditions.ConditionAnalyzer', true],
+    ['applicationuid/analyzer.ts', 'applicationUID.Analyzer', true],
+    ['authn/blocked-cidrs-analyzer.ts', 'authn.BlockedCIDRsAnalyzer', true],
+    ['schema/validation.ts', 'schema.ValidationAnalyzer.Gateway', true],
+    ['deployment/analyzer.ts', 'applicationUID.Analyzer', false],
+    ['virtualservice/gateway.ts', 'virtualservice.DestinationRuleAnalyzer', false],
+    ['virtualservice/Gateway.ts', 'virtualservice.GatewayAnalyzer', false],
+    ['gateway/gateway-analyzer.ts', 'virtualservice.GatewayAnalyzer', false],
+  ])('file name rule: %s ↔ %s is %s', (file, name, ok) => {
+    expect(fileMatchesName(path.join(srcDir, file), name)).toBe(ok);
   });
 
   it("has every analyzer istioctl runs, under upstream's name", () => {

@@ -34,6 +34,16 @@ describe('message catalog', () => {
       expect(verbs, `${m.code} ${m.name}`).toBe(m.args.length);
     }
   });
+
+  it('types %d arguments as integers and only them (upstream does too)', () => {
+    for (const m of catalog.all) {
+      const verbs = m.template.match(/%[svqd]/g) ?? [];
+      verbs.forEach((verb, i) => {
+        const type = m.args[i]!.type;
+        expect(verb === '%d', `${m.code} ${m.name} argument ${m.args[i]!.name}: ${verb} with type ${type}`).toBe(type === 'int' || type === 'int32');
+      });
+    }
+  });
 });
 
 describe('goFormat', () => {

@@ -38,7 +38,7 @@ export default defineAnalyzer({
       // These messages carry no arguments, so one per EnvoyFilter and message says it all; it
       // points at the first patch concerned (upstream's output collapses the repeats too).
       const reported = new Set<MessageName>();
-      const report = (message: MessageName, path: FieldPath) => {
+      const report = (message: Extract<MessageName, `EnvoyFilterUses${string}`>, path: FieldPath) => {
         if (reported.has(message)) return;
         reported.add(message);
         ctx.report({ resource: ef, message, path });

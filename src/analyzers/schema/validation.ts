@@ -20,7 +20,7 @@ export function validationAnalyzer(kind: string): Analyzer {
       const opts = { ipAutoallocate: meshAllocatesAddresses(ctx.mesh) };
       for (const r of ctx.snapshot.list(kind)) {
         for (const f of validateIstioObject(r.object, opts)) {
-          ctx.report({ resource: r, message: f.message, args: f.args, ...(f.path ? { path: f.path } : {}) });
+          ctx.report({ resource: r, ...f });
         }
       }
     },

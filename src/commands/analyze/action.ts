@@ -122,7 +122,8 @@ export const implementation: Implementation<AnalyzeFlags, AnalyzeOutput, Options
       ctx.err(`Error: Analyzers found issues when analyzing ${target}.\n`);
       ctx.err('See https://istio.io/latest/docs/reference/config/analysis for more information about causes and resolutions.\n');
     }
-    const its = [...new Set(shown.filter((d) => d.code.startsWith('ITS') && d.analyzer !== 'loader').map((d) => d.code))].sort();
+    const findings = new Set(result.findings);
+    const its = [...new Set(shown.filter((d) => d.code.startsWith('ITS') && findings.has(d)).map((d) => d.code))].sort();
     if (its.length && format === 'log') ctx.err(`For istio-ts's own findings, "istio-ts analyze --explain ${its[0]}" prints the symptom and the fix (${its.join(', ')}).\n`);
     if (code === ExitCode.DataErr && format === 'log') ctx.err("Error: Some files couldn't be parsed.\n");
     if (result.unlisted.length > 0) {

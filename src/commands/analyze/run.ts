@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { buildFileSnapshot } from '../../analysis/build.js';
-import { runAnalyzers, toDiagnostic, type Diagnostic } from '../../analysis/engine.js';
+import { toDiagnostic, type Diagnostic } from '../../analysis/engine.js';
+import { runPipeline } from '../../analysis/pipeline.js';
 import { applyMeshConfig, defaultMeshConfig, type MeshConfig } from '../../analysis/mesh-config.js';
 import type { Analyzer } from '../../analysis/types.js';
 import type { Snapshot } from '../../analysis/snapshot.js';
@@ -40,8 +41,11 @@ export interface AnalyzeRequest {
 }
 
 export interface AnalyzeResult {
-  /** Every finding after namespace filtering and suppression, sorted; parse problems included. */
+  /** Analyzer findings after namespace filtering and suppression, sorted. */
+  readonly findings: Diagnostic[];
+  /** What every output format prints: the findings and the input problems as ITS0001/2/21, sorted. */
   readonly diagnostics: Diagnostic[];
+  /** Input problems (parse, invalid, unreadable, defined twice): never counted as findings. */
   readonly problems: LoadProblem[];
   readonly executed: string[];
   readonly skipped: { name: string; reason: string }[];
@@ -102,7 +106,7 @@ export async function loadMeshConfig(file: string | undefined, istioNamespace: s
   return applyMeshConfig(base, doc ?? {});
 }
 
-/** Offline analysis of files: load → snapshot → analyzers → filter → sort. */
+/** Analysis of files, the live cluster or both: load, then the pipeline (snapshot → analyzers), then filter → sort. */
 export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> {
   const analyzers = selectAnalyzers(req.analyzerNames);
   const loaded = await loadInputs(req.files, { recursive: req.recursive, readStdin: req.readStdin, ...(req.readStdinBytes ? { readStdinBytes: req.readStdinBytes } : {}) });
@@ -114,7 +118,8 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     live = await collectLive(req.live.kube, kinds, { istioNamespace: req.istioNamespace, ...(req.live.revision ? { revision: req.live.revision } : {}), ...(namespaces ? { namespaces } : {}) });
   }
   const mesh = await loadMeshConfig(req.meshConfigFile, req.istioNamespace, live?.meshConfigText);
-  const { snapshot, ignoredKinds, duplicates } = buildFileSnapshot([...(live?.objects ?? []), ...loaded.objects], {
+  const remotes = await remoteSnapshots(req, analyzers, mesh);
+  const analysis = runPipeline({ objects: [...(live?.objects ?? []), ...loaded.objects], problems: loaded.problems }, {
     allNamespaces: req.allNamespaces,
     namespace: req.namespace,
     istioNamespace: req.istioNamespace,
@@ -123,29 +128,13 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     synthesizePods: !live,
     closedWorld: Boolean(req.closedWorld) && !live,
     ...(live ? { availableKinds: live.available } : {}),
-  });
-  const remotes = await remoteSnapshots(req, analyzers, mesh);
-  const engine = runAnalyzers(analyzers, {
-    snapshot,
-    mesh,
-    istioNamespace: req.istioNamespace,
+    analyzers,
     ...(remotes.snapshots.size ? { clusters: { primary: req.live?.cluster ?? 'primary', remotes: remotes.snapshots } } : {}),
   });
-  const problems: LoadProblem[] = [
-    ...loaded.problems,
-    ...duplicates.map((d): LoadProblem => ({
-      file: d.dropped.file,
-      line: d.dropped.line,
-      type: 'invalid',
-      message: `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name} is defined twice: here and at ${d.kept.file}:${d.kept.line} (the one analyzed)`,
-    })),
-  ];
-  // Every problem is also a finding, so a file that could not be read shows in every output
-  // format (JSON, SARIF, JUnit, GitHub), not only on stderr; the exit code keeps its own order.
-  const problemDiags = problems.map(problemToDiagnostic);
+  const { problems } = analysis;
   let suppressed = 0;
   let otherNamespace = 0;
-  const kept = engine.diagnostics.filter((d) => {
+  const findings = analysis.findings.filter((d) => {
     // A finding about a Namespace object belongs to that namespace (istioctl -n NS does not print
     // IST0102 for other namespaces); other cluster-scoped objects are shown in every namespace.
     const ns = d.resource?.kind === 'Namespace' ? d.resource.name : d.namespace;
@@ -160,15 +149,18 @@ export async function analyzeFiles(req: AnalyzeRequest): Promise<AnalyzeResult> 
     return true;
   });
   return {
-    diagnostics: sortDedupe([...problemDiags, ...kept]),
+    findings: sortDedupe(findings),
+    // Every problem is also shown as a finding, so a file that could not be read shows in every
+    // output format (JSON, SARIF, JUnit, GitHub), not only on stderr; the exit code keeps its own order.
+    diagnostics: sortDedupe([...problems.map(problemToDiagnostic), ...findings]),
     problems,
-    executed: engine.executed,
-    skipped: engine.skipped,
+    executed: analysis.executed,
+    skipped: analysis.skipped,
     files: loaded.files,
     fileSkips: loaded.skipped,
     objectCount: loaded.objects.length,
-    ignoredKinds,
-    resourceCount: snapshot.size,
+    ignoredKinds: analysis.ignoredKinds,
+    resourceCount: analysis.snapshot.size,
     suppressedCount: suppressed,
     otherNamespaceCount: otherNamespace,
     unlisted: [...(live?.unavailable ?? []), ...remotes.unlisted],
@@ -263,8 +255,7 @@ function cmp(a: string, b: string): number {
  * Every cause is also printed on stderr, whichever code wins.
  */
 export function exitCodeFor(r: AnalyzeResult, failure: Threshold, ignoreUnknown: boolean): number {
-  const findings = r.diagnostics.filter((d) => d.analyzer !== 'loader');
-  if (findings.some((d) => reaches(d.level, failure))) return ExitCode.AnalyzerFoundIssues;
+  if (r.findings.some((d) => reaches(d.level, failure))) return ExitCode.AnalyzerFoundIssues;
   if (r.unlisted.length > 0) return exitCodeOf(r.unlisted[0]!.errorKind);
   if (!ignoreUnknown && r.problems.some((p) => p.type !== 'io')) return ExitCode.DataErr;
   if (r.problems.some((p) => p.type === 'io')) return ExitCode.NoInput;

@@ -4,8 +4,8 @@
  * Namespaces, and Istio config in those namespaces or the root namespace. A finding lands on the
  * segment whose proxy the resource configures.
  */
-import { buildFileSnapshot } from '../../analysis/build.js';
-import { runAnalyzers, type Diagnostic } from '../../analysis/engine.js';
+import type { Diagnostic } from '../../analysis/engine.js';
+import { runPipeline } from '../../analysis/pipeline.js';
 import { defaultMeshConfig } from '../../analysis/mesh-config.js';
 import { allAnalyzers } from '../../analyzers/index.js';
 import type { SegmentName } from '../model.js';
@@ -109,16 +109,17 @@ export const analyzersProbe = defineProbe({
   evidence: ['analyzer.finding', 'analyzer.warning', 'analyzer.minor', 'analyzer.clean'],
   run(ctx) {
     if (ctx.capture.objects.length === 0) return;
-    const { snapshot } = buildFileSnapshot(ctx.capture.objects, {
+    // The capture is the whole input: no files, so no load problems; the pipeline does the rest.
+    const result = runPipeline({ objects: ctx.capture.objects }, {
       allNamespaces: true,
       namespace: 'default',
       istioNamespace: ROOT_NS,
       meshConfig: defaultMeshConfig(ROOT_NS),
       addDefaults: false,
       synthesizePods: false,
+      analyzers: allAnalyzers,
     });
-    const result = runAnalyzers(allAnalyzers, { snapshot, mesh: defaultMeshConfig(ROOT_NS), istioNamespace: ROOT_NS });
-    const mine = result.diagnostics.filter((d) => involved(d.resource, ctx.path));
+    const mine = result.findings.filter((d) => involved(d.resource, ctx.path));
     for (const d of mine) {
       const args = { code: d.code, level: d.level, message: d.message, origin: d.origin, namespace: d.namespace || ROOT_NS };
       const source = d.reference || 'cluster/*.yaml';

@@ -11,83 +11,144 @@ const READ = ['get', 'list', 'watch'];
 const ALL = ['get', 'watch', 'list', 'update', 'patch', 'create', 'delete'];
 const ISTIO_GROUPS = ['config.istio.io', 'security.istio.io', 'networking.istio.io', 'authentication.istio.io', 'rbac.istio.io', 'telemetry.istio.io', 'extensions.istio.io'];
 
+/** What every part of the istio-discovery chart reads: the values, names and labels of this revision. */
+interface Istiod {
+  readonly ctx: RenderContext;
+  readonly values: Tree;
+  readonly pilot: Tree;
+  readonly ns: string;
+  readonly rev: RenderContext['install']['revision'];
+  /** istiod, or istiod-<rev>: the Deployment, Service, ServiceAccount and Role name. */
+  readonly name: string;
+  /** istiodRemote.enabled: a remote cluster, whose istiod runs elsewhere. */
+  readonly remote: boolean;
+  /** The chart's labels plus `extra`. */
+  labels(extra?: Record<string, string>): Record<string, string>;
+  readonly revLabels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  /** -<rev>-<namespace> (or -<namespace>): suffix of the cluster-scoped names. */
+  readonly clusterSuffix: string;
+}
+
 /** The istio-discovery chart: istiod, its RBAC, mesh ConfigMap, injector ConfigMap and webhooks. */
 export function renderIstiod(ctx: RenderContext): RenderedObject[] {
   const { values, namespace: ns, revision: rev, iop } = ctx.install;
-  const pilot = asRecord(values.pilot);
-  const remote = vb(values, 'istiodRemote', 'enabled');
   const name = revName('istiod', rev);
-  const labels = (extra: Record<string, string> = {}) => ({ ...chartLabels('istiod', 'istiod', extra), ...operatorLabels('Pilot') });
-  const revLabels = { 'istio.io/rev': revLabel(rev) };
-  const selector = { app: 'istiod', istio: 'pilot', ...(rev ? { 'istio.io/rev': rev } : {}) };
-  const out: RenderedObject[] = [];
-  const o = (x: Parameters<typeof obj>[1]) => out.push(obj('Pilot', compact(x)));
-  const clusterSuffix = `${rev ? `-${rev}` : ''}-${ns}`;
+  const d: Istiod = {
+    ctx,
+    values,
+    pilot: asRecord(values.pilot),
+    ns,
+    rev,
+    name,
+    remote: vb(values, 'istiodRemote', 'enabled'),
+    labels: (extra = {}) => ({ ...chartLabels('istiod', 'istiod', extra), ...operatorLabels('Pilot') }),
+    revLabels: { 'istio.io/rev': revLabel(rev) },
+    selector: { app: 'istiod', istio: 'pilot', ...(rev ? { 'istio.io/rev': rev } : {}) },
+    clusterSuffix: `${rev ? `-${rev}` : ''}-${ns}`,
+  };
+  const pilotObjects = (trees: readonly (K8sObject | undefined)[]) => trees.filter((t) => t !== undefined).map((t) => obj('Pilot', compact(t)));
+  const istiodHost = vs(values, 'global', 'remotePilotAddress') && d.remote ? vs(values, 'global', 'remotePilotAddress') : `${name}.${ns}.svc`;
+  const out: RenderedObject[] = pilotObjects([
+    ...rbac(d),
+    validatingWebhook(d),
+    ...configMaps(d, istiodHost),
+    mutatingWebhook(values, ns, rev, name, d.labels({ app: 'sidecar-injector', ...d.revLabels })),
+  ]);
+  if (d.remote) {
+    const addr = vs(values, 'global', 'remotePilotAddress');
+    if (addr) out.push(...remoteIstiodService(addr, ns, name, d.labels({ app: 'istiod', istio: 'pilot', ...d.revLabels })));
+    return out;
+  }
+  const autoscale = vb(d.pilot, 'autoscaleEnabled') && Number(d.pilot.autoscaleMin) > 0 && Number(d.pilot.autoscaleMax) > 0;
+  out.push(
+    ...pilotObjects([
+      istiodDeployment(values, d.pilot, ns, rev, name, d.labels({ app: 'istiod', istio: 'pilot', ...d.revLabels }), d.selector, autoscale),
+      ...istiodRole(d),
+      autoscale ? autoscaler(d) : undefined,
+      disruptionBudget(d, autoscale),
+      istiodService(d),
+    ]),
+  );
+  return applyK8s(out, iop.spec.components?.pilot, { kind: 'Deployment', name, container: 'discovery', namespace: ns }, 'Pilot', d.labels({ app: 'istiod', ...d.revLabels }), d.selector);
+}
 
-  // RBAC. The reader role exists in remote clusters too: the primary's istiod reads them through it.
-  const roles: [string, string, Tree[], string][] = [
-    [`istio-reader-clusterrole${clusterSuffix}`, 'istio-reader', readerRules(), 'istio-reader-service-account'],
-  ];
-  if (!remote) {
-    roles.push([`istiod-clusterrole${clusterSuffix}`, 'istiod', istiodRules(), name]);
-    roles.push([`istiod-gateway-controller${clusterSuffix}`, 'istiod', gatewayControllerRules(), name]);
-    o({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels: labels({ app: 'istiod' }) } });
+/**
+ * Cluster roles and their bindings, and istiod's ServiceAccount. The reader role exists in remote
+ * clusters too: the primary's istiod reads them through it.
+ */
+function rbac(d: Istiod): K8sObject[] {
+  const out: K8sObject[] = [];
+  const roles: [string, string, Tree[], string][] = [[`istio-reader-clusterrole${d.clusterSuffix}`, 'istio-reader', readerRules(), 'istio-reader-service-account']];
+  if (!d.remote) {
+    roles.push([`istiod-clusterrole${d.clusterSuffix}`, 'istiod', istiodRules(), d.name]);
+    roles.push([`istiod-gateway-controller${d.clusterSuffix}`, 'istiod', gatewayControllerRules(), d.name]);
+    out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: d.name, namespace: d.ns, labels: d.labels({ app: 'istiod' }) } });
   }
   for (const [crName, app, rules, sa] of roles) {
     const l = { ...chartLabels('istiod', app, { app }), ...operatorLabels('Pilot') };
-    o({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: crName, labels: l }, rules });
-    o({
+    out.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: crName, labels: l }, rules });
+    out.push({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: crName, labels: l },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: crName },
-      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: d.ns }],
     });
   }
+  return out;
+}
 
-  const istiodHost = vs(values, 'global', 'remotePilotAddress') && remote ? vs(values, 'global', 'remotePilotAddress') : `${name}.${ns}.svc`;
-  // validatingwebhookconfiguration.yaml: a remote cluster (istiodRemote) has no validator unless
-  // it is also the config cluster or runs a local injector istiod.
-  const validatorHere = !remote || vb(values, 'global', 'configCluster') || vb(values, 'istiodRemote', 'enabledLocalInjectorIstiod');
-  if (validatorHere && vb(values, 'global', 'configValidation')) {
-    const url = vs(values, 'base', 'validationURL');
-    const ca = vs(values, 'base', 'validationCABundle');
-    o({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: `istio-validator${clusterSuffix}`, labels: labels({ app: 'istiod', istio: 'istiod', ...revLabels }) },
-      webhooks: [
-        {
-          admissionReviewVersions: ['v1'],
-          clientConfig: url ? { url, caBundle: ca || undefined } : { service: { name, namespace: ns, path: '/validate' }, caBundle: ca || undefined },
-          // Ignore: the revision-specific validator must not block writes while istiod restarts.
-          failurePolicy: 'Ignore',
-          name: 'rev.validation.istio.io',
-          objectSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [revLabel(rev)] }] },
-          rules: [validationRule()],
-          sideEffects: 'None',
-        },
-      ],
-    });
-  }
+/**
+ * validatingwebhookconfiguration.yaml: a remote cluster (istiodRemote) has no validator unless
+ * it is also the config cluster or runs a local injector istiod.
+ */
+function validatingWebhook(d: Istiod): K8sObject | undefined {
+  const { values } = d;
+  const validatorHere = !d.remote || vb(values, 'global', 'configCluster') || vb(values, 'istiodRemote', 'enabledLocalInjectorIstiod');
+  if (!validatorHere || !vb(values, 'global', 'configValidation')) return undefined;
+  const url = vs(values, 'base', 'validationURL');
+  const ca = vs(values, 'base', 'validationCABundle');
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: `istio-validator${d.clusterSuffix}`, labels: d.labels({ app: 'istiod', istio: 'istiod', ...d.revLabels }) },
+    webhooks: [
+      {
+        admissionReviewVersions: ['v1'],
+        clientConfig: url ? { url, caBundle: ca || undefined } : { service: { name: d.name, namespace: d.ns, path: '/validate' }, caBundle: ca || undefined },
+        // Ignore: the revision-specific validator must not block writes while istiod restarts.
+        failurePolicy: 'Ignore',
+        name: 'rev.validation.istio.io',
+        objectSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'In', values: [revLabel(d.rev)] }] },
+        rules: [validationRule()],
+        sideEffects: 'None',
+      },
+    ],
+  };
+}
 
+/** The mesh config (istio), the injector's (istio-sidecar-injector) and the rendered values (values). */
+function configMaps(d: Istiod, istiodHost: string): K8sObject[] {
+  const { values, ns, rev } = d;
+  const out: K8sObject[] = [];
   if (values.configMap !== false) {
-    o({
+    out.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: revName('istio', rev), namespace: ns, labels: labels(revLabels) },
+      metadata: { name: revName('istio', rev), namespace: ns, labels: d.labels(d.revLabels) },
       data: { mesh: meshConfigYaml(values, ns, istiodHost), meshNetworks: stringify({ networks: v(values, 'global', 'meshNetworks') ?? {} }, { sortMapEntries: true }).trimEnd() },
     });
   }
-  if (!vb(values, 'global', 'omitSidecarInjectorConfigMap') && ctx.injector) {
-    o({
+  if (!vb(values, 'global', 'omitSidecarInjectorConfigMap') && d.ctx.injector) {
+    out.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: revName('istio-sidecar-injector', rev), namespace: ns, labels: labels(revLabels) },
-      data: ctx.injector(values),
+      metadata: { name: revName('istio-sidecar-injector', rev), namespace: ns, labels: d.labels(d.revLabels) },
+      data: d.ctx.injector(values),
     });
   }
-  o({
+  out.push({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
@@ -97,76 +158,86 @@ export function renderIstiod(ctx: RenderContext): RenderedObject[] {
         'kubernetes.io/description':
           'This ConfigMap contains the Helm values used during chart rendering. This ConfigMap is rendered for debugging purposes and external tooling; modifying these values has no effect.',
       },
-      labels: labels(revLabels),
+      labels: d.labels(d.revLabels),
     },
-    data: { 'merged-values': JSON.stringify(sortKeys(values), null, 2), 'original-values': JSON.stringify(sortKeys(iop.spec.values ?? {}), null, 2) },
+    data: { 'merged-values': JSON.stringify(sortKeys(values), null, 2), 'original-values': JSON.stringify(sortKeys(d.ctx.install.iop.spec.values ?? {}), null, 2) },
   });
-  o(mutatingWebhook(values, ns, rev, name, labels({ app: 'sidecar-injector', ...revLabels })));
+  return out;
+}
 
-  if (remote) {
-    const addr = vs(values, 'global', 'remotePilotAddress');
-    if (addr) out.push(...remoteIstiodService(addr, ns, name, labels({ app: 'istiod', istio: 'pilot', ...revLabels })));
-    return out;
-  }
+/** The namespaced Role istiod needs (gateways, its secrets, leader election) and its binding. */
+function istiodRole(d: Istiod): K8sObject[] {
+  const { name, ns } = d;
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name, namespace: ns, labels: d.labels({ app: 'istiod' }) },
+      rules: [
+        { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['delete'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update', 'patch', 'create'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace: ns, labels: d.labels({ app: 'istiod' }) },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
+    },
+  ];
+}
 
-  const autoscale = vb(pilot, 'autoscaleEnabled') && Number(pilot.autoscaleMin) > 0 && Number(pilot.autoscaleMax) > 0;
-  o(istiodDeployment(values, pilot, ns, rev, name, labels({ app: 'istiod', istio: 'pilot', ...revLabels }), selector, autoscale));
-  o({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'Role',
-    metadata: { name, namespace: ns, labels: labels({ app: 'istiod' }) },
-    rules: [
-      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['delete'] },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update', 'patch', 'create'] },
-    ],
-  });
-  o({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name, namespace: ns, labels: labels({ app: 'istiod' }) },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-    subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
-  });
-  if (autoscale) {
-    const metrics: Tree[] = [];
-    const cpu = v(pilot, 'cpu', 'targetAverageUtilization');
-    const mem = v(pilot, 'memory', 'targetAverageUtilization');
-    if (cpu) metrics.push({ resource: { name: 'cpu', target: { averageUtilization: cpu, type: 'Utilization' } }, type: 'Resource' });
-    if (mem) metrics.push({ resource: { name: 'memory', target: { averageUtilization: mem, type: 'Utilization' } }, type: 'Resource' });
-    o({
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name, namespace: ns, labels: labels({ app: 'istiod', ...revLabels }) },
-      spec: {
-        behavior: nonEmpty(pilot.autoscaleBehavior) ? pilot.autoscaleBehavior : undefined,
-        maxReplicas: pilot.autoscaleMax,
-        metrics,
-        minReplicas: pilot.autoscaleMin,
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      },
-    });
-  }
-  // A PDB with minAvailable 1 on a single replica blocks node drains, so the chart only adds it
-  // when more than one istiod can run.
+/** pilot.autoscaleEnabled: the HorizontalPodAutoscaler on CPU and/or memory utilization. */
+function autoscaler(d: Istiod): K8sObject {
+  const { pilot, name } = d;
+  const metrics: Tree[] = [];
+  const cpu = v(pilot, 'cpu', 'targetAverageUtilization');
+  const mem = v(pilot, 'memory', 'targetAverageUtilization');
+  if (cpu) metrics.push({ resource: { name: 'cpu', target: { averageUtilization: cpu, type: 'Utilization' } }, type: 'Resource' });
+  if (mem) metrics.push({ resource: { name: 'memory', target: { averageUtilization: mem, type: 'Utilization' } }, type: 'Resource' });
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, namespace: d.ns, labels: d.labels({ app: 'istiod', ...d.revLabels }) },
+    spec: {
+      behavior: nonEmpty(pilot.autoscaleBehavior) ? pilot.autoscaleBehavior : undefined,
+      maxReplicas: pilot.autoscaleMax,
+      metrics,
+      minReplicas: pilot.autoscaleMin,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+    },
+  };
+}
+
+/**
+ * A PDB with minAvailable 1 on a single replica blocks node drains, so the chart only adds it
+ * when more than one istiod can run.
+ */
+function disruptionBudget(d: Istiod, autoscale: boolean): K8sObject | undefined {
+  const { pilot } = d;
   const replicas = autoscale ? Number(pilot.autoscaleMin) : Number(pilot.replicaCount ?? 1);
-  if (vb(values, 'global', 'defaultPodDisruptionBudget', 'enabled') && replicas > 1) {
-    o({
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name, namespace: ns, labels: labels({ app: 'istiod', istio: 'pilot', ...revLabels }) },
-      spec: { minAvailable: v(pilot, 'pdb', 'minAvailable') ?? 1, selector: { matchLabels: selector } },
-    });
-  }
-  o({
+  if (!vb(d.values, 'global', 'defaultPodDisruptionBudget', 'enabled') || replicas <= 1) return undefined;
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: d.name, namespace: d.ns, labels: d.labels({ app: 'istiod', istio: 'pilot', ...d.revLabels }) },
+    spec: { minAvailable: v(pilot, 'pdb', 'minAvailable') ?? 1, selector: { matchLabels: d.selector } },
+  };
+}
+
+/** The istiod Service: xDS (15010), xDS over TLS/DNS (15012), the webhooks (443 → 15017), monitoring (15014). */
+function istiodService(d: Istiod): K8sObject {
+  return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
-      name,
-      namespace: ns,
-      annotations: nonEmpty(pilot.serviceAnnotations) ? (pilot.serviceAnnotations as Record<string, string>) : undefined,
-      labels: labels({ app: 'istiod', istio: 'pilot', ...revLabels }),
+      name: d.name,
+      namespace: d.ns,
+      annotations: nonEmpty(d.pilot.serviceAnnotations) ? (d.pilot.serviceAnnotations as Record<string, string>) : undefined,
+      labels: d.labels({ app: 'istiod', istio: 'pilot', ...d.revLabels }),
     },
     spec: {
       ports: [
@@ -175,10 +246,9 @@ export function renderIstiod(ctx: RenderContext): RenderedObject[] {
         { name: 'https-webhook', port: 443, protocol: 'TCP', targetPort: 15017 },
         { name: 'http-monitoring', port: 15014, protocol: 'TCP' },
       ],
-      selector,
+      selector: d.selector,
     },
-  });
-  return applyK8s(out, iop.spec.components?.pilot, { kind: 'Deployment', name, container: 'discovery', namespace: ns }, 'Pilot', labels({ app: 'istiod', ...revLabels }), selector);
+  };
 }
 
 function meshConfigYaml(values: Tree, ns: string, istiodHost: string): string {

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import analyzer, { namespaceMatches } from '../../../src/analyzers/auth/authorization-policies-analyzer.js';
 import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
-import { buildFileSnapshot } from '../../../src/analysis/build.js';
-import { runAnalyzers } from '../../../src/analysis/engine.js';
+import { runPipeline } from '../../../src/analysis/pipeline.js';
 import { defaultMeshConfig } from '../../../src/analysis/mesh-config.js';
 import { parseText, type LoadedObject } from '../../../src/resources/loader.js';
 
@@ -26,8 +25,8 @@ describe('auth.AuthorizationPoliciesAnalyzer', () => {
     const objects: LoadedObject[] = [];
     parseText('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  selector: {matchLabels: {app: cart}}\n  rules: [{from: [{source: {namespaces: [frontend]}}]}]\n', 'p.yaml', objects, []);
     const mesh = defaultMeshConfig();
-    const { snapshot } = buildFileSnapshot(objects, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: mesh, addDefaults: true });
-    expect(runAnalyzers([analyzer], { snapshot, mesh, istioNamespace: 'istio-system' }).diagnostics).toEqual([]);
+    const result = runPipeline({ objects }, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: mesh, addDefaults: true, analyzers: [analyzer] });
+    expect(result.findings).toEqual([]);
   });
 });
 

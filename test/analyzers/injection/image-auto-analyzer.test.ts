@@ -2,8 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import imageAutoAnalyzer from '../../../src/analyzers/injection/image-auto-analyzer.js';
 import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
-import { buildFileSnapshot } from '../../../src/analysis/build.js';
-import { runAnalyzers } from '../../../src/analysis/engine.js';
+import { runPipeline } from '../../../src/analysis/pipeline.js';
 import { defaultMeshConfig } from '../../../src/analysis/mesh-config.js';
 import { parseText, type LoadedObject } from '../../../src/resources/loader.js';
 
@@ -32,9 +31,8 @@ spec:
 `;
     parseText(yaml, 'gw.yaml', objects, []);
     const mesh = defaultMeshConfig();
-    const { snapshot } = buildFileSnapshot(objects, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: mesh, addDefaults: true });
-    const r = runAnalyzers([imageAutoAnalyzer], { snapshot, mesh, istioNamespace: 'istio-system' });
+    const r = runPipeline({ objects }, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: mesh, addDefaults: true, analyzers: [imageAutoAnalyzer] });
     expect(r.executed).toEqual(['injection.ImageAutoAnalyzer']);
-    expect(r.diagnostics).toEqual([]);
+    expect(r.findings).toEqual([]);
   });
 });

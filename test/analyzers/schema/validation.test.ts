@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildFileSnapshot } from '../../../src/analysis/build.js';
-import { runAnalyzers, type Diagnostic } from '../../../src/analysis/engine.js';
+import type { Diagnostic } from '../../../src/analysis/engine.js';
+import { runPipeline } from '../../../src/analysis/pipeline.js';
 import { applyMeshConfig, defaultMeshConfig } from '../../../src/analysis/mesh-config.js';
-import { analyzers } from '../../../src/analyzers/schema/index.js';
+import { allAnalyzers } from '../../../src/analyzers/index.js';
 import { catalog } from '../../../src/messages/catalog.js';
 import { parseText, type LoadedObject, type LoadProblem } from '../../../src/resources/loader.js';
 import { expectGolden } from '../../helpers/golden.js';
 
+/** The schema analyzers, as the registry lists them. */
+const analyzers = allAnalyzers.filter((a) => a.name.startsWith('schema.'));
 const FIXTURES = path.join(import.meta.dirname, '../../../fixtures/analyzers/schema');
 
 interface Row {
@@ -28,10 +30,10 @@ function analyze(file: string, mesh?: Record<string, unknown>): Diagnostic[] {
   const objects: LoadedObject[] = [];
   const problems: LoadProblem[] = [];
   parseText(readFileSync(file, 'utf8'), path.basename(file), objects, problems);
-  expect(problems, 'fixture must parse').toEqual([]);
   const meshConfig = applyMeshConfig(defaultMeshConfig('istio-system'), mesh);
-  const { snapshot } = buildFileSnapshot(objects, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig, addDefaults: false });
-  return runAnalyzers(analyzers, { snapshot, mesh: meshConfig, istioNamespace: 'istio-system' }).diagnostics;
+  const result = runPipeline({ objects, problems }, { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig, addDefaults: false, analyzers });
+  expect(result.problems, 'fixture must parse').toEqual([]);
+  return result.findings;
 }
 
 const row = (r: Row) => `${r.code} ${r.origin}:${r.line}`;

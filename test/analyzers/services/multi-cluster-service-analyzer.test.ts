@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFileSnapshot } from '../../../src/analysis/build.js';
-import { runAnalyzers } from '../../../src/analysis/engine.js';
+import { runPipeline } from '../../../src/analysis/pipeline.js';
 import { defaultMeshConfig } from '../../../src/analysis/mesh-config.js';
 import { multiClusterServiceAnalyzer } from '../../../src/analyzers/services/multi-cluster-service-analyzer.js';
 import { analyzeFiles } from '../../../src/commands/analyze/run.js';
@@ -19,8 +19,11 @@ function objects(file: string): LoadedObject[] {
   return out;
 }
 
+const build = { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: mesh, addDefaults: false };
+
+/** A remote cluster's snapshot (what analyze builds from a --remote-contexts listing). */
 function snapshotOf(file: string) {
-  return buildFileSnapshot(objects(file), { allNamespaces: true, namespace: 'default', istioNamespace: 'istio-system', meshConfig: mesh, addDefaults: false }).snapshot;
+  return buildFileSnapshot(objects(file), build).snapshot;
 }
 
 /** A cluster that serves the fixture's Services (and nothing else). */
@@ -48,23 +51,21 @@ function fakeCluster(file: string, opts: { unreachable?: boolean } = {}): KubeCl
 
 describe('services.MultiClusterServiceAnalyzer', () => {
   it('reports Services whose ports or headlessness differ between clusters; identical ones pass', () => {
-    const r = runAnalyzers([multiClusterServiceAnalyzer], {
-      snapshot: snapshotOf('cluster1.yaml'),
-      mesh,
-      istioNamespace: 'istio-system',
-      clusters: { primary: 'east', remotes: new Map([['west', snapshotOf('cluster2.yaml')]]) },
-    });
-    expect(r.diagnostics.map((d) => `${d.code} ${d.origin}`).sort()).toEqual(['IST0170 Service bookinfo/ratings', 'IST0170 Service bookinfo/reviews']);
-    const reviews = r.diagnostics.find((d) => d.origin === 'Service bookinfo/reviews')!;
+    const r = runPipeline(
+      { objects: objects('cluster1.yaml') },
+      { ...build, analyzers: [multiClusterServiceAnalyzer], clusters: { primary: 'east', remotes: new Map([['west', snapshotOf('cluster2.yaml')]]) } },
+    );
+    expect(r.findings.map((d) => `${d.code} ${d.origin}`).sort()).toEqual(['IST0170 Service bookinfo/ratings', 'IST0170 Service bookinfo/reviews']);
+    const reviews = r.findings.find((d) => d.origin === 'Service bookinfo/reviews')!;
     expect(reviews.message).toBe(
       'The service reviews in namespace "bookinfo" is inconsistent across clusters ["east" "west"], which can lead to undefined behaviors. The inconsistent behaviors are: service ports [http:8080/TCP] are different from [http:9080/TCP] in cluster east.',
     );
   });
 
   it('with one cluster (no --remote-contexts) there is nothing to compare', () => {
-    const r = runAnalyzers([multiClusterServiceAnalyzer], { snapshot: snapshotOf('cluster1.yaml'), mesh, istioNamespace: 'istio-system' });
+    const r = runPipeline({ objects: objects('cluster1.yaml') }, { ...build, analyzers: [multiClusterServiceAnalyzer] });
     expect(r.executed).toEqual(['services.MultiClusterServiceAnalyzer']);
-    expect(r.diagnostics).toEqual([]);
+    expect(r.findings).toEqual([]);
   });
 
   it('analyze with remote clusters compares them, and a remote that cannot be read is reported, not fatal', async () => {

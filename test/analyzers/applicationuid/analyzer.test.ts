@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe } from 'vitest';
-import analyzer from '../../../src/analyzers/deployment/analyzer.js';
+import analyzer from '../../../src/analyzers/applicationuid/analyzer.js';
 import { analyzerTable, FIXTURES } from '../../helpers/analyzer-table.js';
 
 describe('applicationUID.Analyzer', () => {

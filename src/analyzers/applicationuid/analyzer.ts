@@ -9,7 +9,8 @@ const PROXY_UID = 1337;
 const EXEMPT_CONTAINERS = new Set(['istio-proxy', 'istio-operator']);
 
 /**
- * upstream deployment/pod.go: an application running as UID 1337 would have its traffic bypass the
+ * upstream deployment/pod.go (kept in a folder named after its metadata area, applicationUID, like
+ * every analyzer here): an application running as UID 1337 would have its traffic bypass the
  * sidecar. Pods and Deployments are checked; pods made up from a Deployment's template are not
  * (the Deployment itself is), those from other workload kinds are, and land on the workload.
  */
