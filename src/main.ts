@@ -22,6 +22,8 @@ export function errorToExitCode(e: unknown, io: IO): number {
     // commander already printed "error: …"; every parse failure is a usage error.
     return ExitCode.Usage;
   }
+  // Several independent failures (proxy-stats -l: pods that did not answer): each through the map.
+  if (e instanceof AggregateError && e.errors.length > 0) return e.errors.map((x) => errorToExitCode(x, io)).find((c) => c !== ExitCode.OK) ?? ExitCode.Error;
   const d = describeError(e);
   io.stderr.write(`Error: ${d.message}\n`);
   if (d.hint) io.stderr.write(`${d.hint}\n`);

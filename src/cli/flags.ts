@@ -46,6 +46,8 @@ export interface DurationFlag extends FlagBase {
   readonly default?: string;
   /** The smallest accepted value in ms (0 allows "0"; default 0). */
   readonly minMs?: number;
+  /** With an optional value ('--watch [interval]'): the value of the bare flag. */
+  readonly whenBare?: string;
 }
 /** One of a fixed set (commander checks it, lists it in --help and completion offers it). */
 export interface EnumFlag<C extends string = string> extends FlagBase {
@@ -156,6 +158,7 @@ function parseFlag(f: FlagSpec, v: unknown): unknown {
       return v === undefined ? undefined : String(v);
     case 'duration': {
       if (v === undefined) return undefined;
+      if (v === true && f.whenBare !== undefined) return parseDurationFlag(name, f.whenBare, f.minMs ?? 0);
       return parseDurationFlag(name, String(v), f.minMs ?? 0);
     }
     case 'enum':

@@ -1,94 +1,130 @@
-import { parseIntFlag } from '../../cli/flags.js';
-import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
-import { UsageError, describeError } from '../../cli/errors.js';
+import type { Implementation } from '../../cli/command.js';
+import { UsageError } from '../../cli/errors.js';
 import { AdminError, kindsForPath, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
 import { parseClustersJson } from '../../envoy/host-status.js';
+import { validateSource } from '../../envoy/source.js';
 import { filterPrometheus, filterStats, parseStats, summarizeStats } from '../../envoy/stats.js';
-import { openAdmins, withAdmins } from '../../cli/admin.js';
+import { openAdminSources, withAdmins, type AdminSourceFlags } from '../../cli/admin.js';
+import { printJson } from '../../output/printers.js';
+import { withContext } from '../../util/errors.js';
 import { renderStatLines, renderSummary } from './render.js';
+import type { ProxyStatsFlags, ProxyStatsFormat } from './index.js';
 
-interface Opts {
-  file: string[];
-  type: string;
-  filter?: string;
-  summary: boolean;
-  includeInternal: boolean;
-  concurrency: string;
+/** What to fetch, picked from --summary, --type and the output format. */
+type Fetch = 'summary' | 'clusters-json' | 'clusters-text' | 'stats-prom' | 'stats-json' | 'stats-text';
+
+interface Options {
+  readonly source: AdminSourceFlags;
+  readonly fetch: Fetch;
+  /** Structured output: each target's answer is a value for -o json, else text for stdout. */
+  readonly structured: boolean;
+  readonly filter?: RegExp;
+  readonly includeInternal: boolean;
+  readonly concurrency: number;
 }
 
-export async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as Opts;
-  const format = ctx.outputFormat(['short', 'json', 'prom'] as const, 'short');
-  if (o.type !== 'server' && o.type !== 'clusters') throw new UsageError(`--type: "${o.type}" is not one of server, clusters`);
-  let re: RegExp | undefined;
-  if (o.filter) {
-    try {
-      re = new RegExp(o.filter);
-    } catch (e) {
-      throw new UsageError(`--filter: ${(e as Error).message}`);
-    }
-  }
-  if (o.summary && format === 'prom') throw new UsageError('--summary prints short or json output, not prom');
-  if (format === 'prom' && o.type === 'clusters') throw new UsageError('-o prom is only available for --type server');
-  if (o.file.length > 1 && !o.summary) throw new UsageError('more than one --file only makes sense with --summary (one /stats and one /clusters response)');
-  const concurrency = parseIntFlag('--concurrency', o.concurrency);
-  const admins = await openAdmins(ctx, cmd, 'proxy-stats', { allowSelector: true });
-  const isFile = o.file.length > 0;
-  return withAdmins(admins, async () => {
-    const targets: EnvoyAdmin[][] = isFile ? [admins] : admins.map((a) => [a]);
-    // With several pods (-l), one that does not answer is reported and the others still print.
-    const failures: { name: string; error: unknown }[] = [];
-    const results = await mapLimit(targets, concurrency, async (group) => {
-      const name = group.map((a) => a.target).join(', ');
+/** Each answering target's output (text, or a value for -o json), and each target that did not answer. */
+interface Result {
+  readonly outputs: readonly unknown[];
+  /** One target (a pod, or the saved files): -o json prints its value, not a list. */
+  readonly single: boolean;
+  readonly failures: readonly { readonly name: string; readonly error: unknown }[];
+}
+
+function fetchFor(f: ProxyStatsFlags, format: ProxyStatsFormat): Fetch {
+  if (f.summary) return 'summary';
+  if (f.type === 'clusters') return format === 'json' ? 'clusters-json' : 'clusters-text';
+  return format === 'prom' ? 'stats-prom' : format === 'json' ? 'stats-json' : 'stats-text';
+}
+
+export const implementation: Implementation<ProxyStatsFlags, ProxyStatsFormat, Options, Result> = {
+  validate: ({ flags: f, args, format }) => {
+    if (f.type !== 'server' && f.type !== 'clusters') throw new UsageError(`--type: "${f.type}" is not one of server, clusters`);
+    let filter: RegExp | undefined;
+    if (f.filter) {
       try {
-        return await statsFor(group, name);
-      } catch (error) {
-        if (targets.length === 1) throw error;
-        failures.push({ name, error });
-        return undefined;
+        filter = new RegExp(f.filter);
+      } catch (e) {
+        throw new UsageError(`--filter: ${(e as Error).message}`);
       }
-    });
-    const outputs = results.filter((r) => r !== undefined);
-    async function statsFor(group: EnvoyAdmin[], name: string): Promise<unknown> {
-      const prefix = targets.length > 1 ? `${name}:\n` : '';
-      if (o.summary) {
-        const statsText = await firstAnswer(group, 'stats');
-        const clustersText = await firstAnswer(group, 'clusters?format=json');
-        if (statsText === undefined && clustersText === undefined) throw new AdminError(`${name}: neither /stats nor /clusters?format=json is available`);
-        const summary = summarizeStats(statsText === undefined ? undefined : parseStats(statsText), clustersText === undefined ? undefined : parseClustersJson(clustersText), {
-          includeInternal: o.includeInternal,
-        });
-        if (format === 'json') return { target: name, ...summary };
-        return prefix + renderSummary(summary, name);
-      }
-      const a = group[0]!;
-      if (o.type === 'clusters') {
-        if (format === 'json') return JSON.parse(await a.get('clusters?format=json')) as unknown;
-        // A saved JSON /clusters answers the text form too: show it as JSON.
-        if (a.savedKind === 'clusters_json') return `${JSON.stringify(JSON.parse(await a.get('clusters')), null, 2)}\n`;
-        const text = await a.get('clusters');
-        return prefix + text.split('\n').filter((l) => l && (!re || re.test(l))).map((l) => `${l}\n`).join('');
-      }
-      if (format === 'prom') return prefix + filterPrometheus(await a.get('stats/prometheus'), re);
+    }
+    if (f.summary && format === 'prom') throw new UsageError('--summary prints short or json output, not prom');
+    if (format === 'prom' && f.type === 'clusters') throw new UsageError('-o prom is only available for --type server');
+    if (f.file.length > 1 && !f.summary) throw new UsageError('more than one --file only makes sense with --summary (one /stats and one /clusters response)');
+    const pod = args[0];
+    const source: AdminSourceFlags = { ...(f.file.length ? { file: f.file } : {}), ...(pod ? { pod } : {}), ...(f.selector ? { selector: f.selector } : {}), adminPort: f.proxyAdminPort ?? 15000, timeoutMs: f.timeout };
+    validateSource('proxy-stats', source, true);
+    return { source, fetch: fetchFor(f, format), structured: format === 'json', ...(filter ? { filter } : {}), includeInternal: f.includeInternal, concurrency: f.concurrency };
+  },
+  run: async (ctx, o) => {
+    const admins = await openAdminSources(ctx, o.source, 'proxy-stats', { allowSelector: true });
+    return withAdmins(admins, () => gather(admins, o));
+  },
+  printers: {
+    short: (r) => (r.outputs as string[]).join(''),
+    prom: (r) => (r.outputs as string[]).join(''),
+    json: (r) => printJson(r.single ? r.outputs[0] : r.outputs),
+  },
+  exitCode: () => 0,
+  // The others printed; each target that did not answer goes through the one error map.
+  failure: (r) => {
+    const errors = r.failures.map((f) => withContext(f.error, f.name));
+    return errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} proxies did not answer`);
+  },
+};
+
+async function gather(admins: EnvoyAdmin[], o: Options): Promise<Result> {
+  // Saved files are one target (a /stats and a /clusters of the same proxy); pods one each.
+  const targets: EnvoyAdmin[][] = o.source.file ? [admins] : admins.map((a) => [a]);
+  const several = targets.length > 1;
+  // With several pods (-l), one that does not answer is reported and the others still print.
+  const failures: { name: string; error: unknown }[] = [];
+  const results = await mapLimit(targets, o.concurrency, async (group) => {
+    const name = group.map((a) => a.target).join(', ');
+    try {
+      return await statsFor(group, name, several, o);
+    } catch (error) {
+      if (!several) throw error;
+      failures.push({ name, error });
+      return undefined;
+    }
+  });
+  return { outputs: results.filter((r) => r !== undefined), single: !several, failures };
+}
+
+async function statsFor(group: EnvoyAdmin[], name: string, several: boolean, o: Options): Promise<unknown> {
+  const prefix = several ? `${name}:\n` : '';
+  const re = o.filter;
+  const a = group[0]!;
+  switch (o.fetch) {
+    case 'summary': {
+      const statsText = await firstAnswer(group, 'stats');
+      const clustersText = await firstAnswer(group, 'clusters?format=json');
+      if (statsText === undefined && clustersText === undefined) throw new AdminError(`${name}: neither /stats nor /clusters?format=json is available`);
+      const summary = summarizeStats(statsText === undefined ? undefined : parseStats(statsText), clustersText === undefined ? undefined : parseClustersJson(clustersText), {
+        includeInternal: o.includeInternal,
+      });
+      if (o.structured) return { target: name, ...summary };
+      return prefix + renderSummary(summary, name);
+    }
+    case 'clusters-json':
+      return JSON.parse(await a.get('clusters?format=json')) as unknown;
+    case 'clusters-text': {
+      // A saved JSON /clusters answers the text form too: show it as JSON.
+      if (a.savedKind === 'clusters_json') return `${JSON.stringify(JSON.parse(await a.get('clusters')), null, 2)}\n`;
+      const text = await a.get('clusters');
+      return prefix + text.split('\n').filter((l) => l && (!re || re.test(l))).map((l) => `${l}\n`).join('');
+    }
+    case 'stats-prom':
+      return prefix + filterPrometheus(await a.get('stats/prometheus'), re);
+    case 'stats-json': {
       // Text /stats parses into the same list as ?format=json, so either kind of saved file works.
       const stats = filterStats(parseStats(await a.get('stats')), re);
-      if (format === 'json') return targets.length > 1 ? { target: name, stats } : stats;
-      return prefix + renderStatLines(stats);
+      return several ? { target: name, stats } : stats;
     }
-    if (format === 'json') {
-      const value = targets.length === 1 ? outputs[0] : outputs;
-      ctx.out(`${JSON.stringify(value, null, 2)}\n`);
-    } else ctx.out((outputs as string[]).join(''));
-    // The others printed; each failure through the one error map (message, hint, exit code).
-    let code = 0;
-    for (const f of failures) {
-      const d = describeError(f.error);
-      ctx.err(`Error: ${f.name}: ${d.message}\n${d.hint ? `${d.hint}\n` : ''}`);
-      code ||= d.exitCode;
-    }
-    return code;
-  });
+    case 'stats-text':
+      return prefix + renderStatLines(filterStats(parseStats(await a.get('stats')), re));
+  }
 }
 
 /**
