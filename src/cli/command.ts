@@ -17,16 +17,6 @@ import { chooseFormat, type Printers } from '../output/printers.js';
 import type { CommandContext } from './context.js';
 import { parseFlags, toOption, type FlagTable, type FlagValues } from './flags.js';
 
-/** A command's body in the older shape: context + commander's command → exit code. */
-export type Handler = (ctx: CommandContext, cmd: Command) => Promise<number>;
-export type Bind = (handler: Handler) => (...args: unknown[]) => Promise<void>;
-
-/** A command registered by hand (the shape before CommandSpec; still accepted by the registry). */
-export interface CommandModule {
-  /** Adds the command to the program. `bind` wraps its handler so its exit code is recorded. */
-  register(program: Command, bind: Bind): void;
-}
-
 /** A positional argument: '<shell>', '[pod]', '[files...]'. */
 export interface ArgSpec {
   readonly name: string;
@@ -99,11 +89,6 @@ export function defineCommand<const T extends FlagTable, const F extends string,
 export function defineGroup(spec: GroupSpec): CommandSpec {
   return spec;
 }
-
-/** A registry entry: a declared command, or one still registering itself by hand. */
-export type RegistryEntry = CommandSpec | CommandModule;
-
-export const isModule = (e: RegistryEntry): e is CommandModule => typeof (e as CommandModule).register === 'function';
 
 /** Runs a declared command inside commander's action: flags → validate → run → print → exit code. */
 export type Runner = (spec: LeafSpec<FlagTable, string, unknown, unknown>) => (...args: unknown[]) => Promise<void>;

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { attachCommand, isModule, runDeclared, type Bind, type RegistryEntry, type Runner } from './command.js';
+import { attachCommand, runDeclared, type CommandSpec, type Runner } from './command.js';
 import { CommandContext, type GlobalOptions } from './context.js';
 import { parseDurationFlag } from './flags.js';
 import type { IO } from './io.js';
@@ -11,7 +11,7 @@ export interface Program {
 }
 
 /** The commander program of `registry` (src/commands/index.ts), in registry order. */
-export function buildProgram(io: IO, registry: readonly RegistryEntry[]): Program {
+export function buildProgram(io: IO, registry: readonly CommandSpec[]): Program {
   let code = 0;
   const program = new Command('istio-ts')
     .description('Install, inspect, lint and troubleshoot Istio — an istioctl-compatible CLI.')
@@ -44,10 +44,6 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
 80 diagnose attributed a fault, 81/82/83 health: a segment fails / is degraded / cannot be told.`,
     );
 
-  const bind: Bind = (handler) => async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    code = await handler(contextOf(cmd), cmd);
-  };
   const runner: Runner = (spec) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     code = await runDeclared(spec, contextOf(cmd), cmd, program);
@@ -67,10 +63,7 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
     };
     return new CommandContext(io, globals);
   };
-  for (const entry of registry) {
-    if (isModule(entry)) entry.register(program, bind);
-    else attachCommand(program, entry, runner);
-  }
+  for (const spec of registry) attachCommand(program, spec, runner);
   for (const c of program.commands) {
     c.exitOverride().configureOutput(program.configureOutput());
     c.showHelpAfterError('(run with --help for usage)');

@@ -1,4 +1,4 @@
-import type { RegistryEntry } from '../cli/command.js';
+import type { CommandSpec } from '../cli/command.js';
 import { analyzeCommand } from './analyze/index.js';
 import { captureCommand } from './capture/index.js';
 import { checkInjectCommand } from './check-inject/index.js';
@@ -18,9 +18,9 @@ import { versionCommand } from './version/index.js';
 
 /**
  * Every command, in the order `--help` lists them: lint, install, inject, inspect, troubleshoot.
- * Each module registers flags only; its implementation is imported when it runs.
+ * Each declaration holds flags and help only; its implementation is imported when it runs.
  */
-export const commands: readonly RegistryEntry[] = [
+export const commands: readonly CommandSpec[] = [
   analyzeCommand,
   precheckCommand,
   installCommand,

@@ -3,6 +3,7 @@ import { ExitCode, UsageError, UserError, describeError, exitCodeOf } from '../.
 import { KubeError } from '../../src/kube/types.js';
 import { KindError, withContext } from '../../src/util/errors.js';
 import { runCli } from '../helpers/cli.js';
+import { errorToExitCode } from '../../src/main.js';
 
 describe('the error map (describeError)', () => {
   it.each([
@@ -44,5 +45,16 @@ describe('the error map (describeError)', () => {
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/^Error: .*novalue.*\nExample: --set/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('several independent failures (an AggregateError): each printed through the map, the first failing code', () => {
+    let err = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) }, readStdin: async () => '', env: {}, cwd: '.', isTTY: false, stdinIsTTY: false };
+    const e = new AggregateError([withContext(new KindError('timed out after 3s', 'timeout', 'Is the pod running?'), 'web-1.shop'), withContext(new KubeError('denied', 403), 'web-2.shop')], '2 proxies did not answer');
+    expect(errorToExitCode(e, io)).toBe(1);
+    expect(err).toBe('Error: web-1.shop: timed out after 3s\nIs the pod running?\nError: web-2.shop: denied\n');
+    err = '';
+    expect(errorToExitCode(new AggregateError([new UsageError('bad'), new UserError('gone', ExitCode.NoInput)]), io)).toBe(64);
+    expect(err).toBe('Error: bad\nError: gone\n');
   });
 });

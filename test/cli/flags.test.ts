@@ -54,6 +54,14 @@ describe('flag table', () => {
     expect(() => parseDurationFlag('--since', '')).toThrow(/--since/);
   });
 
+  it('a duration with an optional value (--watch [interval]): bare is whenBare, given is parsed, absent is undefined', () => {
+    const watch = flagTable({ watch: { kind: 'duration', flags: '--watch [interval]', description: 'w', minMs: 1000, whenBare: '30s' } });
+    expect(parse(watch, []).watch).toBeUndefined();
+    expect(parse(watch, ['--watch']).watch).toBe(30_000);
+    expect(parse(watch, ['--watch', '5s']).watch).toBe(5000);
+    expect(() => parse(watch, ['--watch', 'true'])).toThrow(/--watch: "true" is not a duration of at least 1s/);
+  });
+
   it('booleans with a value, as pflag: --short, --short=false, --short true, and a bad value', () => {
     expect(parse(table, ['--short']).short).toBe(true);
     expect(parse(table, ['--short=false']).short).toBe(false);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isModule, type CommandSpec, type LeafSpec } from '../../src/cli/command.js';
+import type { CommandSpec, LeafSpec } from '../../src/cli/command.js';
 import type { FlagTable } from '../../src/cli/flags.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { commands } from '../../src/commands/index.js';
@@ -105,7 +105,7 @@ describe('commands', () => {
       if ('subcommands' in s) s.subcommands.forEach(walk);
       else leaves.push(s as LeafSpec<FlagTable, string, unknown, unknown>);
     };
-    for (const e of commands) if (!isModule(e)) walk(e);
+    for (const e of commands) walk(e);
     expect(leaves.length).toBeGreaterThan(0);
     for (const leaf of leaves) {
       const impl = await leaf.load();

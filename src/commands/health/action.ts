@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import type { Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { parseDurationFlag, parsePort } from '../../cli/flags.js';
 import { CATALOG, CatalogError, type RuleSpec } from '../../health/catalog.js';
 import { emitRules, type RulesFormat } from '../../health/emit.js';
 import { exitCodeOf, type HealthReport } from '../../health/model.js';
@@ -10,22 +9,9 @@ import { parseOverrides } from '../../health/overrides.js';
 import type { HealthDeps, HealthOptions } from '../../health/run.js';
 import { painter } from '../../output/paint.js';
 import { changeLines, renderJson, renderJunit, renderTableReport } from './render.js';
+import type { HealthFlags, HealthFormat } from './index.js';
 
-const OUTPUTS = ['table', 'json', 'junit'] as const;
-type Format = (typeof OUTPUTS)[number];
-
-interface Flags {
-  allNamespaces: boolean;
-  prometheus?: string;
-  window: string;
-  at?: string;
-  watch?: string | true;
-  rules?: string;
-  emitRules: boolean;
-  format: string;
-  timeout: string;
-  proxyAdminPort: string;
-}
+type Format = HealthFormat;
 
 export interface HealthCommandOptions {
   /** namespace undefined: the kubeconfig context's, resolved when the cluster is reached. */
@@ -56,18 +42,16 @@ export function parseAt(s: string, now: Date): Date {
 }
 
 /** Flags → options; usage errors before any file or network access. */
-export function validate(f: Flags, ctx: CommandContext, now: Date): HealthCommandOptions {
+export function validate(f: HealthFlags, requested: Format, ctx: CommandContext, now: Date): HealthCommandOptions {
   const emitting = f.emitRules;
   if (!emitting && f.format !== 'prometheus') throw new UsageError('--format applies to --emit-rules only (-o picks the output of a health run)');
   if (emitting && ctx.globals.output) throw new UsageError('--emit-rules writes a YAML rule file; -o does not apply (use --format prometheus|prometheus-operator)');
   if (emitting && (f.watch !== undefined || f.at || f.prometheus)) throw new UsageError('--emit-rules is offline: it does not go with --watch, --at or --prometheus');
   if (f.format !== 'prometheus' && f.format !== 'prometheus-operator') throw new UsageError(`--format: "${f.format}" is not one of prometheus, prometheus-operator`);
-  const format = emitting ? 'table' : ctx.outputFormat(OUTPUTS, 'table');
+  const format = emitting ? 'table' : requested;
   const windowMs = parsePromDuration(f.window);
   if (!windowMs) throw new UsageError(`--window: "${f.window}" is not a Prometheus duration (e.g. 5m, 1h, 90s)`);
   if (f.allNamespaces && ctx.globals.namespace) throw new UsageError('-n and -A do not go together');
-  const timeoutMs = parseDurationFlag('--timeout', f.timeout, 1);
-  const adminPort = parsePort('--proxy-admin-port', f.proxyAdminPort) ?? 15000;
   if (f.prometheus !== undefined) {
     let u: URL;
     try {
@@ -79,11 +63,9 @@ export function validate(f: Flags, ctx: CommandContext, now: Date): HealthComman
     if (u.search || u.hash) throw new UsageError('--prometheus: give the Prometheus base URL, without a query or fragment');
   }
   const at = f.at !== undefined ? parseAt(f.at, now) : undefined;
-  let watchMs: number | undefined;
   if (f.watch !== undefined) {
     if (at) throw new UsageError('--watch judges the present; it does not go with --at');
     if (format === 'junit') throw new UsageError('--watch prints a report per pass; -o junit is one report (use table or json)');
-    watchMs = f.watch === true ? 30_000 : parseDurationFlag('--watch', f.watch, 1000);
   }
   return {
     health: {
@@ -92,12 +74,12 @@ export function validate(f: Flags, ctx: CommandContext, now: Date): HealthComman
       window: f.window,
       ...(at ? { at } : {}),
       ...(f.prometheus ? { prometheusUrl: f.prometheus } : {}),
-      timeoutMs,
-      adminPort,
+      timeoutMs: f.timeout,
+      adminPort: f.proxyAdminPort ?? 15000,
     },
     ...(f.rules ? { rulesFile: f.rules } : {}),
     ...(emitting ? { emit: f.format as RulesFormat } : {}),
-    ...(watchMs !== undefined ? { watchMs } : {}),
+    ...(f.watch !== undefined ? { watchMs: f.watch } : {}),
     format,
   };
 }
@@ -118,17 +100,30 @@ async function loadRules(ctx: CommandContext, file: string | undefined): Promise
   }
 }
 
-export async function runHealthCommand(ctx: CommandContext, cmd: Command): Promise<number> {
-  const f = cmd.opts() as Flags;
-  const o = validate(f, ctx, new Date());
+/** The rule file (--emit-rules), one report, or the last report of a --watch that printed each pass. */
+type Result = { readonly kind: 'rules'; readonly text: string } | { readonly kind: 'report'; readonly report: HealthReport } | { readonly kind: 'watched'; readonly last?: HealthReport };
+
+/** health; `deps` stands in for the cluster and the clock in tests. */
+export function implementation(deps?: HealthDeps): Implementation<HealthFlags, HealthFormat, HealthCommandOptions, Result> {
+  return {
+    validate: ({ flags, format }, ctx) => validate(flags, format, ctx, new Date()),
+    run: (ctx, o) => runHealthCommand(ctx, o, deps),
+    // --watch printed each pass as it came; the rule file is YAML whatever -o (validate refuses -o).
+    printers: {
+      table: (r, p) => (r.kind === 'rules' ? r.text : r.kind === 'report' ? renderTableReport(r.report, painter(p.color)) : ''),
+      json: (r) => (r.kind === 'report' ? renderJson(r.report) : r.kind === 'rules' ? r.text : ''),
+      junit: (r) => (r.kind === 'report' ? renderJunit(r.report) : r.kind === 'rules' ? r.text : ''),
+    },
+    exitCode: (r) => (r.kind === 'report' ? exitCodeOf(r.report.verdict) : r.kind === 'watched' && r.last ? exitCodeOf(r.last.verdict) : ExitCode.OK),
+  };
+}
+
+async function runHealthCommand(ctx: CommandContext, o: HealthCommandOptions, given?: HealthDeps): Promise<Result> {
   const rules = await loadRules(ctx, o.rulesFile);
-  if (o.emit) {
-    ctx.out(emitRules(rules, o.health.window, o.emit));
-    return ExitCode.OK;
-  }
+  if (o.emit) return { kind: 'rules', text: emitRules(rules, o.health.window, o.emit) };
   const { runHealth } = await import('../../health/run.js');
   let kube: Awaited<ReturnType<CommandContext['connectKube']>> | undefined;
-  const deps: HealthDeps = {
+  const deps: HealthDeps = given ?? {
     connect: async () => (kube ??= await ctx.connectKube()),
     now: () => new Date(),
   };
@@ -142,18 +137,9 @@ export async function runHealthCommand(ctx: CommandContext, cmd: Command): Promi
     }
   };
   const options: HealthOptions = { ...o.health, namespace: await resolveNs(), rules };
-  if (o.watchMs === undefined) {
-    const report = await runHealth(options, deps);
-    ctx.out(render(report, o.format, ctx));
-    return exitCodeOf(report.verdict);
-  }
-  return watch(ctx, options, deps, o.watchMs, o.format, runHealth);
-}
-
-function render(r: HealthReport, format: Format, ctx: CommandContext): string {
-  if (format === 'json') return renderJson(r);
-  if (format === 'junit') return renderJunit(r);
-  return renderTableReport(r, painter(ctx.color));
+  if (o.watchMs === undefined) return { kind: 'report', report: await runHealth(options, deps) };
+  const last = await watchPasses(ctx, options, deps, o.watchMs, o.format, runHealth);
+  return { kind: 'watched', ...(last ? { last } : {}) };
 }
 
 /**
@@ -161,6 +147,12 @@ function render(r: HealthReport, format: Format, ctx: CommandContext): string {
  * changed (JSON: one compact report per pass). Runs until interrupted; `passes` bounds it for tests.
  */
 export async function watch(ctx: CommandContext, options: HealthOptions, deps: HealthDeps, everyMs: number, format: Format, run: (o: HealthOptions, d: HealthDeps) => Promise<HealthReport>, passes = Infinity): Promise<number> {
+  const last = await watchPasses(ctx, options, deps, everyMs, format, run, passes);
+  return last ? exitCodeOf(last.verdict) : ExitCode.OK;
+}
+
+/** The --watch loop: prints each pass as it is judged; the last report (when `passes` ends it). */
+async function watchPasses(ctx: CommandContext, options: HealthOptions, deps: HealthDeps, everyMs: number, format: Format, run: (o: HealthOptions, d: HealthDeps) => Promise<HealthReport>, passes = Infinity): Promise<HealthReport | undefined> {
   let prev: HealthReport | undefined;
   for (let i = 0; i < passes; i++) {
     const started = Date.now();
@@ -171,5 +163,5 @@ export async function watch(ctx: CommandContext, options: HealthOptions, deps: H
     prev = cur;
     if (i + 1 < passes) await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - started))));
   }
-  return prev ? exitCodeOf(prev.verdict) : ExitCode.OK;
+  return prev;
 }

@@ -1,25 +1,29 @@
-import type { Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/command.js';
+import { defineCommand } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
 
-// Registration only: the readers, judges and the Kubernetes client load when the command runs.
-export const healthCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    program
-      .command('health')
-      .description('Is the Istio segment fine? A verdict per segment (control plane, sidecars, each traffic edge) now, over a window, or as Prometheus alert rules')
-      .option('-A, --all-namespaces', 'judge the sidecars and traffic edges of every namespace (default: -n, else the context namespace)', false)
-      .option('--prometheus <url>', 'Prometheus base URL (default: a prometheus Service in the Istio namespace or a monitoring namespace, via port-forward)')
-      .option('--window <duration>', 'the window traffic and push/reject history are judged over (Prometheus duration)', '5m')
-      .option('--at <time>', 'judge the window ending at TIME (RFC 3339 or Unix seconds) for a postmortem: Prometheus history only')
-      .option('--watch [interval]', 'judge again every interval (default 30s): redraw on a terminal, one line per change when piped')
-      .option('--rules <file>', 'override catalog thresholds from a YAML/JSON file: [{id, thresholds: {degraded, fail}, minRequests, for}]')
-      .option('--emit-rules', 'print the catalog as Prometheus recording and alerting rules instead of judging (offline)', false)
-      .option('--format <format>', 'with --emit-rules: prometheus (a rule file) or prometheus-operator (a PrometheusRule)', 'prometheus')
-      .option('--timeout <duration>', 'per-request timeout for Kubernetes port-forwards, istiod, Envoy admin and Prometheus', '30s')
-      .option('--proxy-admin-port <port>', 'Envoy admin port in the pods', '15000')
-      .addHelpText(
-        'after',
-        `
+// The declaration only: the readers, judges and the Kubernetes client load when the command runs.
+export const healthFlags = flagTable({
+  allNamespaces: { kind: 'switch', flags: '-A, --all-namespaces', description: 'judge the sidecars and traffic edges of every namespace (default: -n, else the context namespace)', default: false },
+  prometheus: { kind: 'string', flags: '--prometheus <url>', description: 'Prometheus base URL (default: a prometheus Service in the Istio namespace or a monitoring namespace, via port-forward)' },
+  window: { kind: 'string', flags: '--window <duration>', description: 'the window traffic and push/reject history are judged over (Prometheus duration)', default: '5m' },
+  at: { kind: 'string', flags: '--at <time>', description: 'judge the window ending at TIME (RFC 3339 or Unix seconds) for a postmortem: Prometheus history only' },
+  watch: { kind: 'duration', flags: '--watch [interval]', description: 'judge again every interval (default 30s): redraw on a terminal, one line per change when piped', minMs: 1000, whenBare: '30s' },
+  rules: { kind: 'string', flags: '--rules <file>', description: 'override catalog thresholds from a YAML/JSON file: [{id, thresholds: {degraded, fail}, minRequests, for}]' },
+  emitRules: { kind: 'switch', flags: '--emit-rules', description: 'print the catalog as Prometheus recording and alerting rules instead of judging (offline)', default: false },
+  format: { kind: 'string', flags: '--format <format>', description: 'with --emit-rules: prometheus (a rule file) or prometheus-operator (a PrometheusRule)', default: 'prometheus' },
+  timeout: { kind: 'duration', flags: '--timeout <duration>', description: 'per-request timeout for Kubernetes port-forwards, istiod, Envoy admin and Prometheus', default: '30s', minMs: 1 },
+  proxyAdminPort: { kind: 'port', flags: '--proxy-admin-port <port>', description: 'Envoy admin port in the pods', default: '15000' },
+});
+export type HealthFlags = FlagValues<typeof healthFlags>;
+export const HEALTH_FORMATS = ['table', 'json', 'junit'] as const;
+export type HealthFormat = (typeof HEALTH_FORMATS)[number];
+
+export const healthCommand = defineCommand({
+  name: 'health',
+  description: 'Is the Istio segment fine? A verdict per segment (control plane, sidecars, each traffic edge) now, over a window, or as Prometheus alert rules',
+  flags: healthFlags,
+  formats: HEALTH_FORMATS,
+  help: `
 Segments and their sources (docs/health.md lists every rule, its query and threshold source):
   control-plane   istiod pods ready, replicas, PodDisruptionBudgets, HPAs, webhook caBundles, root
                   certificate, Istio end of life, data-plane skew (Kubernetes, istiod /version and
@@ -42,7 +46,5 @@ Examples:
   istio-ts health -A --watch 30s | tee health.log
   istio-ts health --emit-rules > istio-ts-rules.yaml && promtool check rules istio-ts-rules.yaml
   istio-ts health --emit-rules --format prometheus-operator | kubectl apply -n monitoring -f -`,
-      )
-      .action(bind(async (ctx, cmd) => (await import('./action.js')).runHealthCommand(ctx, cmd)));
-  },
-};
+  load: async () => (await import('./action.js')).implementation(),
+});

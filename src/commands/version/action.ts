@@ -1,6 +1,6 @@
-import { execute, type Implementation } from '../../cli/command.js';
+import type { Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
-import { ExitCode, UsageError, UserError, describeError } from '../../cli/errors.js';
+import { ExitCode, UserError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion } from '../../envoy/istiod.js';
 import { countVersions, mergeSyncz, parseSyncz } from '../../envoy/syncz.js';
@@ -45,18 +45,6 @@ export function implementation(deps?: VersionDeps): Implementation<VersionFlags,
     // The client version is printed; the failure follows, through the one error map.
     failure: (r) => r.failure,
   };
-}
-
-/** The whole command on given options (tests): exit code as main would give it. */
-export async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
-  try {
-    return await execute(implementation(deps), ctx, { flags: { short: o.short, remote: o.remote, revision: o.revision, timeout: o.timeoutMs }, args: [], format: o.format });
-  } catch (e) {
-    const d = describeError(e);
-    ctx.err(`Error: ${d.message}\n`);
-    if (d.hint) ctx.err(`${d.hint}\n`);
-    return d.exitCode;
-  }
 }
 
 async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: Error }> {

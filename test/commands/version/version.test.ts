@@ -1,10 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { version, type VersionOptions } from '../../../src/commands/version/action.js';
+import { execute } from '../../../src/cli/command.js';
+import type { CommandContext } from '../../../src/cli/context.js';
+import { implementation, type VersionDeps, type VersionOptions } from '../../../src/commands/version/action.js';
+import { errorToExitCode } from '../../../src/main.js';
 import { VERSION } from '../../../src/cli/version.js';
 import { ISTIO_RELEASE } from '../../../src/install/version.js';
 import { runCli } from '../../helpers/cli.js';
 import { capture, fakeMesh, type FakeMesh } from '../proxy-status/fake-mesh.js';
+
+/** The whole command on given options, errors through main's error map: the exit code main would give. */
+async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
+  try {
+    return await execute(implementation(deps), ctx, { flags: { short: o.short, remote: o.remote, revision: o.revision, timeout: o.timeoutMs }, args: [], format: o.format });
+  } catch (e) {
+    return errorToExitCode(e, ctx.io);
+  }
+}
 
 const fx = (f: string) => readFileSync(`fixtures/envoy/syncz/${f}`, 'utf8');
 const base: VersionOptions = { short: true, remote: true, istioNamespace: 'istio-system', timeoutMs: 2000, format: 'text' };
