@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the CLI into dist/cli/: one ESM bundle of our code and its pure-JS dependencies, with
-// each lazily imported command implementation in its own chunk. Start-up time is most of what a
-// one-file `analyze` costs, and loading ~140 small modules took longer than the work itself.
+// Builds the CLI into dist/cli/: one CommonJS bundle of our code and its pure-JS dependencies
+// (main.cjs, loaded with V8's code cache by main.js), and the Kubernetes library (kube-client.js).
+// Start-up time is most of what a one-file `analyze` costs: loading ~140 small modules took
+// longer than the work itself, and on Node 20 only a vm.Script can reuse compiled code.
 // Type checking is `npm run typecheck` (part of `npm test`); esbuild only strips types.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,7 @@ rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 // @kubernetes/client-node: only its KubeConfig (kubeconfig loading and auth) is used, by the thin
 // client in src/kube/. Its config.js imports the generated index (every model and API, ~800
 // modules) for two helpers; pointing that import at the two files defining them keeps the
-// bundled client small. The kube client is its own entry (kube-client.js), loaded on first use.
+// bundled client small.
 const kubeGenShim = {
   name: 'kube-gen-shim',
   setup(b) {
@@ -51,20 +52,99 @@ const kubeGenShim = {
     }));
   },
 };
+
+/**
+ * The CLI is one CommonJS bundle, dist/cli/main.cjs, that dist/cli/main.js (scripts/bundle-loader.js)
+ * compiles with V8's code cache; modules reached only through import() stay unevaluated until
+ * then (esbuild wraps them), so a command runs only its own top-level code. The Kubernetes
+ * library is not in it: dist/cli/kube-client.js (ESM) holds KubeConfig, imported through the
+ * loader when a command first connects, which then initialises src/kube/client.ts inside the
+ * bundle. kube-client.js also exports connect() for code that imports it directly.
+ */
+const KUBE_ENTRY = 'kube-entry';
+const kubeBoundary = {
+  name: 'kube-boundary',
+  setup(b) {
+    const client = path.join(root, 'src', 'kube', 'client.ts');
+    b.onResolve({ filter: /^kube-entry$|\/kube\/client\.js$/ }, (a) => (a.namespace === 'file' ? { path: KUBE_ENTRY, namespace: 'istio-ts' } : undefined));
+    b.onResolve({ filter: /^kube-vendor$/ }, (a) => (a.namespace === 'istio-ts' ? { path: 'kube-vendor', namespace: 'istio-ts' } : undefined));
+    b.onResolve({ filter: /^@kubernetes\/client-node(\/|$)/ }, (a) => {
+      if (a.path !== '@kubernetes/client-node/dist/config.js') throw new Error(`${a.importer} imports ${a.path}: only @kubernetes/client-node/dist/config.js is bundled (scripts/build.mjs)`);
+      return { path: 'kube-vendor', namespace: 'istio-ts' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'istio-ts' }, (a) => {
+      if (a.path === KUBE_ENTRY) {
+        return {
+          contents: `import { loadKubeVendor } from 'kube-vendor';
+export async function connect(options) {
+  await loadKubeVendor();
+  const m = await import(${JSON.stringify(client)});
+  return m.connect(options);
+}
+`,
+          resolveDir: root,
+          loader: 'js',
+        };
+      }
+      // kube-vendor: KubeConfig from dist/cli/kube-client.js, imported by connect() above before
+      // src/kube/client.ts (its only user) is initialised.
+      return {
+        contents: `export let KubeConfig;
+export async function loadKubeVendor() { KubeConfig ??= (await __istioTsImport('./kube-client.js')).KubeConfig; }
+`,
+          loader: 'js',
+        };
+      }
+    );
+  },
+};
+const main = await build({
+  stdin: { contents: `export { main } from './src/main.ts';\nexport { connect as kubeConnect } from 'kube-entry';\n`, resolveDir: root, sourcefile: 'cli-bundle.js', loader: 'ts' },
+  outfile: path.join(outdir, 'main.cjs'),
+  plugins: [kubeBoundary, lazyBuiltins],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // Loaded on demand with createRequire or import(): keep them as packages, not in the bundle.
+  external: ['ajv', 'ajv/*'],
+  // The bundle runs inside the loader's function wrapper, which passes these in.
+  define: { 'import.meta.url': '__istioTsUrl' },
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+{
+  const { createHash } = await import('node:crypto');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const hash = createHash('sha256').update(readFileSync(path.join(outdir, 'main.cjs'))).digest('hex').slice(0, 16);
+  const loader = readFileSync(path.join(root, 'scripts', 'bundle-loader.js'), 'utf8').replace('__BUNDLE_HASH__', hash);
+  writeFileSync(path.join(outdir, 'main.js'), loader);
+  if (Object.keys(main.metafile.inputs).some((f) => f.includes('@kubernetes/client-node'))) throw new Error('dist/cli/main.cjs must not contain @kubernetes/client-node');
+}
 await build({
-  entryPoints: { main: path.join(root, 'src/main.ts'), 'kube-client': path.join(root, 'src/kube/client.ts') },
-  plugins: [kubeGenShim, kubeLazy, lazyBuiltins],
+  stdin: {
+    contents: `export { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+export async function connect(options) {
+  const { bundle } = await import('./main.js');
+  return bundle().kubeConnect(options);
+}
+`,
+    resolveDir: root,
+    sourcefile: 'kube-client.js',
+  },
   outdir,
+  entryNames: 'kube-client',
+  plugins: [kubeGenShim, kubeLazy],
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Loaded on demand with createRequire or import(): keep them as packages, not in the bundle.
-  external: ['ajv', 'ajv/*'],
-  // Bundled CommonJS dependencies (commander) call require().
+  external: ['./main.js'],
   banner: { js: "import { createRequire as __istioTsRequire } from 'node:module'; const require = __istioTsRequire(import.meta.url);" },
-  chunkNames: '[name]-[hash]',
+  chunkNames: 'kube-[name]-[hash]',
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

@@ -4,6 +4,7 @@
  * (toYaml does not trim the final newline; indent indents every line but the first).
  */
 import { stringify as yamlStringify } from 'yaml';
+import { emitYaml } from '../util/yaml-emit.js';
 import type { FuncMap } from './template/index.js';
 import { markStringMap, ZERO } from './template/index.js';
 
@@ -126,7 +127,7 @@ export function istioFuncs(env: Readonly<Record<string, string | undefined>>, pr
     },
     structToJSON: (v) => (v === undefined || v === null || v === ZERO ? '{}' : JSON.stringify(v)),
     protoToJSON: (v) => proxyConfigJSON(v),
-    toYaml: (v) => (v === undefined || v === null || v === ZERO ? 'null\n' : yamlStringify(v, { lineWidth: 0, sortMapEntries: true })),
+    toYaml: (v) => (v === undefined || v === null || v === ZERO ? 'null\n' : (emitYaml(v, { declineShared: true }) ?? yamlStringify(v, { lineWidth: 0, sortMapEntries: true }))),
     indent: (n, s) => str(s).split('\n').map((l, i) => (i > 0 ? ' '.repeat(Number(n)) + l : l)).join('\n'),
     directory: (p) => {
       const s = str(p);

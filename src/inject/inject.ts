@@ -5,7 +5,9 @@
  * passes through byte for byte, in order. Pure: text + settings in, text + warnings out.
  */
 import { Document, parseAllDocuments, visit } from 'yaml';
+import { fastParseDocument } from '../resources/fast-yaml.js';
 import { isPlainObject } from '../util/objects.js';
+import { emitYaml } from '../util/yaml-emit.js';
 import { injectPod, InjectionError } from './pod.js';
 import { DEFAULT_INJECTOR_POLICY, istiodDecision } from './policy.js';
 import { canonicalQuantity } from './quantity.js';
@@ -234,6 +236,8 @@ function readsAsNonString(s: string): boolean {
 function toYaml(v: unknown): string {
   // go-yaml's quoting: a string that would read back as another type ("15020", "true", "") is
   // double-quoted; any other string that cannot be plain is single-quoted ('*', '{"a":1}').
+  const fast = emitYaml(v, { indentSeq: false, singleQuote: true, doubleQuoted: readsAsNonString });
+  if (fast !== undefined) return foldLongQuoted(fast);
   const doc = new Document(v, { sortMapEntries: true, aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
@@ -299,16 +303,23 @@ function foldLongQuoted(text: string): string {
   return out.join('\n');
 }
 
+/** One raw document's value: the fast path for plain manifests, else the full parser (and its errors). */
+function parseDocument(raw: string): unknown {
+  const fast = fastParseDocument(raw);
+  if (fast !== undefined) return fast.value;
+  const parsed = parseAllDocuments(raw);
+  const docs = Array.isArray(parsed) ? parsed : [parsed];
+  const errors = docs.flatMap((d) => d.errors);
+  if (errors.length > 0) throw new InjectionError(`invalid YAML: ${errors[0]!.message}`);
+  return docs[0]?.toJS();
+}
+
 export function injectText(text: string, settings: InjectionSettings): InjectResult {
   const warnings: string[] = [];
   const count = { n: 0 };
   let out = '';
   for (const raw of splitDocuments(text)) {
-    const parsed = parseAllDocuments(raw);
-    const docs = Array.isArray(parsed) ? parsed : [parsed];
-    const errors = docs.flatMap((d) => d.errors);
-    if (errors.length > 0) throw new InjectionError(`invalid YAML: ${errors[0]!.message}`);
-    const value: unknown = docs[0]?.toJS();
+    const value = parseDocument(raw);
     const injected = isPlainObject(value) ? injectObject(value, settings, (s) => warnings.push(s), count) : null;
     out += injected ? toYaml(injected) : raw.endsWith('\n') ? raw : `${raw}\n`;
     out += '---\n';

@@ -331,30 +331,60 @@ function statusAnnotation(templateSpec: Obj, revision: string): string {
   });
 }
 
-/** Returns the injected pod (metadata + spec). Throws InjectionError on a broken template. */
-export function injectPod(input: PodInput, settings: InjectionSettings): { metadata: Obj; spec: Obj } {
-  const original = { metadata: structuredClone(input.metadata), spec: structuredClone(input.spec) };
-  const annotations = strMap(original.metadata.annotations);
-  const labels = strMap(original.metadata.labels);
-  const mesh = settings.mesh as Obj;
-  const proxyConfig = effectiveProxyConfig(mesh, annotations);
-  const values = settings.values;
-  const global = rec(values.global);
-  const statusPort = Number(proxyConfig.statusPort ?? 15020);
+type Pod = { metadata: Obj; spec: Obj };
+type Overrides = { containers?: Obj[]; initContainers?: Obj[] };
+type InjectionStatus = { containers: string[]; initContainers: string[] };
 
-  // Previously stored overrides (proxy.istio.io/overrides) make re-injection idempotent.
-  let existingOverrides: { containers?: Obj[]; initContainers?: Obj[] } = {};
-  if (annotations['proxy.istio.io/overrides'] !== undefined) {
-    try {
-      existingOverrides = JSON.parse(annotations['proxy.istio.io/overrides']) as typeof existingOverrides;
-    } catch (e) {
-      throw new InjectionError(`invalid proxy.istio.io/overrides annotation: ${(e as Error).message}`);
-    }
-  }
-  // stripPod: a pod injected before loses the containers that injection added (its status
-  // annotation names them) and, when they point at the agent already, the Prometheus annotations,
-  // so the templates see the workload as the user wrote it.
+/**
+ * Returns the injected pod (metadata + spec). Throws InjectionError on a broken template. The
+ * steps of istiod's injectPod (pkg/kube/inject/webhook.go): strip a previous injection, run the
+ * selected templates over the pod and merge them in, re-apply the user's own versions of the
+ * injected containers, then postProcessPod.
+ */
+export function injectPod(input: PodInput, settings: InjectionSettings): Pod {
+  const original: Pod = { metadata: structuredClone(input.metadata), spec: structuredClone(input.spec) };
+  const annotations = strMap(original.metadata.annotations);
+  const proxyConfig = effectiveProxyConfig(settings.mesh as Obj, annotations);
+  const statusPort = Number(proxyConfig.statusPort ?? 15020);
+  const existingOverrides = storedOverrides(annotations);
   const prevStatus = parseInjectionStatus(annotations['sidecar.istio.io/status']);
+  const stripped = stripPod(original, annotations, prevStatus, existingOverrides, statusPort);
+  const data = templateData(input, stripped, proxyConfig, annotations, settings);
+  const { merged, templateSpec } = runTemplates(original, data, annotations, settings);
+  reapplyUserContainers(merged, templateSpec, original, annotations, prevStatus, existingOverrides);
+  adjustInitContainerUser(merged.spec, original.spec, proxyConfig, rec(merged.metadata.annotations) as Record<string, string>);
+  postProcessPod(merged, templateSpec, proxyConfig, statusPort, proxyEnvs(strMap(original.metadata.labels), settings), settings);
+  return merged;
+}
+
+/** Cluster and network for the sidecar's env: values, overridden by the pod's topology.istio.io/network label. */
+function proxyEnvs(labels: Record<string, string>, settings: InjectionSettings): Record<string, string> {
+  const global = rec(settings.values.global);
+  const out: Record<string, string> = {};
+  const cluster = String(rec(global.multiCluster).clusterName ?? '');
+  let network = String(global.network ?? '');
+  if (labels['topology.istio.io/network'] !== undefined) network = labels['topology.istio.io/network'];
+  if (cluster) out.ISTIO_META_CLUSTER_ID = cluster;
+  if (network) out.ISTIO_META_NETWORK = network;
+  return out;
+}
+
+/** Previously stored overrides (proxy.istio.io/overrides) make re-injection idempotent. */
+function storedOverrides(annotations: Record<string, string>): Overrides {
+  if (annotations['proxy.istio.io/overrides'] === undefined) return {};
+  try {
+    return JSON.parse(annotations['proxy.istio.io/overrides']) as Overrides;
+  } catch (e) {
+    throw new InjectionError(`invalid proxy.istio.io/overrides annotation: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * stripPod: a pod injected before loses the containers that injection added (its status
+ * annotation names them) and, when they point at the agent already, the Prometheus annotations,
+ * so the templates see the workload as the user wrote it.
+ */
+function stripPod(original: Pod, annotations: Record<string, string>, prevStatus: InjectionStatus | null, existingOverrides: Overrides, statusPort: number): Pod {
   const stripped = structuredClone(original);
   if (prevStatus) {
     stripped.spec.containers = arr(stripped.spec.containers).filter((c) => !prevStatus.containers.includes(String(c.name)));
@@ -367,27 +397,23 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
   }
   for (const c of arr(existingOverrides.containers)) if (!findContainer(arr(stripped.spec.containers), String(c.name))) stripped.spec.containers = [...arr(stripped.spec.containers), c];
   for (const c of arr(existingOverrides.initContainers)) if (!findContainer(arr(stripped.spec.initContainers), String(c.name))) stripped.spec.initContainers = [...arr(stripped.spec.initContainers), c];
+  return stripped;
+}
 
-  // Cluster and network: values, overridden by the topology.istio.io/network label.
-  const proxyEnvs: Record<string, string> = {};
-  const cluster = String(rec(global.multiCluster).clusterName ?? '');
-  let network = String(global.network ?? '');
-  if (labels['topology.istio.io/network'] !== undefined) network = labels['topology.istio.io/network'];
-  if (cluster) proxyEnvs.ISTIO_META_CLUSTER_ID = cluster;
-  if (network) proxyEnvs.ISTIO_META_NETWORK = network;
-
-  let native = settings.nativeSidecars !== 'false';
-  const spec = stripped.spec;
-  const data = {
+/** The value the injection templates run over (istiod's SidecarTemplateData). */
+function templateData(input: PodInput, stripped: Pod, proxyConfig: Obj, annotations: Record<string, string>, settings: InjectionSettings): Obj {
+  const mesh = settings.mesh as Obj;
+  const values = settings.values;
+  return {
     TypeMeta: { APIVersion: input.typeMeta.apiVersion, Kind: input.typeMeta.kind },
     DeploymentMeta: { Name: input.deployMeta.name, Namespace: input.deployMeta.namespace },
     ObjectMeta: { ...stripped.metadata, labels: markStringMap(strMap(stripped.metadata.labels)), annotations: markStringMap(strMap(stripped.metadata.annotations)) },
-    Spec: normalizeSpecForTemplate(spec),
+    Spec: normalizeSpecForTemplate(stripped.spec),
     ProxyConfig: { ...proxyConfig, proxyMetadata: markStringMap(strMap(proxyConfig.proxyMetadata)), interceptionMode: String(proxyConfig.interceptionMode ?? 'REDIRECT') },
     MeshConfig: mesh,
     Values: values,
     Revision: settings.revision,
-    NativeSidecars: native,
+    NativeSidecars: settings.nativeSidecars !== 'false',
     ProxyImage: proxyImage(values, annotations),
     // Upstream's template names the init container image .ProxyInitImage (global.proxy_init.image).
     ProxyInitImage: proxyImage(values, annotations, 'proxy_init'),
@@ -396,15 +422,23 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     InboundTrafficPolicyMode: String(rec(mesh.inboundTrafficPolicy).mode ?? 'PASSTHROUGH') === 'LOCALHOST' ? 'localhost' : 'passthrough',
     CompliancePolicy: settings.env.COMPLIANCE_POLICY ?? '',
   };
+}
 
+/**
+ * Runs the selected templates (inject.istio.io/templates, else the config's defaults; aliases
+ * expanded) and strategic-merges each rendered overlay into the pod. Returns the merged pod and
+ * the templates' own pod spec (what injection added, for the status annotation and overrides).
+ */
+function runTemplates(original: Pod, data: Obj, annotations: Record<string, string>, settings: InjectionSettings): { merged: Pod; templateSpec: Obj } {
   const selected = (annotations['inject.istio.io/templates'] !== undefined ? annotations['inject.istio.io/templates'].split(',').map((s) => s.trim()) : settings.config.defaultTemplates).flatMap(
     (n) => settings.config.aliases[n] ?? [n],
   );
+  let native = settings.nativeSidecars !== 'false';
   if (annotations['sidecar.istio.io/nativeSidecar'] === 'true') native = true;
   else if (annotations['sidecar.istio.io/nativeSidecar'] === 'false') native = false;
 
-  let merged: { metadata: Obj; spec: Obj } = structuredClone(original);
-  let templatePod: { metadata: Obj; spec: Obj } = { metadata: {}, spec: {} };
+  let merged: Pod = structuredClone(original);
+  let templatePod: Pod = { metadata: {}, spec: {} };
   for (const name of selected) {
     const text = settings.config.templates[name];
     if (text === undefined) throw new InjectionError(`requested template "${name}" not found; have ${Object.keys(settings.config.templates).sort().join(', ')}`);
@@ -421,7 +455,7 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
       throw new InjectionError(`injection template "${name}" rendered invalid YAML: ${(e as Error).message}`);
     }
     const ov = rec(overlay);
-    templatePod = strategicMerge(templatePod, ov) as typeof templatePod;
+    templatePod = strategicMerge(templatePod, ov) as Pod;
     // Native sidecars: the template puts istio-proxy under initContainers, but the user's own
     // istio-proxy customisation sits in containers; move it so the two merge.
     if (native && findContainer(arr(rec(templatePod.spec).initContainers), PROXY) && findContainer(arr(merged.spec.containers), PROXY)) {
@@ -429,18 +463,23 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
       merged.spec.containers = moveContainer(arr(merged.spec.containers), PROXY, 'remove');
       merged.spec.initContainers = [...arr(merged.spec.initContainers), c];
     }
-    merged = strategicMerge(merged, ov) as typeof merged;
+    merged = strategicMerge(merged, ov) as Pod;
   }
   merged.metadata = rec(merged.metadata);
   merged.spec = rec(merged.spec);
-  const tSpec = rec(templatePod.spec);
+  return { merged, templateSpec: rec(templatePod.spec) };
+}
 
-  // Re-apply the user's own versions of injected containers (e.g. an istio-proxy with custom args).
+/**
+ * Re-applies the user's own versions of injected containers (e.g. an istio-proxy with custom
+ * args) and, on a first injection, records them in proxy.istio.io/overrides.
+ */
+function reapplyUserContainers(merged: Pod, templateSpec: Obj, original: Pod, annotations: Record<string, string>, prevStatus: InjectionStatus | null, existingOverrides: Overrides): void {
   const overrides: { containers: Obj[]; initContainers: Obj[] } = { containers: [], initContainers: [] };
   const alreadyInjected = annotations['sidecar.istio.io/status'] !== undefined;
   // webhook.go parseStatus: an unparsable status names no containers.
   const prevContainers = prevStatus ?? { containers: [], initContainers: [] };
-  for (const [kind, list] of [['containers', arr(tSpec.containers)], ['initContainers', arr(tSpec.initContainers)]] as const) {
+  for (const [kind, list] of [['containers', arr(templateSpec.containers)], ['initContainers', arr(templateSpec.initContainers)]] as const) {
     for (const c of list) {
       const name = String(c.name);
       // Injected last time: the new template's version wins (fresh ISTIO_META_APP_CONTAINERS, ports...).
@@ -460,9 +499,16 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     if (overrides.initContainers.length) body.initContainers = overrides.initContainers;
     merged.metadata.annotations = { ...rec(merged.metadata.annotations), 'proxy.istio.io/overrides': JSON.stringify(body, (k, v: unknown) => ((k === 'containers' || k === 'initContainers') && Array.isArray(v) ? v.map((c) => (isPlainObject(c) ? goContainerJSON(c) : c)) : v)) };
   }
-  adjustInitContainerUser(merged.spec, original.spec, proxyConfig, rec(merged.metadata.annotations) as Record<string, string>);
+}
 
-  // postProcessPod
+/**
+ * postProcessPod: cluster/network env on the sidecar, Prometheus merge, probe rewriting, the
+ * status and injected annotations, container order.
+ */
+function postProcessPod(merged: Pod, templateSpec: Obj, proxyConfig: Obj, statusPort: number, proxyEnvs: Record<string, string>, settings: InjectionSettings): void {
+  const mesh = settings.mesh as Obj;
+  const values = settings.values;
+  const global = rec(values.global);
   merged.metadata.annotations = strMap(merged.metadata.annotations);
   merged.metadata.labels = strMap(merged.metadata.labels);
   const sidecar = findContainer([...arr(merged.spec.containers), ...arr(merged.spec.initContainers)], PROXY);
@@ -484,10 +530,9 @@ export function injectPod(input: PodInput, settings: InjectionSettings): { metad
     rewriteAppProbes(merged.spec, sp);
   }
   if (proxyEnvs.ISTIO_META_NETWORK) (merged.metadata.labels as Record<string, string>)['topology.istio.io/network'] = proxyEnvs.ISTIO_META_NETWORK;
-  mAnn['sidecar.istio.io/status'] = statusAnnotation(tSpec, settings.revision);
+  mAnn['sidecar.istio.io/status'] = statusAnnotation(templateSpec, settings.revision);
   for (const [k, v] of Object.entries(settings.config.injectedAnnotations)) mAnn[k] = v;
   reorder(merged.spec, proxyConfig, global, mAnn, settings.env);
-  return merged;
 }
 
 /** ISTIO_META_POD_PORTS is built with structToJSON over corev1.ContainerPort, in Go field order. */

@@ -59,6 +59,42 @@ function badPlainStart(c: string, next: string | undefined): boolean {
   return false;
 }
 
+/**
+ * The 0-based line (within `text`) where a field of a document the fast path takes starts, as
+ * the loader reports it from the full parser: a mapping key's line, a list item's line, the
+ * document's first line for the empty path; undefined when the path leads nowhere; null when the
+ * fast path declines the text or the field sits in a flow collection spanning lines (the caller
+ * then asks the full parser). Parses again, keeping nothing: findings are few, documents many.
+ */
+export function fastLocate(text: string, path: readonly (string | number)[]): number | undefined | null {
+  if (text.includes('\r')) return null;
+  const p = new FastParser(text);
+  const pos = new Map<object, Positions>();
+  p.positions = pos;
+  let doc: FastDocument;
+  try {
+    doc = p.document();
+  } catch (e) {
+    if (e === BAIL) return null;
+    throw e;
+  }
+  if (path.length === 0) return doc.value === undefined ? undefined : doc.line;
+  let parent: unknown = doc.value;
+  for (let k = 0; k < path.length - 1; k++) {
+    if (typeof parent !== 'object' || parent === null) return undefined;
+    parent = (parent as Record<string, unknown>)[String(path[k])];
+  }
+  if (typeof parent !== 'object' || parent === null) return undefined;
+  const at = pos.get(parent);
+  const last = String(path[path.length - 1]);
+  if (!at || !Object.prototype.hasOwnProperty.call(parent, last)) return undefined;
+  if ('flow' in at) return at.multiline ? null : at.flow;
+  if ('keys' in at) return at.keys.get(last);
+  return Array.isArray(parent) && /^\d+$/.test(last) ? at.items[Number(last)] : undefined;
+}
+
+type Positions = { keys: Map<string, number> } | { items: number[] } | { flow: number; multiline: boolean };
+
 export function fastParseDocument(text: string): FastDocument | undefined {
   if (text.includes('\r')) return undefined; // CRLF line breaks: the full parser
   try {
@@ -75,6 +111,10 @@ class FastParser {
   /** Current line's indentation and content (comment and trailing blanks removed); set by peek(). */
   private ind = 0;
   private body = '';
+  /** fastLocate only: where each block mapping's keys, block sequence's items and flow collection sit. */
+  positions?: Map<object, Positions>;
+  /** The line where the flow collection being gathered starts. */
+  private flowStart = 0;
 
   constructor(text: string) {
     this.lines = text.split('\n');
@@ -130,6 +170,8 @@ class FastParser {
 
   private map(ind: number, itemLines?: number[]): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const keys = this.positions ? new Map<string, number>() : undefined;
+    if (keys) this.positions!.set(out, { keys });
     while (this.peek()) {
       if (this.ind < ind) break;
       if (this.ind > ind) throw BAIL;
@@ -137,6 +179,7 @@ class FastParser {
       if (isSeqEntry(b)) break; // a sequence at the key's own indentation ends this map (caller decides)
       const { key, rest } = splitKey(b);
       if (key === '<<' || key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+      keys?.set(key, this.i);
       this.i++;
       let v: unknown;
       if (rest === '') {
@@ -158,7 +201,14 @@ class FastParser {
     if (this.ind > ind) {
       const b = this.body;
       if (isSeqEntry(b)) return this.seq(this.ind, itemLines);
-      if (b[0] === '{' || b[0] === '[' || b[0] === '"' || b[0] === "'" || !hasKey(b)) throw BAIL; // multi-line value forms
+      if (b[0] === '{' || b[0] === '[') {
+        // A flow collection on the line below its key (`alwaysInjectSelector:` / `  []` in the injector config).
+        this.i++;
+        const v = this.inlineValue(this.gatherFlow(b, ind));
+        this.noContinuation(ind);
+        return v;
+      }
+      if (b[0] === '"' || b[0] === "'" || !hasKey(b)) throw BAIL; // multi-line value forms
       return this.map(this.ind);
     }
     if (this.ind === ind && isSeqEntry(this.body)) return this.seq(ind, itemLines);
@@ -167,12 +217,15 @@ class FastParser {
 
   private seq(ind: number, itemLines?: number[]): unknown[] {
     const out: unknown[] = [];
+    const items = this.positions ? ([] as number[]) : undefined;
+    if (items) this.positions!.set(out, { items });
     while (this.peek()) {
       if (this.ind < ind) break;
       if (this.ind > ind) throw BAIL;
       const b = this.body;
       if (!isSeqEntry(b)) break;
       itemLines?.push(this.i);
+      items?.push(this.i);
       let k = 1;
       while (b[k] === ' ') k++;
       const rest = b.slice(k);
@@ -180,6 +233,8 @@ class FastParser {
         this.i++;
         // An item on the following lines, more indented than the dash; or null.
         if (this.peek() && this.ind > ind) {
+          // Where the full parser puts such an item: its content's line, not the dash's.
+          if (items) items[items.length - 1] = this.i;
           const nb = this.body;
           if (isSeqEntry(nb)) out.push(this.seq(this.ind));
           else if (hasKey(nb) && nb[0] !== '{' && nb[0] !== '[' && nb[0] !== '"' && nb[0] !== "'") out.push(this.map(this.ind));
@@ -212,6 +267,7 @@ class FastParser {
    * level); a quoted string open at a line end is left to the full parser.
    */
   private gatherFlow(first: string, ind: number): string {
+    this.flowStart = this.i - 1; // every caller has just stepped past the line the flow starts on
     if (first[0] !== '{' && first[0] !== '[') return first;
     let text = first;
     let depth = flowDepth(text);
@@ -222,7 +278,8 @@ class FastParser {
       // Joined with a line break, which the flow parser reads as a space but never lets into a
       // key or plain scalar (implicit keys may not span lines; multi-line plain scalars fold).
       text += `\n${b}`;
-      depth = flowDepth(text);
+      // Quotes never span lines here (flowDepth bails), so the depth adds up line by line.
+      depth += flowDepth(b, true);
       this.i++;
     }
     return text;
@@ -244,10 +301,16 @@ class FastParser {
       const raw = this.lines[this.i]!;
       let n = 0;
       while (raw.charCodeAt(n) === 0x20) n++;
-      if (n === raw.length) {
-        // Space-only lines wider than the indentation are content with rules of their own.
-        if (n > 0 && (blockInd === -1 || n > blockInd)) throw BAIL;
+      if (n === raw.length && (blockInd === -1 || n <= blockInd)) {
+        // Before the first content line, space-only lines wider than it have rules of their own.
+        if (n > 0 && blockInd === -1) throw BAIL;
         blank++;
+        continue;
+      }
+      if (n === raw.length) {
+        // A space-only line wider than the indentation is content: its spaces past the indentation.
+        for (; blank > 0; blank--) content.push('');
+        content.push(raw.slice(blockInd));
         continue;
       }
       if (blockInd === -1) {
@@ -261,10 +324,8 @@ class FastParser {
     if (blockInd === -1) throw BAIL; // an empty block scalar: leave its chomping to the full parser
     const atEof = this.i >= this.lines.length;
     // At the end of the text the last "line" after a final \n is empty: it is not a line break.
-    if (atEof) {
-      if (blank === 0) throw BAIL; // no final line break
-      blank--;
-    }
+    // Without a final line break (blank === 0) the full parser still ends clip and keep with one.
+    if (atEof && blank > 0) blank--;
     const text = content.join('\n');
     if (chomp === 'strip') return text;
     if (chomp === 'clip') return `${text}\n`;
@@ -291,18 +352,26 @@ class FastParser {
     const v = flowNode(p);
     skipSpaces(p);
     if (p.i !== s.length) throw BAIL;
+    if (this.positions) this.markFlow(v, { flow: this.flowStart, multiline: s.includes('\n') });
     return v;
+  }
+
+  private markFlow(v: unknown, at: Positions): void {
+    if (typeof v !== 'object' || v === null) return;
+    this.positions!.set(v, at);
+    for (const x of Object.values(v)) this.markFlow(x, at);
   }
 }
 
 /** Open brackets at the end of `s` (flow context); a quote still open at the end bails. */
-function flowDepth(s: string): number {
+function flowDepth(s: string, afterBreak = false): number {
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '"' || c === "'") {
-      const prev = s[i - 1];
-      if (i > 0 && prev !== ' ' && prev !== '[' && prev !== '{' && prev !== ',' && prev !== ':') continue;
+      // afterBreak: `s` continues a flow after a line break, which is what precedes its first character.
+      const prev = i === 0 && afterBreak ? '\n' : s[i - 1];
+      if ((i > 0 || afterBreak) && prev !== ' ' && prev !== '[' && prev !== '{' && prev !== ',' && prev !== ':') continue;
       let j = i + 1;
       for (; j < s.length; j++) {
         if (c === '"' && s[j] === '\\') j++;

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { readStdin } from '../cli/stdin.js';
-import { fastParseDocument } from './fast-yaml.js';
+import { fastLocate, fastParseDocument } from './fast-yaml.js';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 
 export const RECOGNIZED_EXTENSIONS = ['.json', '.yaml', '.yml'];
@@ -454,11 +454,18 @@ function firstLine(s: string): string {
  * text is parsed again on the first lookup. With 10k documents this keeps the heap small and
  * the garbage collector out of the way.
  */
+/**
+ * Lines of fields in a document the fast path took: the fast parser again with positions (a
+ * finding's line costs one small parse and keeps nothing); the full parser, kept for the
+ * document's later findings, only where the field sits in a flow collection spanning lines.
+ */
 function chunkLocator(chunk: string, lineOffset: number): (path: FieldPath) => number | undefined {
   let doc: Document.Parsed | undefined;
   let lc: LineCounter | undefined;
   return (path) => {
     if (!doc) {
+      const line = fastLocate(chunk, path);
+      if (line !== null) return line === undefined ? undefined : line + 1 + lineOffset;
       lc = new LineCounter();
       doc = parseDocument(chunk, { ...PARSE_OPTIONS, lineCounter: lc }) as Document.Parsed;
     }

@@ -30,7 +30,24 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 const DOC_MARKER = /^(%|---|\.\.\.)/m;
 const STEP = '  ';
 
-export function emitYaml(value: unknown): string | undefined {
+/** Printing options beyond the defaults above, each as yaml has it. */
+export interface EmitStyle {
+  /** yaml's indentSeq (default true): false puts a sequence's dashes at its key's column. */
+  indentSeq?: boolean;
+  /** yaml's singleQuote: true prefers single quotes wherever a scalar needs quoting. */
+  singleQuote?: boolean;
+  /** Strings (values and keys) written double-quoted whatever else applies (a visitor setting QUOTE_DOUBLE). */
+  doubleQuoted?: (s: string) => boolean;
+  /** yaml's default aliasDuplicateObjects: an object met twice would be an alias; such a value is declined. */
+  declineShared?: boolean;
+}
+
+let style: EmitStyle = {};
+let seen: Set<object> | undefined;
+
+export function emitYaml(value: unknown, options: EmitStyle = {}): string | undefined {
+  style = options;
+  seen = options.declineShared ? new Set() : undefined;
   try {
     if (!isMap(value)) return undefined;
     const keys = sortedKeys(value);
@@ -39,7 +56,16 @@ export function emitYaml(value: unknown): string | undefined {
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
+  } finally {
+    style = {};
+    seen = undefined;
   }
+}
+
+function once(o: object): void {
+  if (!seen) return;
+  if (seen.has(o)) throw BAIL;
+  seen.add(o);
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -49,6 +75,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 function sortedKeys(o: Record<string, unknown>): string[] {
+  once(o);
   // yaml drops pairs whose value is undefined.
   const keys = Object.keys(o).filter((k) => o[k] !== undefined);
   return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -69,9 +96,11 @@ function mapBody(o: Record<string, unknown>, keys: string[], indent: string): st
 /** What follows `key:` or `-` for a value whose content sits at `indent`. */
 function valueAfter(v: unknown, indent: string): string {
   if (Array.isArray(v)) {
+    once(v);
     if (v.length === 0) return ' []';
     // indentSeq: a sequence under a key is indented one step (`indent` already is).
-    return `\n${indent}${seqBody(v, indent)}`;
+    const at = style.indentSeq === false ? indent.slice(STEP.length) : indent;
+    return `\n${at}${seqBody(v, at)}`;
   }
   if (isMap(v)) {
     const keys = sortedKeys(v);
@@ -90,6 +119,7 @@ function seqBody(a: unknown[], indent: string): string {
     const v = a[i];
     if (v === undefined) throw BAIL;
     if (Array.isArray(v)) {
+      once(v);
       out += v.length === 0 ? '- []' : `- ${seqBody(v, inner)}`;
     } else if (isMap(v)) {
       const keys = sortedKeys(v);
@@ -114,6 +144,7 @@ function scalar(v: unknown, indent: string): string {
 
 function keyString(k: string): string {
   if (k.length > 1000 || CONTROL.test(k)) throw BAIL;
+  if (style.doubleQuoted?.(k)) return doubleQuoted(k);
   if (k.includes('\n') || NOT_PLAIN.test(k)) return quoted(k);
   if (DOC_MARKER.test(k)) throw BAIL;
   if (NOT_STRING.some((re) => re.test(k))) return quoted(k);
@@ -122,6 +153,7 @@ function keyString(k: string): string {
 
 function valueString(s: string, indent: string): string {
   if (CONTROL.test(s) || DOC_MARKER.test(s)) throw BAIL;
+  if (style.doubleQuoted?.(s)) return doubleQuoted(s);
   const multi = s.includes('\n');
   if (NOT_PLAIN.test(s)) return multi ? block(s, indent) : quoted(s);
   if (multi) return block(s, indent);
@@ -129,12 +161,22 @@ function valueString(s: string, indent: string): string {
   return s;
 }
 
-/** yaml's quotedString for a one-line string: single quotes when it holds " but not '. */
+/**
+ * yaml's quotedString for a one-line string: single quotes when it holds " but not '; double
+ * quotes when it holds ' but not "; otherwise double, or single with singleQuote.
+ */
 function quoted(s: string): string {
   if (s.includes('\n')) throw BAIL; // multi-line quoted strings are folded: yaml's business
   const hasDouble = s.includes('"');
   const hasSingle = s.includes("'");
   if (hasDouble && !hasSingle) return `'${s}'`;
+  if (hasSingle && !hasDouble) return doubleQuoted(s);
+  return style.singleQuote ? `'${s.replaceAll("'", "''")}'` : doubleQuoted(s);
+}
+
+/** yaml's doubleQuotedString for a one-line string without control characters (no folding at lineWidth 0). */
+function doubleQuoted(s: string): string {
+  if (s.includes('\n')) throw BAIL;
   return JSON.stringify(s);
 }
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineCounter, parseAllDocuments } from 'yaml';
-import { fastParseDocument } from '../../src/resources/fast-yaml.js';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { fastLocate, fastParseDocument } from '../../src/resources/fast-yaml.js';
 import { PARSE_OPTIONS, splitDocuments } from '../../src/resources/loader.js';
 
 /**
@@ -27,7 +27,37 @@ function check(text: string): 'fast' | 'declined' {
   const doc = list[0]!;
   expect({ text, value: fast.value }).toEqual({ text, value: doc.toJS({ maxAliasCount: 1000 }) });
   expect({ text, line: fast.line + 1 }).toEqual({ text, line: lc.linePos(doc.contents!.range![0]).line });
+  // Field lines (findings' file:line): fastLocate against the full parser's positions, for up to
+  // 8 paths spread over the document (documents up to 16 KB: each call parses again), and one
+  // path that leads nowhere.
+  const paths = text.length <= 16_384 ? allPaths(fast.value, []) : [];
+  const step = Math.max(1, Math.floor(paths.length / 8));
+  for (let k = 0; k < paths.length; k += step) {
+    const path = paths[k]!;
+    const line = fastLocate(text, path);
+    if (line === null) continue;
+    const off = fieldOffset(doc, path);
+    expect({ text, path, line: line === undefined ? undefined : line + 1 }).toEqual({ text, path, line: off === undefined ? undefined : lc.linePos(off).line });
+  }
+  expect(fastLocate(text, ['no such field', 'x'])).toBeUndefined();
   return 'fast';
+}
+
+function allPaths(v: unknown, at: (string | number)[]): (string | number)[][] {
+  const out = [at];
+  if (Array.isArray(v)) v.forEach((x, i) => out.push(...allPaths(x, [...at, i])));
+  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) out.push(...allPaths(x, [...at, k]));
+  return out;
+}
+
+/** Where the loader's full-parser locator puts a field (src/resources/loader.ts fieldOffset). */
+function fieldOffset(doc: Document.Parsed, path: (string | number)[]): number | undefined {
+  if (path.length === 0) return doc.contents?.range?.[0];
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (isMap(parent)) return (parent.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) == last)?.key as { range?: number[] } | undefined)?.range?.[0];
+  if (isSeq(parent) && typeof last === 'number') return (parent.items[last] as { range?: number[] } | undefined)?.range?.[0];
+  return undefined;
 }
 
 function corpusFiles(): string[] {
@@ -89,6 +119,23 @@ const CASES: [string][] = [
     ['{\n  "a": {\n    "b": [1, 2, "x"],\n    "c": {}\n  },\n  "d": null\n}\n'],
     ['{\n"a": 1\n}\n'],
     ['[\n  1,\n  {"a": true}\n]\n'],
+    // Literal blocks: space-only lines wider than the indentation, no final line break (a ConfigMap's data string).
+    ['a: |\n  x\n     \n  y\n'],
+    ['a: |\n  x\n     \nb: 1\n'],
+    ['a: |-\n  x\n     \n\n'],
+    ['a: |+\n  x\n    \n  \n'],
+    ['a: |\n     \n  x\n'],
+    ['a: |\n  x'],
+    ['a: |-\n  x'],
+    ['a: |+\n  x'],
+    ['a: |+\n  x\n '],
+    ['a:\n  - x\n  - |\n    y'],
+    // A flow collection on the line below its key (the injector config's `alwaysInjectSelector:` / `  []`).
+    ['a:\n  []\nb: 1\n'],
+    ['a:\n  [x,\n   y]\n'],
+    ['a:\n  [] # c\n'],
+    ['a:\n  {}\n  b: 1\n'],
+    ['a:\n  {b: 1}\nc:\n  [d]\n'],
 ];
 
 describe('fast YAML path', () => {

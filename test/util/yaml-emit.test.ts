@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { Document, stringify, visit } from 'yaml';
 import { generate } from '../../src/commands/manifest/run.js';
 import { PROFILE_NAMES } from '../../src/install/profile-names.js';
-import { emitYaml } from '../../src/util/yaml-emit.js';
+import { emitYaml, type EmitStyle } from '../../src/util/yaml-emit.js';
 
 const OPTS = { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false } as const;
 
@@ -11,6 +11,29 @@ function same(v: unknown): boolean {
   const fast = emitYaml(v);
   if (fast === undefined) return false;
   expect({ v, out: fast }).toEqual({ v, out: stringify(v, OPTS) });
+  return true;
+}
+
+/** kube-inject's printing (src/inject/inject.ts toYaml): go-yaml-like quoting through yaml's options and a visitor. */
+const goLike = (s: string) => /^(|~|null|true|false|[0-9]+)$/.test(s);
+const INJECT: EmitStyle = { indentSeq: false, singleQuote: true, doubleQuoted: goLike };
+function injectYaml(v: unknown): string {
+  const doc = new Document(v, { sortMapEntries: true, aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_k, node) {
+      if (typeof node.value === 'string' && goLike(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0, indentSeq: false, singleQuote: true });
+}
+/** The templates' toYaml: yaml.stringify with its default aliasDuplicateObjects. */
+const TEMPLATE: EmitStyle = { declineShared: true };
+const templateYaml = (v: unknown) => stringify(v, { lineWidth: 0, sortMapEntries: true });
+
+function sameIn(style: EmitStyle, reference: (v: unknown) => string, v: unknown): boolean {
+  const fast = emitYaml(v, style);
+  if (fast === undefined) return false;
+  expect({ v, out: fast }).toEqual({ v, out: reference(v) });
   return true;
 }
 
@@ -26,6 +49,22 @@ describe('emitYaml', () => {
     [{ ctl: 'bell\u0007' }],
   ])('writes what yaml writes for %j', (v) => {
     same(v);
+    sameIn(INJECT, injectYaml, v);
+    sameIn(TEMPLATE, templateYaml, v);
+  });
+
+  it('declines an object met twice where yaml would write an alias (templates)', () => {
+    const shared = { a: 1 };
+    expect(emitYaml({ x: shared, y: shared }, TEMPLATE)).toBeUndefined();
+    expect(emitYaml({ x: [shared], y: [[shared]] }, TEMPLATE)).toBeUndefined();
+    expect(emitYaml({ x: { a: 1 }, y: { a: 1 } }, TEMPLATE)).toBe(templateYaml({ x: { a: 1 }, y: { a: 1 } }));
+  });
+
+  it('writes kube-inject style: dashes at the key, single quotes preferred, forced double quotes', () => {
+    const v = { a: ['x', { b: ['y'] }], c: ["a: it's", 'a: say "hi"', `a: both ' and "`, '*', '80', 'true', ''], '443': 'k' };
+    const out = `"443": k\na:\n- x\n- b:\n  - y\nc:\n- "a: it's"\n- 'a: say "hi"'\n- 'a: both '' and "'\n- '*'\n- "80"\n- "true"\n- ""\n`;
+    expect(emitYaml(v, INJECT)).toBe(out);
+    expect(injectYaml(v)).toBe(out);
   });
 
   it('writes every object of every profile exactly as yaml does, and takes nearly all of them', async () => {
@@ -60,7 +99,16 @@ describe('emitYaml', () => {
       return Object.fromEntries(Array.from({ length: Math.floor(r() * 4) }, () => [str(), val(d + 1)]));
     };
     let fast = 0;
-    for (let i = 0; i < 5000; i++) if (same({ k: val(0), [str()]: val(1) })) fast++;
+    let inject = 0;
+    let template = 0;
+    for (let i = 0; i < 5000; i++) {
+      const v = { k: val(0), [str()]: val(1) };
+      if (same(v)) fast++;
+      if (sameIn(INJECT, injectYaml, v)) inject++;
+      if (sameIn(TEMPLATE, templateYaml, v)) template++;
+    }
     expect(fast).toBeGreaterThan(1000);
+    expect(inject).toBeGreaterThan(1000);
+    expect(template).toBeGreaterThan(1000);
   });
 });

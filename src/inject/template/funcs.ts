@@ -4,6 +4,7 @@
  * callers layer theirs on top (see src/inject/funcs.ts): later definitions win, as in Go.
  */
 import { stringify as yamlStringify } from 'yaml';
+import { emitYaml } from '../../util/yaml-emit.js';
 import type { FuncMap, TemplateFunc } from './exec.js';
 import { basicEqual, goTypeName, isMap, isZeroish, printValue, truth, ZERO, type GoValue } from './values.js';
 
@@ -104,7 +105,7 @@ function isZeroishMapDefault(m: Record<string, unknown>): GoValue {
 
 function toYamlText(v: GoValue): string {
   if (v === undefined || v === null || v === ZERO) return 'null\n';
-  return yamlStringify(v, { lineWidth: 0, sortMapEntries: true });
+  return emitYaml(v, { declineShared: true }) ?? yamlStringify(v, { lineWidth: 0, sortMapEntries: true });
 }
 
 function indentAll(spaces: number, s: string): string {
