@@ -1,12 +1,13 @@
 import { CommanderError } from 'commander';
 import { buildProgram, unknownCommandWithHelp } from './cli/program.js';
+import { commands } from './commands/index.js';
 import { ExitCode, describeError } from './cli/errors.js';
-import { readStdin, readStdinBytes } from './cli/stdin.js';
+import { readStdin, readStdinBytes } from './util/stdin.js';
 import type { IO } from './cli/io.js';
 
 /** The process boundary: the only try/catch that turns errors into exit codes. */
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
-  const { program, exitCode } = buildProgram(io);
+  const { program, exitCode } = buildProgram(io, commands);
   try {
     await program.parseAsync([...unknownCommandWithHelp(program, argv)], { from: 'user' });
     return exitCode();

@@ -1,6 +1,6 @@
 import type { IO } from './io.js';
 import { decideColor, type ColorMode } from './io.js';
-import { UsageError } from './errors.js';
+import { chooseFormat } from '../output/printers.js';
 import type { KubeWriteClient } from '../kube/types.js';
 
 /** Global flags, shared by every command (kubectl / istioctl names). */
@@ -73,12 +73,8 @@ export class CommandContext {
     });
   }
 
-  /** Picks -o from the allowed set (case-insensitive), or throws a usage error. */
+  /** Picks -o from the allowed set (src/output/printers.ts chooseFormat), or throws a usage error. */
   outputFormat<T extends string>(allowed: readonly T[], fallback: T): T {
-    const o = this.globals.output;
-    if (o === undefined || o === '') return fallback;
-    const hit = allowed.find((a) => a.toLowerCase() === o.toLowerCase());
-    if (!hit) throw new UsageError(`invalid output format "${o}"; one of: ${allowed.join(', ')}`);
-    return hit;
+    return chooseFormat(this.globals.output, allowed, fallback);
   }
 }

@@ -19,13 +19,4 @@ export interface Writable {
   write(s: string): unknown;
 }
 
-export type ColorMode = 'auto' | 'always' | 'never';
-
-/** Color decided once: --color, then NO_COLOR / FORCE_COLOR, then whether stdout is a TTY. */
-export function decideColor(mode: ColorMode, io: IO): boolean {
-  if (mode === 'always') return true;
-  if (mode === 'never') return false;
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
-  if (io.env.FORCE_COLOR !== undefined) return io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
-  return io.isTTY && io.env.TERM !== 'dumb';
-}
+export { decideColor, type ColorMode } from '../output/color.js';

@@ -1,26 +1,17 @@
 import { Command, Option } from 'commander';
-import { commands } from '../commands/index.js';
+import { attachCommand, isModule, runDeclared, type Bind, type RegistryEntry, type Runner } from './command.js';
 import { CommandContext, type GlobalOptions } from './context.js';
-import { UsageError } from './errors.js';
-import { parseFlagDuration } from './flags.js';
+import { parseDurationFlag } from './flags.js';
 import type { IO } from './io.js';
 import { VERSION } from './version.js';
-
-/** A command's body: gets the context and commander's positional args/options; returns an exit code. */
-export type Handler = (ctx: CommandContext, cmd: Command) => Promise<number>;
-export type Bind = (handler: Handler) => (...args: unknown[]) => Promise<void>;
-
-export interface CommandModule {
-  /** Adds the command to the program. `bind` wraps its handler so its exit code is recorded. */
-  register(program: Command, bind: Bind): void;
-}
 
 export interface Program {
   readonly program: Command;
   readonly exitCode: () => number;
 }
 
-export function buildProgram(io: IO): Program {
+/** The commander program of `registry` (src/commands/index.ts), in registry order. */
+export function buildProgram(io: IO, registry: readonly RegistryEntry[]): Program {
   let code = 0;
   const program = new Command('istio-ts')
     .description('Install, inspect, lint and troubleshoot Istio — an istioctl-compatible CLI.')
@@ -55,8 +46,16 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
 
   const bind: Bind = (handler) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
+    code = await handler(contextOf(cmd), cmd);
+  };
+  const runner: Runner = (spec) => async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    code = await runDeclared(spec, contextOf(cmd), cmd, program);
+  };
+  const contextOf = (cmd: Command): CommandContext => {
     const g = cmd.optsWithGlobals() as Record<string, unknown>;
-    const requestTimeoutMs = g.requestTimeout === undefined ? undefined : parseRequestTimeout(String(g.requestTimeout));
+    // kubectl's --request-timeout: a duration ("30s", "1m") or bare seconds; 0 means no limit.
+    const requestTimeoutMs = g.requestTimeout === undefined ? undefined : parseDurationFlag('--request-timeout', String(g.requestTimeout));
     const globals: GlobalOptions = {
       istioNamespace: String(g.istioNamespace ?? 'istio-system'),
       color: (g.color as GlobalOptions['color']) ?? 'auto',
@@ -66,10 +65,11 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
       ...(g.output ? { output: String(g.output) } : {}),
       ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     };
-    code = await handler(new CommandContext(io, globals), cmd);
+    return new CommandContext(io, globals);
   };
-  for (const m of commands) {
-    m.register(program, bind);
+  for (const entry of registry) {
+    if (isModule(entry)) entry.register(program, bind);
+    else attachCommand(program, entry, runner);
   }
   for (const c of program.commands) {
     c.exitOverride().configureOutput(program.configureOutput());
@@ -113,11 +113,4 @@ export function unknownCommandWithHelp(program: Command, argv: readonly string[]
     return argv.filter((x) => !isHelp(x));
   }
   return argv;
-}
-
-/** kubectl's --request-timeout: a duration ("30s", "1m") or bare seconds; 0 means no limit. */
-function parseRequestTimeout(v: string): number {
-  const ms = parseFlagDuration(v);
-  if (ms === undefined) throw new UsageError(`--request-timeout: "${v}" is not a duration (e.g. 10s, 1m, or 0 for none)`);
-  return ms;
 }

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../cli/program.js';
+import type { RegistryEntry } from '../cli/command.js';
 import { analyzeCommand } from './analyze/index.js';
 import { captureCommand } from './capture/index.js';
 import { checkInjectCommand } from './check-inject/index.js';
@@ -20,7 +20,7 @@ import { versionCommand } from './version/index.js';
  * Every command, in the order `--help` lists them: lint, install, inject, inspect, troubleshoot.
  * Each module registers flags only; its implementation is imported when it runs.
  */
-export const commands: readonly CommandModule[] = [
+export const commands: readonly RegistryEntry[] = [
   analyzeCommand,
   precheckCommand,
   installCommand,

@@ -1,5 +1,5 @@
 /** Clusters from a config dump (`proxy-config cluster`). */
-import { type ConfigDump, type Obj, arr, field, obj, requireSection, str, MissingSectionError } from './configdump.js';
+import { type ConfigDump, type Obj, flattenSection, arr, field, obj, requireSection, str, MissingSectionError } from './configdump.js';
 import { compareClusterNames, describeManagement, parseSubsetKey } from './names.js';
 
 export interface ClusterFilter {
@@ -21,16 +21,10 @@ export interface ClusterRow {
 
 /** Active dynamic clusters then static ones, sorted like istioctl (hostname, subset, port, direction). */
 export function listClusters(dump: ConfigDump): Obj[] {
-  const s = requireSection(dump, 'clusters');
-  const out: Obj[] = [];
-  for (const c of arr(field(s, 'dynamic_active_clusters'))) {
-    const cl = field(obj(c), 'cluster');
-    if (cl) out.push(obj(cl));
-  }
-  for (const c of arr(field(s, 'static_clusters'))) {
-    const cl = field(obj(c), 'cluster');
-    if (cl) out.push(obj(cl));
-  }
+  const out = flattenSection(requireSection(dump, 'clusters'), [
+    ['dynamic_active_clusters', 'cluster'],
+    ['static_clusters', 'cluster'],
+  ]);
   if (out.length === 0) throw new MissingSectionError('no clusters found');
   return stableSort(out, (a, b) => compareClusterNames(str(a.name), str(b.name)));
 }

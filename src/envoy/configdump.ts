@@ -82,6 +82,24 @@ export function requireSection(dump: ConfigDump, name: SectionName): Obj {
   return s;
 }
 
+/**
+ * THE section flattener: the objects a section lists, in order. `lists` names, for each list field
+ * of the section, the path to the object inside one entry, e.g. clusters:
+ * [['dynamic_active_clusters', 'cluster'], ['static_clusters', 'cluster']]. Fields are read by
+ * proto or JSON name (field()); entries without the object are skipped.
+ */
+export function flattenSection(s: Obj, lists: readonly (readonly [list: string, ...path: string[]])[]): Obj[] {
+  const out: Obj[] = [];
+  for (const [list, ...path] of lists) {
+    for (const entry of arr(field(s, list))) {
+      let v: unknown = entry;
+      for (const p of path) v = isObj(v) ? field(v, p) : undefined;
+      if (v) out.push(obj(v));
+    }
+  }
+  return out;
+}
+
 /** The admin query that fetches only what a section needs (istio#53931: a full dump can time out). */
 export const MASK: Record<SectionName, string> = {
   bootstrap: 'config_dump?mask=bootstrap',

@@ -1,5 +1,5 @@
 /** EDS (ClusterLoadAssignment) entries from a config dump taken with include_eds. */
-import { type ConfigDump, type Obj, arr, field, isObj, num, obj, section, str, MissingSectionError } from './configdump.js';
+import { type ConfigDump, type Obj, flattenSection, arr, field, isObj, num, obj, section, str, MissingSectionError } from './configdump.js';
 import { compareClusterNames } from './names.js';
 import { stableSort } from './clusters.js';
 
@@ -84,8 +84,11 @@ export function listEds(dump: ConfigDump, f: EndpointFilter = {}): Obj[] {
     });
     if (count > 0) out.push({ ...cla, endpoints });
   };
-  for (const e of arr(field(s, 'dynamic_endpoint_configs'))) take(field(obj(e), 'endpoint_config'));
-  for (const e of arr(field(s, 'static_endpoint_configs'))) take(field(obj(e), 'endpoint_config'));
+  for (const cla of flattenSection(s, [
+    ['dynamic_endpoint_configs', 'endpoint_config'],
+    ['static_endpoint_configs', 'endpoint_config'],
+  ]))
+    take(cla);
   return stableSort(out, (a, b) => compareClusterNames(str(field(a, 'cluster_name')), str(field(b, 'cluster_name'))));
 }
 

@@ -1,6 +1,6 @@
 /** Listeners from a config dump (`proxy-config listener`). */
 import { stableSort } from './clusters.js';
-import { type ConfigDump, type Obj, arr, field, isObj, num, obj, requireSection, str, MissingSectionError } from './configdump.js';
+import { type ConfigDump, type Obj, flattenSection, arr, field, isObj, num, obj, requireSection, str, MissingSectionError } from './configdump.js';
 import { cmp } from './names.js';
 
 const HCM = 'envoy.filters.network.http_connection_manager';
@@ -25,17 +25,10 @@ export interface ListenerRow {
 }
 
 export function listListeners(dump: ConfigDump): Obj[] {
-  const s = requireSection(dump, 'listeners');
-  const out: Obj[] = [];
-  for (const l of arr(field(s, 'dynamic_listeners'))) {
-    const active = field(obj(l), 'active_state');
-    const listener = active ? field(obj(active), 'listener') : undefined;
-    if (listener) out.push(obj(listener));
-  }
-  for (const l of arr(field(s, 'static_listeners'))) {
-    const listener = field(obj(l), 'listener');
-    if (listener) out.push(obj(listener));
-  }
+  const out = flattenSection(requireSection(dump, 'listeners'), [
+    ['dynamic_listeners', 'active_state', 'listener'],
+    ['static_listeners', 'listener'],
+  ]);
   if (out.length === 0) throw new MissingSectionError('no listeners found');
   return out;
 }

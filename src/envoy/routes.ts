@@ -1,5 +1,5 @@
 /** Route configurations from a config dump (`proxy-config route`). */
-import { type ConfigDump, type Obj, arr, field, isObj, obj, requireSection, str, MissingSectionError } from './configdump.js';
+import { type ConfigDump, type Obj, flattenSection, arr, field, isObj, obj, requireSection, str, MissingSectionError } from './configdump.js';
 import { describeRouteMatch } from './listeners.js';
 import { describeManagement } from './names.js';
 
@@ -18,16 +18,10 @@ export interface RouteRow {
 }
 
 export function listRoutes(dump: ConfigDump): Obj[] {
-  const s = requireSection(dump, 'routes');
-  const out: Obj[] = [];
-  for (const r of arr(field(s, 'dynamic_route_configs'))) {
-    const rc = field(obj(r), 'route_config');
-    if (rc) out.push(obj(rc));
-  }
-  for (const r of arr(field(s, 'static_route_configs'))) {
-    const rc = field(obj(r), 'route_config');
-    if (rc) out.push(obj(rc));
-  }
+  const out = flattenSection(requireSection(dump, 'routes'), [
+    ['dynamic_route_configs', 'route_config'],
+    ['static_route_configs', 'route_config'],
+  ]);
   if (out.length === 0) throw new MissingSectionError('no routes found');
   return sortRoutes(out);
 }

@@ -1,7 +1,7 @@
 import { redactKeyMaterial } from './redact.js';
 /** SDS secrets from a config dump (`proxy-config secret`), with certificate facts read from the PEM. */
 import { X509Certificate } from 'node:crypto';
-import { type ConfigDump, type Obj, arr, field, isObj, obj, requireSection, str } from './configdump.js';
+import { type ConfigDump, type Obj, flattenSection, arr, field, isObj, obj, requireSection, str } from './configdump.js';
 
 export interface SecretRow {
   name: string;
@@ -94,8 +94,8 @@ function secretRows(entry: Obj, status: string, now: Date): SecretRow[] {
 export function listSecrets(dump: ConfigDump, now: Date): SecretRow[] {
   const s = requireSection(dump, 'secrets');
   const rows: SecretRow[] = [];
-  for (const w of arr(field(s, 'dynamic_warming_secrets')).map(obj)) rows.push(...secretRows(w, 'WARMING', now));
-  for (const a of arr(field(s, 'dynamic_active_secrets')).map(obj)) {
+  for (const w of flattenSection(s, [['dynamic_warming_secrets']])) rows.push(...secretRows(w, 'WARMING', now));
+  for (const a of flattenSection(s, [['dynamic_active_secrets']])) {
     // The agent has not delivered this secret yet: Envoy reports it active with this version.
     const status = str(field(a, 'version_info')) === 'uninitialized' ? 'UNINITIALIZED' : 'ACTIVE';
     rows.push(...secretRows(a, status, now));

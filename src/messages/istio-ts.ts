@@ -191,4 +191,13 @@ export const istioTsMessages = [
     template: 'Could not read input: %s',
     args: [{ name: 'detail', type: 'string' }],
   },
+  {
+    code: 'ITS0022',
+    name: 'PerTryTimeoutNotRetried',
+    level: 'Warning',
+    description:
+      "A route sets retries.perTryTimeout, but its retryOn (Istio's default when unset) has none of 5xx, gateway-error or reset, the only conditions under which Envoy retries a try that timed out; a slow try ends the request with 504 UT upstream_per_try_timeout and is never retried.",
+    template: 'route %s: a try slower than perTryTimeout %s is not retried, retryOn %s has none of 5xx, gateway-error, reset: the request ends with 504 UT upstream_per_try_timeout',
+    args: [{ name: 'route', type: 'string' }, { name: 'perTryTimeout', type: 'string' }, { name: 'retryOn', type: 'string' }],
+  },
 ] as const satisfies readonly MessageType[];

@@ -11,9 +11,9 @@
 import type { Diagnosis, Evidence, SegmentResult } from '../diagnose/model.js';
 import type { Painter } from './paint.js';
 import { visibleWidth } from './table.js';
+import { GLYPH } from './symbols.js';
 
-const GLYPH = { ok: '✔', fault: '×', unknown: '?' } as const;
-const EVIDENCE_GLYPH = { ok: '✔', fault: '×', info: '·', warning: '‼' } as const;
+const EVIDENCE_GLYPH = { ok: GLYPH.ok, fault: GLYPH.fail, info: GLYPH.info, warning: GLYPH.warn } as const;
 
 /** Warnings shown per segment without -v; the rest are counted. */
 const WARNINGS_SHOWN = 2;
@@ -61,7 +61,7 @@ export function wrap(text: string, width: number | undefined, indent: number, ha
 
 export function renderDiagnoseTable(d: Diagnosis, paint: Painter, opts: DiagnoseTableOptions = {}): string {
   const width = opts.width !== undefined && opts.width >= 40 ? opts.width : undefined;
-  const mark = (s: SegmentResult['status']) => (s === 'ok' ? paint.ok(GLYPH.ok) : s === 'fault' ? paint.error(GLYPH.fault) : paint.warning(GLYPH.unknown));
+  const mark = (s: SegmentResult['status']) => (s === 'ok' ? paint.ok(GLYPH.ok) : s === 'fault' ? paint.error(GLYPH.fail) : paint.warning(GLYPH.unknown));
   const evMark = (e: Evidence) => {
     const g = EVIDENCE_GLYPH[e.status];
     return e.status === 'fault' ? paint.error(g) : e.status === 'warning' ? paint.warning(g) : e.status === 'ok' ? paint.ok(g) : g;
@@ -113,7 +113,7 @@ export function renderDiagnoseTable(d: Diagnosis, paint: Painter, opts: Diagnose
   const verdictText = v.segment === 'none' ? paint.ok('no fault found') : v.segment === 'unknown' ? paint.warning('unknown') : paint.error(`fault in ${v.segment}`);
   out += `\n${wrap(`${paint.bold('Verdict:')} ${verdictText} (${v.confidence} confidence): ${v.summary}`, width, 0)}\n`;
   if (d.segments.some((s) => s.evidence.some((e) => e.status === 'warning'))) {
-    out += `${wrap(paint.dim('‼ marks findings left out of the verdict: they cannot cause what the access logs show (or, with no request failing, the passing requests refute them).'), width, 0)}\n`;
+    out += `${wrap(paint.dim(`${GLYPH.warn} marks findings left out of the verdict: they cannot cause what the access logs show (or, with no request failing, the passing requests refute them).`), width, 0)}\n`;
   }
   if (d.nextSteps.length) {
     out += `\n${paint.bold('Next steps:')}\n`;

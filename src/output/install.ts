@@ -10,6 +10,7 @@ import type { ComponentReadiness } from '../install/readiness.js';
 import type { ComponentName } from '../install/types.js';
 import type { UninstallPlan } from '../install/uninstall.js';
 import { painter, type Painter } from './paint.js';
+import { GLYPH, glyphs } from './symbols.js';
 
 /** istioctl's component names in progress lines. */
 export const COMPONENT_TITLE: Record<ComponentName, string> = {
@@ -44,6 +45,7 @@ export interface PlanHeader {
 
 export function renderPlan(plan: Plan, h: PlanHeader, color: boolean): string {
   const p = painter(color);
+  const g = glyphs(p);
   const count = (a: string) => plan.objects.filter((o) => o.action === a).length;
   const lines: string[] = [];
   const rev = h.revision || 'default';
@@ -59,7 +61,7 @@ export function renderPlan(plan: Plan, h: PlanHeader, color: boolean): string {
     lines.push(`  ${COMPONENT_TITLE[c]} (${objs.length} objects${unchanged === objs.length ? ', all unchanged' : ''})`);
     for (const o of objs) {
       const ref = `${o.object.kind}/${o.object.metadata.namespace ? `${o.object.metadata.namespace}/` : ''}${o.object.metadata.name}`;
-      if (o.error) lines.push(`    ${p.error('×')} ${ref}: ${o.error}`);
+      if (o.error) lines.push(`    ${g.fail} ${ref}: ${o.error}`);
       else if (o.action === 'create') lines.push(`    ${p.ok('+')} ${ref}`);
       else if (o.action === 'update') {
         const ch = summarizeChanges(o.changes);
@@ -86,7 +88,7 @@ export function summarizeChanges(changes: readonly string[]): string[] {
 }
 
 export function renderNoChanges(plan: Plan): string {
-  return `✔ No changes: all ${plan.objects.length} objects are up to date and nothing is left to prune.\n`;
+  return `${GLYPH.ok} No changes: all ${plan.objects.length} objects are up to date and nothing is left to prune.\n`;
 }
 
 /** Waiting line: what is not ready yet and the first blocker, e.g. for a spinner. */
@@ -100,7 +102,7 @@ export function waitingLine(c: ComponentName, r: ComponentReadiness, elapsedMs: 
 /** The root-cause report for a component that did not become ready in time. */
 export function renderBlockers(o: ComponentOutcome, timeoutMs: number, p: Painter): string {
   const r = o.readiness;
-  const lines = [`${p.error('✘')} ${COMPONENT_TITLE[o.component]} not ready after ${goDuration(timeoutMs)}`];
+  const lines = [`${glyphs(p).fail} ${COMPONENT_TITLE[o.component]} not ready after ${goDuration(timeoutMs)}`];
   if (!r) return `${lines[0]}\n`;
   for (const t of r.targets.filter((x) => !x.ready)) {
     lines.push(`    ${t.ref}: ${t.detail}`);
@@ -126,27 +128,29 @@ export function renderBlockers(o: ComponentOutcome, timeoutMs: number, p: Painte
 
 export function renderOutcome(o: ComponentOutcome, timeoutMs: number, color: boolean): string {
   const p = painter(color);
+  const g = glyphs(p);
   switch (o.status) {
     case 'ready':
-      return `${p.ok('✔')} ${COMPONENT_TITLE[o.component]} installed${o.applied ? '' : ' (unchanged)'} [${goDuration(o.elapsedMs)}]\n`;
+      return `${g.ok} ${COMPONENT_TITLE[o.component]} installed${o.applied ? '' : ' (unchanged)'} [${goDuration(o.elapsedMs)}]\n`;
     case 'timeout':
       return renderBlockers(o, timeoutMs, p);
     case 'failed':
-      return `${p.error('✘')} ${COMPONENT_TITLE[o.component]} encountered an error: ${o.error}\n`;
+      return `${g.fail} ${COMPONENT_TITLE[o.component]} encountered an error: ${o.error}\n`;
     case 'skipped':
-      return `${p.warning('‼')} ${COMPONENT_TITLE[o.component]} skipped: ${o.error}\n`;
+      return `${g.warn} ${COMPONENT_TITLE[o.component]} skipped: ${o.error}\n`;
   }
 }
 
 export function renderInstallSummary(r: InstallResult, elapsedMs: number, color: boolean): string {
   const p = painter(color);
+  const g = glyphs(p);
   const lines: string[] = [];
   if (r.pruned.length) lines.push(`  Pruned ${r.pruned.length} object(s) left over from the previous install.`);
-  for (const e of r.pruneErrors) lines.push(`${p.error('✘')} prune ${pruneRef(e.target)}: ${e.error}`);
-  if (r.ok) lines.push(`${p.ok('✔')} Installation complete [${goDuration(elapsedMs)}]`);
+  for (const e of r.pruneErrors) lines.push(`${g.fail} prune ${pruneRef(e.target)}: ${e.error}`);
+  if (r.ok) lines.push(`${g.ok} Installation complete [${goDuration(elapsedMs)}]`);
   else {
     const bad = r.components.filter((c) => c.status !== 'ready').map((c) => COMPONENT_TITLE[c.component]);
-    lines.push(`${p.error('✘')} Installation incomplete: ${bad.join(', ') || 'prune failed'}. Re-run the same command after fixing the cause; applied objects are kept and nothing was pruned.`);
+    lines.push(`${g.fail} Installation incomplete: ${bad.join(', ') || 'prune failed'}. Re-run the same command after fixing the cause; applied objects are kept and nothing was pruned.`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -198,6 +202,7 @@ export function progressObserver(
   opts: { readonly color: boolean; readonly timeoutMs: number; readonly spinner?: (text: string) => SpinnerLike; readonly width?: number },
 ): InstallObserver {
   const p = painter(opts.color);
+  const g = glyphs(p);
   // A spinner line must not wrap: redrawing a wrapped line leaves copies behind.
   const fit = (s: string) => (opts.width && s.length > opts.width - 3 ? `${s.slice(0, opts.width - 4)}…` : s);
   let spin: SpinnerLike | undefined;
@@ -231,22 +236,23 @@ export function progressObserver(
       err(renderOutcome(o, opts.timeoutMs, opts.color));
     },
     pruned(t, error) {
-      err(error ? `${p.error('✘')} prune ${pruneRef(t)}: ${error}\n` : `  Removed ${pruneRef(t)}\n`);
+      err(error ? `${g.fail} prune ${pruneRef(t)}: ${error}\n` : `  Removed ${pruneRef(t)}\n`);
     },
   };
 }
 
 export function renderUninstallPlan(u: UninstallPlan, target: string, color: boolean): string {
   const p = painter(color);
+  const g = glyphs(p);
   const lines = [`Uninstall ${target}: ${u.delete.length} object(s) to delete${u.kept.length ? `, ${u.kept.length} kept` : ''}`];
   for (const t of u.delete) lines.push(`  ${p.error('-')} ${pruneRef(t)}`);
   const reasons = [...new Set(u.kept.map((k) => k.reason))];
   for (const r of reasons) lines.push(`  kept ${u.kept.filter((k) => k.reason === r).length} object(s): ${r}`);
   const gateways = u.delete.filter((t) => t.kind === 'Deployment' && /Gateways$/.test(t.component ?? ''));
-  if (gateways.length) lines.push(`${p.warning('‼')} Removing gateway Deployment(s) ${gateways.map((g) => `${g.namespace}/${g.name}`).join(', ')}: traffic through them stops.`);
+  if (gateways.length) lines.push(`${g.warn} Removing gateway Deployment(s) ${gateways.map((g) => `${g.namespace}/${g.name}`).join(', ')}: traffic through them stops.`);
   if (u.proxies.length) {
     lines.push(
-      `${p.warning('‼')} There are still ${u.proxies.length} proxies pointing to ${target}: ${u.proxies.slice(0, 5).join(', ')}${u.proxies.length > 5 ? ', …' : ''}`,
+      `${g.warn} There are still ${u.proxies.length} proxies pointing to ${target}: ${u.proxies.slice(0, 5).join(', ')}${u.proxies.length > 5 ? ', …' : ''}`,
       '   They lose their control plane: restart them onto another revision first (kubectl rollout restart).',
     );
   }
@@ -255,7 +261,8 @@ export function renderUninstallPlan(u: UninstallPlan, target: string, color: boo
 
 export function renderPrecheck(results: readonly CheckResult[], color: boolean): string {
   const p = painter(color);
-  const sym = { ok: p.ok('✔'), info: p.ok('✔'), warning: p.warning('‼'), error: p.error('×') } as const;
+  const g = glyphs(p);
+  const sym = { ok: g.ok, info: g.ok, warning: g.warn, error: g.fail } as const;
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${sym[r.status]} ${r.description}: ${r.message}`);
@@ -263,7 +270,7 @@ export function renderPrecheck(results: readonly CheckResult[], color: boolean):
     if (r.hint && (r.status === 'error' || r.status === 'warning')) lines.push(`    ${p.dim(`hint: ${r.hint}`)}`);
   }
   const failed = results.filter((r) => r.status === 'error').length;
-  lines.push(failed ? `${p.error('×')} ${failed} check(s) failed: fix them before installing.` : `${p.ok('✔')} No issues found when checking the cluster. Istio is safe to install or upgrade!`);
+  lines.push(failed ? `${g.fail} ${failed} check(s) failed: fix them before installing.` : `${g.ok} No issues found when checking the cluster. Istio is safe to install or upgrade!`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
-import { readStdin } from '../cli/stdin.js';
+import { readStdin } from '../util/stdin.js';
 import { fastLocate, fastParseDocument } from './fast-yaml.js';
 import type { FieldPath, K8sObject, SourceRef } from './types.js';
 

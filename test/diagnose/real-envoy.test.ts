@@ -202,7 +202,7 @@ describe('real Envoy failure types (real-envoy.md)', () => {
     expect(ok.summary).toBe(`${CLIENT.name}.${NS}: 0 config updates rejected (17 xDS subscriptions: 14 EDS, 1 CDS, 1 LDS, 1 RDS)`);
   });
 
-  it('a Warning-level analyzer finding on a segment the requests passed is a warning (‼), not a fault (×)', () => {
+  it('a Warning-level analyzer finding on a segment the requests passed is a warning (‼), not a fault (✘)', () => {
     const gw = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'shop', namespace: NS }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['shop.example.com'] }] } };
     const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: NS }, spec: { hosts: [HOST], gateways: ['shop', 'mesh'], http: [{ route: [{ destination: { host: HOST } }] }] } };
     const { diagnosis } = run({ ...rows[0]!.scenario, extraObjects: [gw, vs] });
@@ -216,7 +216,7 @@ describe('real Envoy failure types (real-envoy.md)', () => {
     expectGolden(path.join(GOLDEN_DIR, 'analyzer-warning.golden.txt'), table);
     expect(table).toMatch(/^✔  client-sidecar /m);
     expect(table).toMatch(/^ {19}‼ IST0132 Warning: /m);
-    expect(table).not.toContain('×');
+    expect(table).not.toContain('✘');
   });
 
   it('a Sidecar selecting statefulset.kubernetes.io/pod-name of a pod off the path is not reported as selecting nothing', () => {

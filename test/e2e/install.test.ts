@@ -117,7 +117,7 @@ describe('istio-ts on the harness', () => {
     const r = await istioTs(['install', '-y', ...installFlags()]);
     // That istioctl's istiod Deployment selects pods with another selector; selectors are immutable.
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/× Deployment\/istio-system\/istiod: .*field is immutable/);
+    expect(r.err).toMatch(/✘ Deployment\/istio-system\/istiod: .*field is immutable/);
     expect(r.err).toMatch(/refused 1 object\(s\) in a server-side dry run; nothing was applied/);
     expect(r.err).toMatch(/install a new revision next to it/);
     expect(await snapshot(MANAGED)).toEqual(managedBefore);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCrdData } from '../../src/commands/manifest/run.js';
+import { loadCrdData } from '../../src/install/generate.js';
 import { injectorConfigMapData } from '../../src/inject/configmap.js';
 import { MANAGED_BY_LABEL, REVISION_LABEL, stampOwnership } from '../../src/install/apply/ownership.js';
 import { executePlan, observeAndPlan, type InstallObserver } from '../../src/install/apply/run.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spinnerWidth } from '../../src/commands/install/shared.js';
+import { spinnerWidth } from '../../src/cli/prompt.js';
 import type { ComponentReadiness } from '../../src/install/readiness.js';
 import { goDuration, progressObserver, summarizeChanges } from '../../src/output/install.js';
 import { capture } from '../commands/install/helpers.js';

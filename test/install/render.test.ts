@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadCrdData } from '../../src/commands/manifest/run.js';
+import { loadCrdData } from '../../src/install/generate.js';
 import { injectorConfigMapData } from '../../src/inject/configmap.js';
 import { resolveInstall } from '../../src/install/operator.js';
 import { renderManifest } from '../../src/install/render/index.js';

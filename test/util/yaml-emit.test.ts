@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Document, stringify, visit } from 'yaml';
-import { generate } from '../../src/commands/manifest/run.js';
+import { generate } from '../../src/install/generate.js';
 import { PROFILE_NAMES } from '../../src/install/profile-names.js';
 import { emitYaml, type EmitStyle } from '../../src/util/yaml-emit.js';
 

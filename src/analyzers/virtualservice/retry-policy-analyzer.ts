@@ -4,8 +4,15 @@ import { durationMs } from '../util/traffic.js';
 
 /** Methods a client must not expect to be safe to repeat. */
 const NON_IDEMPOTENT = ['POST', 'PATCH'];
-/** retryOn conditions that fire after the upstream may have processed the request. */
+/**
+ * retryOn conditions that fire after the upstream may have processed the request. They are also the
+ * only ones under which Envoy retries a try that hit its per-try timeout: the router resets the
+ * upstream stream and asks the retry state as for a reset, which says yes for these three alone
+ * (retriable-status-codes does not apply, even with 504 listed: the 504 is Envoy's own answer).
+ */
 const AFTER_PROCESSING = ['5xx', 'gateway-error', 'reset'];
+/** What Istio sets when a VirtualService's retries leave retryOn empty. */
+const ISTIO_DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 
 function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
@@ -36,9 +43,9 @@ function safeTest(regex: string, s: string): boolean {
 
 export const retryPolicyAnalyzer = defineAnalyzer({
   name: 'virtualservice.RetryPolicyAnalyzer',
-  description: 'Checks HTTP retries against the route timeout, non-idempotent methods and fault injection',
+  description: 'Checks HTTP retries against the route timeout, per-try timeouts, non-idempotent methods and fault injection',
   inputs: ['VirtualService'],
-  messages: ['RetriesExceedRouteTimeout', 'RetryOnNonIdempotentMethod', 'FaultInjectionWithRetries'],
+  messages: ['RetriesExceedRouteTimeout', 'RetryOnNonIdempotentMethod', 'FaultInjectionWithRetries', 'PerTryTimeoutNotRetried'],
   analyze(ctx) {
     for (const vs of ctx.snapshot.list('VirtualService')) {
       asArray(asRecord(vs.object.spec).http).forEach((r, i) => {
@@ -70,6 +77,18 @@ export const retryPolicyAnalyzer = defineAnalyzer({
         // The fault filter answers before the router filter, which is where retries happen.
         if (asRecord(rule.fault).abort) {
           ctx.report({ resource: vs, message: 'FaultInjectionWithRetries', args: [route], path: [...base, 'fault'] });
+        }
+
+        const conditions = (retryOn || ISTIO_DEFAULT_RETRY_ON).split(',').map((s) => s.trim());
+        // A perTryTimeout at or past the route timeout never fires (the route timeout ends the
+        // request first, which ITS0010 reports).
+        if (perTry && !(timeout && perTry >= timeout) && !conditions.some((c) => AFTER_PROCESSING.includes(c))) {
+          ctx.report({
+            resource: vs,
+            message: 'PerTryTimeoutNotRetried',
+            args: [route, formatMs(perTry), retryOn ? JSON.stringify(retryOn) : `unset (Istio's default "${ISTIO_DEFAULT_RETRY_ON}")`],
+            path: [...base, 'retries', retryOn ? 'retryOn' : 'perTryTimeout'],
+          });
         }
       });
     }

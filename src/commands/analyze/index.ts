@@ -1,37 +1,48 @@
-import { Option, type Command } from 'commander';
-import { collect, parseBoolFlag } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
-
+import { defineCommand } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
 import { OUTPUTS } from './formats.js';
 
 // Registration only: flags and help. The implementation is imported when the command runs, so
 // `istio-ts --version` and other commands do not pay for the analyzers.
 
-export const analyzeCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    program
-      .command('analyze')
-      .description('Analyze Istio configuration and report problems (files offline, or the live cluster)')
-      .argument('[files...]', 'files or directories to analyze; "-" reads stdin')
-      .addOption(new Option('-k, --use-kube [bool]', 'use the live cluster (default: true when no files are given, false with files)').argParser(parseBoolFlag('--use-kube')))
-      .option('-A, --all-namespaces', 'analyze all namespaces; objects without a namespace stay namespace-less', false)
-      .option('-R, --recursive', 'descend into directories recursively', false)
-      .option('--output-threshold <level>', 'lowest level printed: Info, Warning, Error, None', 'Info')
-      .option('--failure-threshold <level>', 'lowest level that makes the exit code 79: Info, Warning, Error, None', 'Error')
-      .option('-S, --suppress <code=resource>', 'suppress messages, e.g. "IST0102=Namespace frod" or "IST0107=Pod default/*" (repeatable)', collect, [])
-      .option('--analyzer <name>', 'run only this analyzer (repeatable); see --list-analyzers', collect, [])
-      .option('-L, --list-analyzers', 'list the analyzers and exit', false)
-      .option('--meshConfigFile <file>', 'MeshConfig YAML to use instead of the default (or the cluster\'s)')
-      .option('--ignore-unknown', 'do not fail (exit 65) on documents that do not parse', false)
-      .option('--closed-world', 'the files are the whole world: a kind they do not hold has no objects, so subsets selecting no pod (IST0173), unknown hosts (IST0174) and gateways selecting no workload (IST0101) are reported even without Pods or Services in the input (offline only; also ISTIO_TS_CLOSED_WORLD=true)', false)
-      .option('--explain <code>', 'print the documentation of a message code (e.g. ITS0009 or IST0101) and exit')
-      .option('--no-default-resources', 'do not assume the default istio-ingressgateway Pod and Service exist')
-      .option('--remote-contexts <ctx>', 'kubeconfig contexts of the other clusters of a multi-cluster mesh, compared by services.MultiClusterServiceAnalyzer (repeatable or comma-separated; live only)', collect, [])
-      .option('-r, --revision <rev>', 'control-plane revision whose mesh config (ConfigMap istio-<rev>) applies in live mode')
-      .option('-v, --verbose', 'print which analyzers ran, which were skipped and why, to stderr', false)
-      .addHelpText(
-        'after',
-        `
+export const analyzeFlags = flagTable({
+  useKube: { kind: 'bool', flags: '-k, --use-kube [bool]', description: 'use the live cluster (default: true when no files are given, false with files)' },
+  allNamespaces: { kind: 'switch', flags: '-A, --all-namespaces', description: 'analyze all namespaces; objects without a namespace stay namespace-less', default: false },
+  recursive: { kind: 'switch', flags: '-R, --recursive', description: 'descend into directories recursively', default: false },
+  // Levels are parsed by parseThreshold (its message names the levels).
+  outputThreshold: { kind: 'string', flags: '--output-threshold <level>', description: 'lowest level printed: Info, Warning, Error, None', default: 'Info' },
+  failureThreshold: { kind: 'string', flags: '--failure-threshold <level>', description: 'lowest level that makes the exit code 79: Info, Warning, Error, None', default: 'Error' },
+  suppress: { kind: 'list', flags: '-S, --suppress <code=resource>', description: 'suppress messages, e.g. "IST0102=Namespace frod" or "IST0107=Pod default/*" (repeatable)' },
+  analyzer: { kind: 'list', flags: '--analyzer <name>', description: 'run only this analyzer (repeatable); see --list-analyzers' },
+  listAnalyzers: { kind: 'switch', flags: '-L, --list-analyzers', description: 'list the analyzers and exit', default: false },
+  meshConfigFile: { kind: 'string', flags: '--meshConfigFile <file>', description: "MeshConfig YAML to use instead of the default (or the cluster's)" },
+  ignoreUnknown: { kind: 'switch', flags: '--ignore-unknown', description: 'do not fail (exit 65) on documents that do not parse', default: false },
+  closedWorld: {
+    kind: 'switch',
+    flags: '--closed-world',
+    description:
+      'the files are the whole world: a kind they do not hold has no objects, so subsets selecting no pod (IST0173), unknown hosts (IST0174) and gateways selecting no workload (IST0101) are reported even without Pods or Services in the input (offline only; also ISTIO_TS_CLOSED_WORLD=true)',
+    default: false,
+  },
+  explain: { kind: 'string', flags: '--explain <code>', description: 'print the documentation of a message code (e.g. ITS0009 or IST0101) and exit' },
+  defaultResources: { kind: 'switch', flags: '--no-default-resources', description: 'do not assume the default istio-ingressgateway Pod and Service exist' },
+  remoteContexts: {
+    kind: 'list',
+    flags: '--remote-contexts <ctx>',
+    description: 'kubeconfig contexts of the other clusters of a multi-cluster mesh, compared by services.MultiClusterServiceAnalyzer (repeatable or comma-separated; live only)',
+  },
+  revision: { kind: 'string', flags: '-r, --revision <rev>', description: 'control-plane revision whose mesh config (ConfigMap istio-<rev>) applies in live mode' },
+  verbose: { kind: 'switch', flags: '-v, --verbose', description: 'print which analyzers ran, which were skipped and why, to stderr', default: false },
+});
+export type AnalyzeFlags = FlagValues<typeof analyzeFlags>;
+
+export const analyzeCommand = defineCommand({
+  name: 'analyze',
+  description: 'Analyze Istio configuration and report problems (files offline, or the live cluster)',
+  args: [{ name: '[files...]', description: 'files or directories to analyze; "-" reads stdin' }],
+  flags: analyzeFlags,
+  formats: OUTPUTS,
+  help: `
 Output formats (-o): ${OUTPUTS.join(', ')}. The exit code is the same in every format.
 
 Exit codes: 0 no finding at --failure-threshold; 79 findings at or above it; 65 some document did
@@ -51,8 +62,5 @@ Examples:
   istio-ts analyze -S "IST0102=Namespace kube-*" -R .   # suppress with globs
   istio-ts analyze --closed-world -A -R rendered/       # a complete rendered release
   istio-ts analyze --explain ITS0009                    # what a finding means and how to fix it`,
-      )
-      .action(bind(async (ctx, cmd) => (await import('./action.js')).runAnalyze(ctx, cmd)));
-  },
-};
-
+  load: async () => (await import('./action.js')).implementation,
+});

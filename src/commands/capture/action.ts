@@ -1,31 +1,42 @@
 /** capture: validate, collect from the cluster, write the capture directory. */
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
-import type { CommandContext } from '../../cli/context.js';
+import type { Implementation } from '../../cli/command.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { collectLive, validateTarget } from './live.js';
+import { VERSION } from '../../cli/version.js';
+import { collectLive, validateTarget } from '../../diagnose/live.js';
+import type { CaptureFlags } from './index.js';
 
-interface Opts {
-  dir: string;
-  via?: string;
-  tail: string;
-  timeout: string;
+interface Options {
+  readonly from: string;
+  readonly to: string;
+  readonly via?: string | undefined;
+  readonly dir: string;
+  readonly shownDir: string;
+  readonly tailLines: number;
+  readonly timeoutMs: number;
 }
 
-export async function runCapture(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as Opts;
-  const [from, to] = cmd.args as [string, string];
-  validateTarget(from, to, o.via);
-  const dir = path.resolve(ctx.io.cwd, o.dir);
-  const existing = await readdir(dir).catch(() => undefined);
-  if (existing && existing.length > 0) throw new UsageError(`--dir ${o.dir} exists and is not empty; pick a new directory`);
-  const { files, warnings } = await collectLive(ctx, { from, to, ...(o.via ? { via: o.via } : {}) }, { tail: o.tail, timeout: o.timeout });
-  for (const w of warnings) ctx.err(`warning: ${w}\n`);
-  await writeCapture(dir, files);
-  ctx.err(`wrote ${files.size} files to ${o.dir}; diagnose with: istio-ts diagnose --capture ${o.dir}\n`);
-  return ExitCode.OK;
-}
+export const implementation: Implementation<CaptureFlags, 'text', Options, { files: number; dir: string }> = {
+  validate: async ({ flags, args }, ctx) => {
+    const [from, to] = args as [string, string];
+    validateTarget(from, to, flags.via);
+    const dir = path.resolve(ctx.io.cwd, flags.dir);
+    const existing = await readdir(dir).catch(() => undefined);
+    if (existing && existing.length > 0) throw new UsageError(`--dir ${flags.dir} exists and is not empty; pick a new directory`);
+    return { from, to, via: flags.via, dir, shownDir: flags.dir, tailLines: flags.tail, timeoutMs: flags.timeout };
+  },
+  run: async (ctx, o) => {
+    const { files, warnings } = await collectLive({ from: o.from, to: o.to, ...(o.via ? { via: o.via } : {}) }, { kube: () => ctx.connectKube(), istioNamespace: ctx.globals.istioNamespace, version: VERSION, tailLines: o.tailLines, timeoutMs: o.timeoutMs });
+    for (const w of warnings) ctx.err(`warning: ${w}\n`);
+    await writeCapture(o.dir, files);
+    ctx.err(`wrote ${files.size} files to ${o.shownDir}; diagnose with: istio-ts diagnose --capture ${o.shownDir}\n`);
+    return { files: files.size, dir: o.dir };
+  },
+  // Everything went to --dir and stderr.
+  printers: { text: () => '' },
+  exitCode: () => ExitCode.OK,
+};
 
 /**
  * A capture holds access logs, pod specs and proxy config: owner-only, like a kubeconfig

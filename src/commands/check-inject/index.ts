@@ -1,18 +1,22 @@
-import type { Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import { defineCommand } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
 
 // Flags and help only; the checker is imported when the command runs (start-up time).
-export const checkInjectCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    program
-      .command('check-inject')
-      .description('Explain which injection webhook (revision, tag) would inject a pod, and why or why not, rule by rule')
-      .argument('[target]', 'pod as [<type>/]<name>[.<namespace>] (deployment/x, sts/x... use the pod template), or namespace/<name> with -l')
-      .option('-l, --labels <pairs>', 'labels of a pod not created yet, e.g. app=web,version=v1 (namespace from -n or namespace/<name>)')
-      .option('-f, --filename <file>', 'offline: read MutatingWebhookConfigurations, Namespaces, workloads and istio-sidecar-injector ConfigMaps from files ("-" for stdin; repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-      .addHelpText(
-        'after',
-        `
+export const checkInjectFlags = flagTable({
+  labels: { kind: 'string', flags: '-l, --labels <pairs>', description: 'labels of a pod not created yet, e.g. app=web,version=v1 (namespace from -n or namespace/<name>)' },
+  filename: { kind: 'list', flags: '-f, --filename <file>', description: 'offline: read MutatingWebhookConfigurations, Namespaces, workloads and istio-sidecar-injector ConfigMaps from files ("-" for stdin; repeatable)' },
+});
+export type CheckInjectFlags = FlagValues<typeof checkInjectFlags>;
+export const CHECK_INJECT_FORMATS = ['table', 'json'] as const;
+export type CheckInjectFormat = (typeof CHECK_INJECT_FORMATS)[number];
+
+export const checkInjectCommand = defineCommand({
+  name: 'check-inject',
+  description: 'Explain which injection webhook (revision, tag) would inject a pod, and why or why not, rule by rule',
+  args: [{ name: '[target]', description: 'pod as [<type>/]<name>[.<namespace>] (deployment/x, sts/x... use the pod template), or namespace/<name> with -l' }],
+  flags: checkInjectFlags,
+  formats: CHECK_INJECT_FORMATS,
+  help: `
 Two gates decide: the API server calls a webhook when its namespaceSelector matches the
 namespace labels and its objectSelector the pod labels; istiod then skips hostNetwork pods,
 kube-system/kube-public/kube-node-lease/local-path-storage, sidecar.istio.io/inject=false
@@ -26,7 +30,5 @@ Examples:
   istio-ts check-inject -n bookinfo -l app=ratings,version=v1
   # CI, no cluster: every workload in app.yaml against the webhooks in webhooks.yaml
   istio-ts check-inject -f webhooks.yaml -f namespaces.yaml -f app.yaml`,
-      )
-      .action(bind(async (ctx, cmd) => (await import('./action.js')).run(ctx, cmd)));
-  },
-};
+  load: async () => (await import('./action.js')).implementation,
+});

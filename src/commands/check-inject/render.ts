@@ -3,6 +3,7 @@ import type { CheckResult } from '../../inject/policy.js';
 import { painter } from '../../output/paint.js';
 import { renderTable } from '../../output/table.js';
 import type { TargetInput } from './gather.js';
+import { glyphs } from '../../output/symbols.js';
 
 export interface Report {
   target: TargetInput;
@@ -21,7 +22,7 @@ function one(r: Report, color: boolean): string {
   const p = painter(color);
   let out = '';
   if (r.result.problems.includes('no-hooks')) return 'ERROR: no Istio injection hooks present.\n';
-  const rows = r.result.verdicts.map((v) => [v.webhook, revisionCell(v), v.injected ? p.ok('✔') : p.error('✘'), v.reason]);
+  const rows = r.result.verdicts.map((v) => [v.webhook, revisionCell(v), v.injected ? glyphs(p).ok : glyphs(p).fail, v.reason]);
   out += renderTable(['WEBHOOK', 'REVISION', 'INJECTED', 'REASON'], rows, { padding: 2 }); // istioctl's column gap
   if (r.result.problems.includes('multiple')) out += `ERROR: multiple webhooks will inject, which can lead to errors (${r.result.injectedBy.join(', ')})\n`;
   for (const h of r.result.hints) out += `Hint: ${h}\n`;

@@ -1,17 +1,17 @@
-import { Argument, type Command } from 'commander';
-import { UsageError } from '../../cli/errors.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
-import { completionScript, SHELLS, type Shell } from './scripts.js';
+import { defineCommand } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
+import { SHELLS } from './shells.js';
 
-export const completionCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    program
-      .command('completion')
-      .description('Print a shell completion script (bash, zsh, fish, powershell)')
-      .addArgument(new Argument('<shell>', `one of: ${SHELLS.join(', ')}`).choices(SHELLS))
-      .addHelpText(
-        'after',
-        `
+export const completionFlags = flagTable({});
+export type CompletionFlags = FlagValues<typeof completionFlags>;
+
+export const completionCommand = defineCommand({
+  name: 'completion',
+  description: 'Print a shell completion script (bash, zsh, fish, powershell)',
+  args: [{ name: '<shell>', description: `one of: ${SHELLS.join(', ')}`, choices: SHELLS }],
+  flags: completionFlags,
+  formats: ['text'],
+  help: `
 Examples:
   source <(istio-ts completion bash)
   istio-ts completion zsh > "\${fpath[1]}/_istio-ts"
@@ -21,14 +21,5 @@ Examples:
 Completes commands and their aliases (pc, ps, apply…), subcommands, each command's flags
 and the values of flags with fixed choices (-o, --color, --log_level…); file names
 after flags that take a file and for commands that take files or pods.`,
-      )
-      .action(
-        bind(async (ctx, cmd) => {
-          const shell = cmd.args[0] as Shell;
-          if (!SHELLS.includes(shell)) throw new UsageError(`unsupported shell "${shell}"; one of: ${SHELLS.join(', ')}`);
-          ctx.out(completionScript(shell, program));
-          return 0;
-        }),
-      );
-  },
-};
+  load: async () => (await import('./action.js')).implementation,
+});

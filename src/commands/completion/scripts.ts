@@ -1,7 +1,8 @@
 import type { Command, Option } from 'commander';
 
-export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
-export type Shell = (typeof SHELLS)[number];
+import { SHELLS, type Shell } from './shells.js';
+
+export { SHELLS, type Shell };
 
 /** A flag: its spellings and what follows it (nothing, any word — a file —, or one of some choices). */
 interface Flag {

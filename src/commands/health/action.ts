@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { parseFlagDuration, parsePort } from '../../cli/flags.js';
+import { parseDurationFlag, parsePort } from '../../cli/flags.js';
 import { CATALOG, CatalogError, type RuleSpec } from '../../health/catalog.js';
 import { emitRules, type RulesFormat } from '../../health/emit.js';
 import { exitCodeOf, type HealthReport } from '../../health/model.js';
@@ -66,8 +66,7 @@ export function validate(f: Flags, ctx: CommandContext, now: Date): HealthComman
   const windowMs = parsePromDuration(f.window);
   if (!windowMs) throw new UsageError(`--window: "${f.window}" is not a Prometheus duration (e.g. 5m, 1h, 90s)`);
   if (f.allNamespaces && ctx.globals.namespace) throw new UsageError('-n and -A do not go together');
-  const timeoutMs = parseFlagDuration(f.timeout);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${f.timeout}" is not a duration (e.g. 30s, 2m)`);
+  const timeoutMs = parseDurationFlag('--timeout', f.timeout, 1);
   const adminPort = parsePort('--proxy-admin-port', f.proxyAdminPort) ?? 15000;
   if (f.prometheus !== undefined) {
     let u: URL;
@@ -84,8 +83,7 @@ export function validate(f: Flags, ctx: CommandContext, now: Date): HealthComman
   if (f.watch !== undefined) {
     if (at) throw new UsageError('--watch judges the present; it does not go with --at');
     if (format === 'junit') throw new UsageError('--watch prints a report per pass; -o junit is one report (use table or json)');
-    watchMs = f.watch === true ? 30_000 : parseFlagDuration(f.watch);
-    if (watchMs === undefined || watchMs < 1000) throw new UsageError(`--watch: "${String(f.watch)}" is not a duration of at least 1s (e.g. 30s)`);
+    watchMs = f.watch === true ? 30_000 : parseDurationFlag('--watch', f.watch, 1000);
   }
   return {
     health: {

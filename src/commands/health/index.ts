@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 // Registration only: the readers, judges and the Kubernetes client load when the command runs.
 export const healthCommand: CommandModule = {

@@ -1,11 +1,12 @@
-import type { Command } from 'commander';
+import { execute, type Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/errors.js';
-import { gatherPrecheck, precheckFailed } from '../../install/precheck.js';
+import { liveDeps, type ClusterDeps } from '../../install/deps.js';
+import { generate, parseSets } from '../../install/generate.js';
+import { guard } from '../../install/guard.js';
+import { gatherPrecheck, precheckFailed, type CheckResult } from '../../install/precheck.js';
 import { renderPrecheck, renderPrecheckJson } from '../../output/install.js';
-import { guard } from '../install/action.js';
-import { liveDeps, type ClusterDeps } from '../install/shared.js';
-import { generate, parseSets } from '../manifest/run.js';
+import { PRECHECK_FORMATS, type PrecheckFlags, type PrecheckFormat } from './index.js';
 
 export interface PrecheckOptions {
   readonly files: readonly string[];
@@ -13,18 +14,29 @@ export interface PrecheckOptions {
   readonly revision?: string;
 }
 
-export async function runPrecheck(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { filename: string[]; set: string[]; revision?: string };
-  return precheck(ctx, { files: o.filename, sets: o.set, ...(o.revision !== undefined ? { revision: o.revision } : {}) }, liveDeps(ctx));
+/** precheck; `deps` stands in for the cluster in tests. */
+export function implementation(deps?: ClusterDeps): Implementation<PrecheckFlags, PrecheckFormat, PrecheckOptions, readonly CheckResult[]> {
+  return {
+    validate: ({ flags }) => {
+      parseSets(flags.set);
+      return { files: flags.filename, sets: flags.set, ...(flags.revision !== undefined ? { revision: flags.revision } : {}) };
+    },
+    run: async (ctx, o) => {
+      // The planned install decides which kinds and namespaces need permissions.
+      const gen = await generate({ files: o.files, sets: o.sets, ...(o.revision !== undefined ? { revision: o.revision } : {}), cwd: ctx.io.cwd, readStdin: ctx.io.readStdin });
+      const kube = await (deps ?? liveDeps(() => ctx.connectKube())).connect();
+      return guard(() => gatherPrecheck(kube, gen.objects, gen.install.revision));
+    },
+    printers: {
+      text: (results, p) => renderPrecheck(results, p.color),
+      json: (results) => renderPrecheckJson(results),
+    },
+    exitCode: (results) => (precheckFailed(results) ? ExitCode.Error : ExitCode.OK),
+  };
 }
 
+/** The whole command on given options (tests). */
 export async function precheck(ctx: CommandContext, o: PrecheckOptions, deps: ClusterDeps): Promise<number> {
-  const format = ctx.outputFormat(['text', 'json'] as const, 'text');
-  parseSets(o.sets);
-  // The planned install decides which kinds and namespaces need permissions.
-  const gen = await generate({ files: o.files, sets: o.sets, ...(o.revision !== undefined ? { revision: o.revision } : {}), cwd: ctx.io.cwd, readStdin: ctx.io.readStdin });
-  const kube = await deps.connect();
-  const results = await guard(() => gatherPrecheck(kube, gen.objects, gen.install.revision));
-  ctx.out(format === 'json' ? renderPrecheckJson(results) : renderPrecheck(results, ctx.color));
-  return precheckFailed(results) ? ExitCode.Error : 0;
+  const format = ctx.outputFormat(PRECHECK_FORMATS, 'text');
+  return execute(implementation(deps), ctx, { flags: { filename: [...o.files], set: [...o.sets], revision: o.revision }, args: [], format });
 }

@@ -1,212 +1,223 @@
-import type { Command } from 'commander';
+/**
+ * proxy-config's subcommands as a table: for each (declared in ./index.ts with its section and
+ * filters), how it reads the config-dump section, builds rows, and prints them. One pipeline
+ * (configImplementation) runs every row: open the admin source, read, print per -o.
+ */
+import type { Implementation } from '../../cli/command.js';
+import { openAdminSources, withAdmins } from '../../cli/admin.js';
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../cli/errors.js';
-import { type EnvoyAdmin } from '../../envoy/admin.js';
+import { mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
 import { bootstrapSection, bootstrapSummary } from '../../envoy/bootstrap.js';
 import { clusterRows, filterClusters, listClusters } from '../../envoy/clusters.js';
-import { MASK, MissingSectionError, parseConfigDump, requireSection, type ConfigDump, type SectionName } from '../../envoy/configdump.js';
+import { MASK, MissingSectionError, parseConfigDump, requireSection, type ConfigDump, type Obj, type SectionName } from '../../envoy/configdump.js';
 import { ecdsRows, ecdsSection } from '../../envoy/ecds.js';
 import { edsForOutput, edsRows, listEds, type EndpointFilter } from '../../envoy/eds.js';
 import { filterClustersJson, hostRows, parseClustersJson } from '../../envoy/host-status.js';
 import { filterListeners, listenerRows, listListeners } from '../../envoy/listeners.js';
 import { levelChangePaths, normalizeLevel, parseLevelArg, parseLogging } from '../../envoy/logging.js';
+import { hasUnredactedKeyMaterial, mayHoldKeyMaterial, redactKeyMaterial } from '../../envoy/redact.js';
 import { filterRoutes, listRoutes, routeRows } from '../../envoy/routes.js';
 import { listSecrets, redactSecrets } from '../../envoy/secrets.js';
-import { hasUnredactedKeyMaterial, mayHoldKeyMaterial, redactKeyMaterial } from '../../envoy/redact.js';
-import { mapLimit } from '../../envoy/admin.js';
-import { openAdmins, parsePort, withAdmins } from './options.js';
-import * as R from './render.js';
+import { validateSource } from '../../envoy/source.js';
 import { goYaml } from '../../output/go-yaml.js';
+import type { PcFlags, PcFormat, PcLogFlags, PcSubcommand } from './index.js';
+import * as R from './render.js';
 
-const OUTPUTS = ['short', 'json', 'yaml'] as const;
-type Format = (typeof OUTPUTS)[number];
+type Structured = 'json' | 'yaml';
 
-
-
-async function fetchDump(admins: EnvoyAdmin[], section: SectionName): Promise<ConfigDump> {
-  const a = admins[0]!;
-  return parseConfigDump(await a.get(MASK[section]), a.target);
+/** One row of the table: what a subcommand reads and how it prints it. */
+interface Row<D> {
+  /** The config-dump section it reads (the admin query is MASK[section]). */
+  readonly section: SectionName;
+  /** Reads and filters (`admin` is the pod's Envoy or a saved file). */
+  read(admin: EnvoyAdmin, f: PcFlags, env: ReadEnv): Promise<D>;
+  /** -o short: istioctl's table. */
+  short(d: D, f: PcFlags): string;
+  /** -o json / yaml. */
+  structured(d: D, format: Structured): string;
 }
 
-function fmt(ctx: CommandContext, fallback: Format = 'short'): Format {
-  return ctx.outputFormat(OUTPUTS, fallback);
+interface ReadEnv {
+  readonly ctx: CommandContext;
+  readonly format: PcFormat;
 }
 
-export async function runCluster(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as { fqdn?: string; port?: string; subset?: string; direction?: string };
-  const filter = { ...(o.fqdn ? { fqdn: o.fqdn } : {}), ...(o.subset ? { subset: o.subset } : {}), ...(o.direction ? { direction: o.direction } : {}), port: parsePort('--port', o.port) ?? 0 };
-  const admins = await openAdmins(ctx, cmd, 'proxy-config cluster');
-  return withAdmins(admins, async () => {
-    const clusters = filterClusters(listClusters(await fetchDump(admins, 'clusters')), filter);
-    ctx.out(format === 'short' ? R.renderClusters(clusterRows(clusters), { withType: false }) : R.renderStructured(clusters.map(stripType), format));
-    return 0;
-  });
+const summary = { withType: false };
+
+async function dumpOf(admin: EnvoyAdmin, section: SectionName): Promise<ConfigDump> {
+  return parseConfigDump(await admin.get(MASK[section]), admin.target);
 }
 
-export async function runListener(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as { address?: string; port?: string; type?: string; verbose: boolean };
-  const filter = { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port: parsePort('--port', o.port) ?? 0 };
-  const admins = await openAdmins(ctx, cmd, 'proxy-config listener');
-  return withAdmins(admins, async () => {
-    const listeners = filterListeners(listListeners(await fetchDump(admins, 'listeners')), filter);
-    ctx.out(format === 'short' ? R.renderListeners(listenerRows(listeners, o.verbose), o.verbose, { withType: false }) : R.renderStructured(listeners.map(stripType), format));
-    return 0;
-  });
-}
+const clusterFilter = (f: PcFlags) => ({ ...(f.fqdn ? { fqdn: f.fqdn } : {}), ...(f.subset ? { subset: f.subset } : {}), ...(f.direction ? { direction: f.direction } : {}), port: f.port ?? 0 });
+const listenerFilter = (f: PcFlags) => ({ ...(f.address ? { address: f.address } : {}), ...(f.type ? { type: f.type } : {}), port: f.port ?? 0 });
+const routeFilter = (f: PcFlags) => (f.name ? { name: f.name } : {});
+const endpointFilter = (f: PcFlags): EndpointFilter => ({ ...(f.address ? { address: f.address } : {}), ...(f.cluster ? { cluster: f.cluster } : {}), ...(f.status ? { status: f.status } : {}), port: f.port ?? 0 });
 
-export async function runRoute(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as { name?: string; verbose: boolean };
-  const admins = await openAdmins(ctx, cmd, 'proxy-config route');
-  return withAdmins(admins, async () => {
-    const routes = filterRoutes(listRoutes(await fetchDump(admins, 'routes')), o.name ? { name: o.name } : {});
-    ctx.out(format === 'short' ? R.renderRoutes(routeRows(routes, o.verbose), o.verbose, { withType: false }) : R.renderStructured(routes.map(stripType), format));
-    return 0;
-  });
-}
-
-function endpointFilter(o: { address?: string; port?: string; cluster?: string; status?: string }): EndpointFilter {
+/** A row whose data is a list of config objects, printed as a table or structured without "@type". */
+function listRow(section: SectionName, list: (dump: ConfigDump, f: PcFlags) => Obj[], short: (objs: Obj[], f: PcFlags) => string): Row<Obj[]> {
   return {
-    ...(o.address ? { address: o.address } : {}),
-    ...(o.cluster ? { cluster: o.cluster } : {}),
-    ...(o.status ? { status: o.status } : {}),
-    port: parsePort('--port', o.port) ?? 0,
+    section,
+    read: async (admin, f) => list(await dumpOf(admin, section), f),
+    short,
+    structured: (objs, format) => R.renderStructured(objs.map(stripType), format),
   };
 }
 
-export async function runEndpoint(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const filter = endpointFilter(cmd.opts());
-  const admins = await openAdmins(ctx, cmd, 'proxy-config endpoint');
-  return withAdmins(admins, async () => {
-    const a = admins[0]!;
-    // A saved config_dump (taken with include_eds) gives the EDS view istioctl prints for files.
-    if (a.savedKind === 'config_dump') {
-      const eds = listEds(parseConfigDump(await a.get(MASK.endpoints), a.target), filter);
-      ctx.out(format === 'short' ? R.renderEds(edsRows(eds), { withType: false }) : R.renderStructured(edsForOutput(eds), format));
-      return 0;
-    }
-    const text = await a.get('clusters?format=json');
-    if (format === 'short') ctx.out(R.renderHosts(hostRows(parseClustersJson(text), filter)));
-    else ctx.out(R.renderStructured(filterClustersJson(text, filter), format));
-    return 0;
-  });
-}
+type EndpointData = { kind: 'eds'; eds: Obj[] } | { kind: 'hosts'; text: string; f: PcFlags };
 
-export async function runEds(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const filter = endpointFilter(cmd.opts());
-  const admins = await openAdmins(ctx, cmd, 'proxy-config eds');
-  return withAdmins(admins, async () => {
-    const eds = listEds(await fetchDump(admins, 'endpoints'), filter);
-    ctx.out(format === 'short' ? R.renderEds(edsRows(eds), { withType: false }) : R.renderStructured(edsForOutput(eds), format));
-    return 0;
-  });
-}
+type AllData = { kind: 'short'; text: string } | { kind: 'dump'; text: string; dump: ConfigDump };
 
-export async function runSecret(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const admins = await openAdmins(ctx, cmd, 'proxy-config secret');
-  return withAdmins(admins, async () => {
-    const dump = await fetchDump(admins, 'secrets');
-    if (format === 'short') ctx.out(R.renderSecrets(listSecrets(dump, now(ctx)), { withType: false }));
-    else ctx.out(R.renderStructured(stripType(redactSecrets(requireSection(dump, 'secrets'))), format));
-    return 0;
-  });
-}
+/** A row, type-checked with its own data type, then stored with the others. */
+const row = <D,>(r: Row<D>): Row<unknown> => r as unknown as Row<unknown>;
 
-export async function runBootstrap(ctx: CommandContext, cmd: Command): Promise<number> {
-  // istioctl prints the bootstrap as JSON unless -o short is asked for.
-  const format = fmt(ctx, 'json');
-  const admins = await openAdmins(ctx, cmd, 'proxy-config bootstrap');
-  return withAdmins(admins, async () => {
-    const dump = await fetchDump(admins, 'bootstrap');
-    ctx.out(format === 'short' ? R.renderBootstrapSummary(bootstrapSummary(dump)) : R.renderStructured(bootstrapSection(dump), format));
-    return 0;
-  });
-}
-
-export async function runEcds(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const admins = await openAdmins(ctx, cmd, 'proxy-config ecds');
-  return withAdmins(admins, async () => {
-    const dump = await fetchDump(admins, 'ecds');
-    ctx.out(format === 'short' ? R.renderEcds(ecdsRows(dump)) : R.renderStructured(ecdsSection(dump), format));
-    return 0;
-  });
-}
-
-export async function runAll(ctx: CommandContext, cmd: Command): Promise<number> {
-  const format = fmt(ctx);
-  const o = cmd.opts() as Record<string, string | undefined> & { withHeaders: boolean; verbose: boolean };
-  const port = parsePort('--port', o.port) ?? 0;
-  const admins = await openAdmins(ctx, cmd, 'proxy-config all');
-  return withAdmins(admins, async () => {
-    const a = admins[0]!;
-    const text = await a.get(MASK.endpoints);
-    const dump = parseConfigDump(text, a.target);
-    if (format !== 'short') {
+/** THE table, keyed by the names declared in ./index.ts. */
+const TABLE: { readonly [K in PcSubcommand['name']]: Row<unknown> } = {
+  cluster: row(listRow('clusters', (d, f) => filterClusters(listClusters(d), clusterFilter(f)), (c) => R.renderClusters(clusterRows(c), summary))),
+  listener: row(listRow('listeners', (d, f) => filterListeners(listListeners(d), listenerFilter(f)), (l, f) => R.renderListeners(listenerRows(l, f.verbose ?? true), f.verbose ?? true, summary))),
+  route: row(listRow('routes', (d, f) => filterRoutes(listRoutes(d), routeFilter(f)), (r, f) => R.renderRoutes(routeRows(r, f.verbose ?? true), f.verbose ?? true, summary))),
+  endpoint: row({
+    section: 'endpoints',
+    read: async (admin, f): Promise<EndpointData> => {
+      // A saved config_dump (taken with include_eds) gives the EDS view istioctl prints for files.
+      if (admin.savedKind === 'config_dump') return { kind: 'eds', eds: listEds(parseConfigDump(await admin.get(MASK.endpoints), admin.target), endpointFilter(f)) };
+      return { kind: 'hosts', text: await admin.get('clusters?format=json'), f };
+    },
+    short: (d: EndpointData) => (d.kind === 'eds' ? R.renderEds(edsRows(d.eds), summary) : R.renderHosts(hostRows(parseClustersJson(d.text), endpointFilter(d.f)))),
+    structured: (d: EndpointData, format) => R.renderStructured(d.kind === 'eds' ? edsForOutput(d.eds) : filterClustersJson(d.text, endpointFilter(d.f)), format),
+  }),
+  eds: row({
+    section: 'endpoints',
+    read: async (admin, f) => listEds(await dumpOf(admin, 'endpoints'), endpointFilter(f)),
+    short: (eds: Obj[]) => R.renderEds(edsRows(eds), summary),
+    structured: (eds: Obj[], format) => R.renderStructured(edsForOutput(eds), format),
+  }),
+  secret: row({
+    section: 'secrets',
+    read: async (admin, _f, env) => ({ dump: await dumpOf(admin, 'secrets'), now: now(env.ctx) }),
+    short: (d: { dump: ConfigDump; now: Date }) => R.renderSecrets(listSecrets(d.dump, d.now), summary),
+    structured: (d: { dump: ConfigDump }, format) => R.renderStructured(stripType(redactSecrets(requireSection(d.dump, 'secrets'))), format),
+  }),
+  bootstrap: row({
+    section: 'bootstrap',
+    read: (admin) => dumpOf(admin, 'bootstrap'),
+    short: (d: ConfigDump) => R.renderBootstrapSummary(bootstrapSummary(d)),
+    structured: (d: ConfigDump, format) => R.renderStructured(bootstrapSection(d), format),
+  }),
+  ecds: row({
+    section: 'ecds',
+    read: (admin) => dumpOf(admin, 'ecds'),
+    short: (d: ConfigDump) => R.renderEcds(ecdsRows(d)),
+    structured: (d: ConfigDump, format) => R.renderStructured(ecdsSection(d), format),
+  }),
+  all: row({
+    section: 'endpoints',
+    read: async (admin, f, env): Promise<AllData> => {
+      const text = await admin.get(MASK.endpoints);
+      const dump = parseConfigDump(text, admin.target);
+      return env.format === 'short' ? { kind: 'short', text: allSections(dump, f, env.ctx) } : { kind: 'dump', text, dump };
+    },
+    short: (d: AllData) => d.text,
+    structured: (d: AllData, format) => {
+      if (d.kind === 'short') return d.text;
       // The dump as Envoy wrote it, unless it holds key material (a saved or older dump): then redacted.
-      if (format === 'json' && !(mayHoldKeyMaterial(text) && hasUnredactedKeyMaterial(dump.configs))) ctx.out(text.endsWith('\n') ? text : `${text}\n`);
-      else if (format === 'json') ctx.out(`${JSON.stringify(redactKeyMaterial({ configs: dump.configs }), null, 1)}\n`);
+      if (format === 'json' && !(mayHoldKeyMaterial(d.text) && hasUnredactedKeyMaterial(d.dump.configs))) return d.text.endsWith('\n') ? d.text : `${d.text}\n`;
+      if (format === 'json') return `${JSON.stringify(redactKeyMaterial({ configs: d.dump.configs }), null, 1)}\n`;
       // istioctl: the raw dump through JSONToYAML (snake_case names, sorted keys).
-      else ctx.out(`${goYaml(redactKeyMaterial({ configs: dump.configs }))}\n`);
-      return 0;
+      return `${goYaml(redactKeyMaterial({ configs: d.dump.configs }))}\n`;
+    },
+  }),
+};
+
+/** `pc all` -o short: every section's table; a section the dump lacks is a warning on stderr. */
+function allSections(dump: ConfigDump, f: PcFlags, ctx: CommandContext): string {
+  const s = { withType: true };
+  const verbose = f.verbose ?? true;
+  const h = (t: string) => (f.withHeaders ? R.sectionHeader(t) : '');
+  // Unlike istioctl, a section the dump lacks (EDS without include_eds, a gateway without
+  // secrets…) is reported on stderr and skipped instead of failing the whole summary.
+  const section = (title: string, render: () => string): string | undefined => {
+    try {
+      return h(title) + render();
+    } catch (e) {
+      if (!(e instanceof MissingSectionError)) throw e;
+      ctx.err(`Warning: ${title.toLowerCase()}: ${e.message}\n`);
+      return undefined;
     }
-    const s = { withType: true };
-    const h = (t: string) => (o.withHeaders ? R.sectionHeader(t) : '');
-    // Unlike istioctl, a section the dump lacks (EDS without include_eds, a gateway without
-    // secrets…) is reported on stderr and skipped instead of failing the whole summary.
-    const section = (title: string, render: () => string): string | undefined => {
-      try {
-        return h(title) + render();
-      } catch (e) {
-        if (!(e instanceof MissingSectionError)) throw e;
-        ctx.err(`Warning: ${title.toLowerCase()}: ${e.message}\n`);
-        return undefined;
-      }
-    };
-    const parts = [
-      section('BOOTSTRAP INFO', () => R.renderBootstrapSummary(bootstrapSummary(dump))),
-      section('CLUSTER INFO', () =>
-        R.renderClusters(clusterRows(filterClusters(listClusters(dump), { ...(o.fqdn ? { fqdn: o.fqdn } : {}), ...(o.subset ? { subset: o.subset } : {}), ...(o.direction ? { direction: o.direction } : {}), port })), s),
-      ),
-      section('LISTENER INFO', () => R.renderListeners(listenerRows(filterListeners(listListeners(dump), { ...(o.address ? { address: o.address } : {}), ...(o.type ? { type: o.type } : {}), port }), o.verbose), o.verbose, s)),
-      section('ROUTE INFO', () => R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), o.name ? { name: o.name } : {}), o.verbose), o.verbose, s)),
-      section('SECRET INFO', () => R.renderSecrets(listSecrets(dump, now(ctx)), s)),
-      section('ENDPOINTS INFO', () => R.renderEds(edsRows(listEds(dump, endpointFilter(o as { address?: string; port?: string; cluster?: string; status?: string }))), s)),
-    ].filter((p): p is string => p !== undefined);
-    ctx.out(parts.join('\n'));
-    return 0;
-  });
+  };
+  return [
+    section('BOOTSTRAP INFO', () => R.renderBootstrapSummary(bootstrapSummary(dump))),
+    section('CLUSTER INFO', () => R.renderClusters(clusterRows(filterClusters(listClusters(dump), clusterFilter(f))), s)),
+    section('LISTENER INFO', () => R.renderListeners(listenerRows(filterListeners(listListeners(dump), listenerFilter(f)), verbose), verbose, s)),
+    section('ROUTE INFO', () => R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), routeFilter(f)), verbose), verbose, s)),
+    section('SECRET INFO', () => R.renderSecrets(listSecrets(dump, now(ctx)), s)),
+    section('ENDPOINTS INFO', () => R.renderEds(edsRows(listEds(dump, endpointFilter(f))), s)),
+  ]
+    .filter((p): p is string => p !== undefined)
+    .join('\n');
 }
 
-export async function runLog(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { level?: string; reset: boolean; concurrency: string };
-  const format = fmt(ctx);
-  if (format !== 'short') throw new UsageError('proxy-config log prints text only; drop -o');
-  if (o.level && o.reset) throw new UsageError('give --level or --reset, not both');
-  if (o.level && !o.level.includes(':') && !normalizeLevel(o.level)) throw new UsageError(`unrecognized logging level: ${o.level}`, 'Levels: trace, debug, info, warning, error, critical, off.');
-  const concurrency = Number(o.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: "${o.concurrency}" is not a positive integer`);
-  const admins = await openAdmins(ctx, cmd, 'proxy-config log', { allowSelector: true });
-  return withAdmins(admins, async () => {
-    const outputs = await mapLimit(admins, concurrency, async (a) => {
-      // Envoy answers the current levels on POST /logging without parameters.
-      const current = await a.post('logging');
-      let body = current;
-      if (o.level || o.reset) {
-        const change = o.reset ? { all: 'warning' as const } : parseLevelArg(o.level!, new Set(parseLogging(current).keys()));
-        for (const p of levelChangePaths(change)) body = await a.post(p);
-      }
-      return `${a.target}:\n${body.endsWith('\n') ? body : `${body}\n`}`;
-    });
-    ctx.out(outputs.join(''));
-    return 0;
-  });
+interface Validated {
+  readonly name: PcSubcommand['name'];
+  readonly pod?: string | undefined;
+  readonly flags: PcFlags;
+  readonly format: PcFormat;
 }
+
+/** What a config subcommand's run returns: the row's data, with the flags its table printer needs. */
+interface PcResult {
+  readonly data: unknown;
+  readonly flags: PcFlags;
+}
+
+/** The implementation of a config subcommand, from its row of the table. */
+export function configImplementation(name: PcSubcommand['name']): Implementation<PcFlags, PcFormat, Validated, PcResult> {
+  const r = TABLE[name];
+  return {
+    validate: ({ flags, args, format }) => {
+      validateSource(`proxy-config ${name}`, { ...(flags.file ? { file: flags.file } : {}), ...(args[0] ? { pod: args[0] } : {}) });
+      return { name, pod: args[0], flags, format };
+    },
+    run: async (ctx, o) => {
+      const admins = await openAdminSources(ctx, { pod: o.pod, file: o.flags.file, adminPort: o.flags.proxyAdminPort ?? 15000, timeoutMs: o.flags.timeout }, `proxy-config ${name}`);
+      const data = await withAdmins(admins, () => r.read(admins[0]!, o.flags, { ctx, format: o.format }));
+      return { data, flags: o.flags };
+    },
+    printers: {
+      short: (x) => r.short(x.data, x.flags),
+      json: (x) => r.structured(x.data, 'json'),
+      yaml: (x) => r.structured(x.data, 'yaml'),
+    },
+    exitCode: () => 0,
+  };
+}
+
+/** proxy-config log: show or change log levels of one pod, a saved /logging, or every pod of -l. */
+export const logImplementation: Implementation<PcLogFlags, 'short', PcLogFlags & { pod?: string | undefined }, string[]> = {
+  validate: ({ flags, args }) => {
+    if (flags.level && flags.reset) throw new UsageError('give --level or --reset, not both');
+    if (flags.level && !flags.level.includes(':') && !normalizeLevel(flags.level)) throw new UsageError(`unrecognized logging level: ${flags.level}`, 'Levels: trace, debug, info, warning, error, critical, off.');
+    validateSource('proxy-config log', { ...(flags.file ? { file: flags.file } : {}), ...(args[0] ? { pod: args[0] } : {}), ...(flags.selector ? { selector: flags.selector } : {}) }, true);
+    return { ...flags, pod: args[0] };
+  },
+  run: async (ctx, o) => {
+    const admins = await openAdminSources(ctx, { pod: o.pod, file: o.file, selector: o.selector, adminPort: o.proxyAdminPort ?? 15000, timeoutMs: o.timeout }, 'proxy-config log', { allowSelector: true });
+    return withAdmins(admins, () =>
+      mapLimit(admins, o.concurrency, async (a) => {
+        // Envoy answers the current levels on POST /logging without parameters.
+        const current = await a.post('logging');
+        let body = current;
+        if (o.level || o.reset) {
+          const change = o.reset ? { all: 'warning' as const } : parseLevelArg(o.level!, new Set(parseLogging(current).keys()));
+          for (const p of levelChangePaths(change)) body = await a.post(p);
+        }
+        return `${a.target}:\n${body.endsWith('\n') ? body : `${body}\n`}`;
+      }),
+    );
+  },
+  printers: { short: (outputs) => outputs.join('') },
+  exitCode: () => 0,
+};
 
 /** Certificate validity is judged against this clock; ISTIO_TS_NOW pins it for goldens. */
 function now(ctx: CommandContext): Date {

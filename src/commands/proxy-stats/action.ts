@@ -1,10 +1,11 @@
+import { parseIntFlag } from '../../cli/flags.js';
 import type { Command } from 'commander';
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError, describeError } from '../../cli/errors.js';
 import { AdminError, kindsForPath, mapLimit, type EnvoyAdmin } from '../../envoy/admin.js';
 import { parseClustersJson } from '../../envoy/host-status.js';
 import { filterPrometheus, filterStats, parseStats, summarizeStats } from '../../envoy/stats.js';
-import { openAdmins, withAdmins } from '../proxy-config/options.js';
+import { openAdmins, withAdmins } from '../../cli/admin.js';
 import { renderStatLines, renderSummary } from './render.js';
 
 interface Opts {
@@ -31,8 +32,7 @@ export async function runProxyStats(ctx: CommandContext, cmd: Command): Promise<
   if (o.summary && format === 'prom') throw new UsageError('--summary prints short or json output, not prom');
   if (format === 'prom' && o.type === 'clusters') throw new UsageError('-o prom is only available for --type server');
   if (o.file.length > 1 && !o.summary) throw new UsageError('more than one --file only makes sense with --summary (one /stats and one /clusters response)');
-  const concurrency = Number(o.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: "${o.concurrency}" is not a positive integer`);
+  const concurrency = parseIntFlag('--concurrency', o.concurrency);
   const admins = await openAdmins(ctx, cmd, 'proxy-stats', { allowSelector: true });
   const isFile = o.file.length > 0;
   return withAdmins(admins, async () => {

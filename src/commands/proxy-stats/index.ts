@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import type { Bind, CommandModule } from '../../cli/command.js';
 
 // Flags and help only; the stats parsers load when the command runs (start-up time).
 

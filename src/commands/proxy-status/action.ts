@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import type { Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
 import { AdminError, PortForwardAdmin } from '../../envoy/admin.js';
-import { parseFlagDuration } from '../../cli/flags.js';
 import type { DumpComparison } from '../../envoy/compare.js';
 import type { ConfigDump } from '../../envoy/configdump.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion, type IstiodPod } from '../../envoy/istiod.js';
 import { mergeSyncz, parseSyncz, SynczError, versionSkew, type ProxySync, type SynczReport } from '../../envoy/syncz.js';
 import { parsePodRef, PodRefError, resolvePod } from '../../kube/podref.js';
 import { KubeError, type KubeClient } from '../../kube/types.js';
-import { parsePort } from '../../cli/flags.js';
+import type { ProxyStatusFlags } from './index.js';
 import { renderComparison, renderNacks, renderSkew, renderStatusTable, renderStructured, renderVerboseTable } from './render.js';
 
 const OUTPUTS = ['table', 'json', 'yaml'] as const;
@@ -39,33 +38,55 @@ export interface ProxyStatusDeps {
   readonly connect: () => Promise<KubeClient>;
 }
 
-export async function runProxyStatus(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { revision?: string; file?: string; istiodFile?: string; synczFile: string[]; proxyAdminPort: string; timeout: string; verbosity: string };
-  const pod = cmd.args[0];
-  const format = ctx.outputFormat(OUTPUTS, 'table');
-  const timeoutMs = parseFlagDuration(o.timeout);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
-  if (!/^\d+$/.test(o.verbosity)) throw new UsageError(`--verbosity: "${o.verbosity}" is not a level (0 = default, 1 = every xDS type)`);
-  const pinned = ctx.io.env.ISTIO_TS_NOW;
-  const now = pinned ? new Date(pinned) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`ISTIO_TS_NOW: "${pinned}" is not a date`);
-  const opts: ProxyStatusOptions = {
-    ...(pod ? { pod } : {}),
-    ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
-    istioNamespace: ctx.globals.istioNamespace,
-    ...(o.revision ? { revision: o.revision } : {}),
-    ...(o.file ? { file: o.file } : {}),
-    ...(o.istiodFile ? { istiodFile: o.istiodFile } : {}),
-    synczFiles: o.synczFile,
-    adminPort: parsePort('--proxy-admin-port', o.proxyAdminPort) ?? 15000,
-    timeoutMs,
-    format,
-    verbosity: Number(o.verbosity),
-    now,
+/** Every proxy's sync state, or one proxy's config compared with istiod's. */
+export type Result =
+  | { readonly kind: 'list'; readonly status: StatusResult; readonly verbosity: number; readonly now: Date }
+  | { readonly kind: 'diff'; readonly cmp: DumpComparison; readonly proxy: string; readonly istiod: string };
+
+/** proxy-status; `deps` stands in for the cluster in tests. */
+export function implementation(deps?: ProxyStatusDeps): Implementation<ProxyStatusFlags, Format, ProxyStatusOptions, Result> {
+  return {
+    validate: ({ flags: f, args, format }, ctx) => {
+      const pod = args[0];
+      if (!/^\d+$/.test(f.verbosity)) throw new UsageError(`--verbosity: "${f.verbosity}" is not a level (0 = default, 1 = every xDS type)`);
+      const pinned = ctx.io.env.ISTIO_TS_NOW;
+      const now = pinned ? new Date(pinned) : new Date();
+      if (Number.isNaN(now.getTime())) throw new UsageError(`ISTIO_TS_NOW: "${pinned}" is not a date`);
+      const o: ProxyStatusOptions = {
+        ...(pod ? { pod } : {}),
+        ...(ctx.globals.namespace ? { namespace: ctx.globals.namespace } : {}),
+        istioNamespace: ctx.globals.istioNamespace,
+        ...(f.revision ? { revision: f.revision } : {}),
+        ...(f.file ? { file: f.file } : {}),
+        ...(f.istiodFile ? { istiodFile: f.istiodFile } : {}),
+        synczFiles: f.synczFile,
+        adminPort: f.proxyAdminPort ?? 15000,
+        timeoutMs: f.timeout,
+        format,
+        verbosity: Number(f.verbosity),
+        now,
+      };
+      validate(o);
+      return o;
+    },
+    run: (ctx, o) => {
+      const d = deps ?? { connect: () => ctx.connectKube() };
+      return o.pod || o.file || o.istiodFile ? diffOne(ctx, o, d) : listAll(ctx, o, d);
+    },
+    printers: {
+      table: (r) =>
+        r.kind === 'diff'
+          ? renderComparison(r.cmp)
+          : (r.verbosity > 0 ? renderVerboseTable(r.status.proxies, r.now) : renderStatusTable(r.status.proxies)) + renderNacks(r.status.proxies) + renderSkew(r.status.skew),
+      json: (r) => structured(r, 'json'),
+      yaml: (r) => structured(r, 'yaml'),
+    },
+    exitCode: () => ExitCode.OK,
   };
-  return proxyStatus(ctx, opts, {
-    connect: () => ctx.connectKube(),
-  });
+}
+
+function structured(r: Result, format: 'json' | 'yaml'): Promise<string> {
+  return r.kind === 'diff' ? renderStructured({ proxy: r.proxy, istiod: r.istiod, ...r.cmp }, format) : renderStructured(r.status, format);
 }
 
 /** Checks the flag combination; no file or cluster access. */
@@ -78,10 +99,13 @@ export function validate(o: ProxyStatusOptions): void {
   if (o.pod) parsePodRef(o.pod, o.namespace ?? 'default');
 }
 
+/** The whole command on given options (tests). */
 export async function proxyStatus(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
   validate(o);
-  if (o.pod || o.file || o.istiodFile) return diffOne(ctx, o, deps);
-  return listAll(ctx, o, deps);
+  const impl = implementation(deps);
+  const r = await impl.run(ctx, o);
+  ctx.out(await impl.printers[o.format](r, { color: ctx.color }));
+  return impl.exitCode(r);
 }
 
 async function readInput(ctx: CommandContext, f: string): Promise<string> {
@@ -108,7 +132,7 @@ export interface StatusResult {
   readonly skew: ReturnType<typeof versionSkew>;
 }
 
-async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
+async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<Result> {
   const reports: SynczReport[] = [];
   const istiods: { name: string; revision?: string; version?: string; error?: string }[] = [];
   if (o.synczFiles.length > 0) {
@@ -148,11 +172,8 @@ async function listAll(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
     istiods.filter((i) => !i.error).map((i) => i.version ?? ''),
     proxies,
   );
-  const result: StatusResult = { proxies, istiods, skew };
-  const table = o.verbosity > 0 ? renderVerboseTable(proxies, o.now) : renderStatusTable(proxies);
-  if (o.format === 'table') ctx.out(table + renderNacks(proxies) + renderSkew(skew));
-  else ctx.out(await renderStructured(result, o.format));
-  return ExitCode.OK;
+  const status: StatusResult = { proxies, istiods, skew };
+  return { kind: 'list', status, verbosity: o.verbosity, now: o.now };
 }
 
 function firstHint(answers: readonly { ok: boolean; hint?: string }[]): string | undefined {
@@ -167,7 +188,7 @@ function stripTarget(msg: string, p: IstiodPod): string {
 
 // ---------------------------------------------------------------- one proxy
 
-async function diffOne(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<number> {
+async function diffOne(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxyStatusDeps): Promise<Result> {
   // The dump parser (and yaml with it) loads for this mode only: listing every proxy needs neither.
   const [{ parseConfigDump }, { compareDumps }] = await Promise.all([import('../../envoy/configdump.js'), import('../../envoy/compare.js')]);
   let kube: KubeClient | undefined;
@@ -213,7 +234,5 @@ async function diffOne(ctx: CommandContext, o: ProxyStatusOptions, deps: ProxySt
   }
 
   const cmp: DumpComparison = compareDumps(istiod, envoy);
-  if (o.format === 'table') ctx.out(renderComparison(cmp));
-  else ctx.out(await renderStructured({ proxy: proxyID || o.file, istiod: istiodName, ...cmp }, o.format));
-  return ExitCode.OK;
+  return { kind: 'diff', cmp, proxy: proxyID || o.file || '', istiod: istiodName };
 }

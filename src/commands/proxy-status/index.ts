@@ -1,25 +1,26 @@
-import type { Command } from 'commander';
-import { collect } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import { defineCommand } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
 
+export const proxyStatusFlags = flagTable({
+  revision: { kind: 'string', flags: '-r, --revision <rev>', description: 'only the istiod pods of this control plane revision' },
+  file: { kind: 'string', flags: '-f, --file <file>', description: "with POD: the pod's saved Envoy /config_dump instead of its admin port (\"-\" for stdin)" },
+  istiodFile: { kind: 'string', flags: '--istiod-file <file>', description: "with POD or -f: istiod's saved /debug/config_dump?proxyID=POD instead of asking istiod" },
+  synczFile: { kind: 'list', flags: '--syncz-file <file>', description: 'a saved istiod /debug/syncz response instead of the cluster (repeatable, one per istiod)' },
+  proxyAdminPort: { kind: 'port', flags: '--proxy-admin-port <port>', description: 'Envoy admin port in the pod', default: '15000' },
+  timeout: { kind: 'duration', flags: '--timeout <duration>', description: 'per-request timeout for istiod and Envoy', default: '30s', minMs: 1 },
+  // A level, checked by validate (its message explains the levels).
+  verbosity: { kind: 'string', flags: '-v, --verbosity <level>', description: 'table detail: 0 one SUBSCRIBED TYPES column, 1 one column per xDS type (as istioctl)', default: '0' },
+});
+export type ProxyStatusFlags = FlagValues<typeof proxyStatusFlags>;
 
-export const proxyStatusCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    program
-      .command('proxy-status')
-      .alias('ps')
-      .description("Sync state of every proxy as istiod sees it, or one proxy's config diffed against istiod's")
-      .argument('[pod]', 'pod as [type/]name[.namespace]: compare its Envoy config with what istiod would send it')
-      .option('-r, --revision <rev>', 'only the istiod pods of this control plane revision')
-      .option('-f, --file <file>', "with POD: the pod's saved Envoy /config_dump instead of its admin port (\"-\" for stdin)")
-      .option('--istiod-file <file>', "with POD or -f: istiod's saved /debug/config_dump?proxyID=POD instead of asking istiod")
-      .option('--syncz-file <file>', 'a saved istiod /debug/syncz response instead of the cluster (repeatable, one per istiod)', collect, [])
-      .option('--proxy-admin-port <port>', 'Envoy admin port in the pod', '15000')
-      .option('--timeout <duration>', 'per-request timeout for istiod and Envoy', '30s')
-      .option('-v, --verbosity <level>', 'table detail: 0 one SUBSCRIBED TYPES column, 1 one column per xDS type (as istioctl)', '0')
-      .addHelpText(
-        'after',
-        `
+export const proxyStatusCommand = defineCommand({
+  name: 'proxy-status',
+  aliases: ['ps'],
+  description: "Sync state of every proxy as istiod sees it, or one proxy's config diffed against istiod's",
+  args: [{ name: '[pod]', description: 'pod as [type/]name[.namespace]: compare its Envoy config with what istiod would send it' }],
+  flags: proxyStatusFlags,
+  formats: ['table', 'json', 'yaml'],
+  help: `
 Without POD: asks every running istiod pod (all revisions, or -r) for /debug/syncz on its
 monitoring port (prometheus.io/port annotation, else 15014) and prints one row per proxy, as
 istioctl 1.31 does: NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES ("5 (CDS,LDS,EDS,RDS,ECDS)";
@@ -47,7 +48,5 @@ Examples:
   istio-ts ps -n bookinfo -o json
   istio-ts ps productpage-v1-7d4b8.bookinfo
   istio-ts ps deploy/reviews -n bookinfo -r 1-24-2`,
-      )
-      .action(bind(async (ctx, cmd) => (await import('./action.js')).runProxyStatus(ctx, cmd)));
-  },
-};
+  load: async () => (await import('./action.js')).implementation(),
+});

@@ -2,6 +2,9 @@
 import type { DumpComparison } from '../../envoy/compare.js';
 import { CORE_TYPES, orderTypes, typeUrlOf, type ProxySync, type TypeSync, type VersionCount, type VersionSkew } from '../../envoy/syncz.js';
 import { renderTable } from '../../output/table.js';
+import { versionCounts } from '../../output/versions.js';
+
+export { versionCounts };
 
 export function stateCell(t: TypeSync | undefined): string {
   if (!t) return 'IGNORED';
@@ -96,13 +99,6 @@ export function renderNacks(rows: readonly ProxySync[]): string {
     }
   }
   return lines.length ? `\nRejected by the proxy (NACK):\n${lines.join('\n')}\n` : '';
-}
-
-const PLURAL: Record<string, string> = { proxy: 'proxies', 'istiod pod': 'istiod pods' };
-
-/** "1.24.2 (3 proxies), 1.23.1 (1 proxy)", newest first. */
-export function versionCounts(vs: readonly VersionCount[], unit: 'proxy' | 'istiod pod'): string {
-  return vs.map((v) => `${v.version || 'unknown'} (${v.count} ${v.count === 1 ? unit : PLURAL[unit]})`).join(', ');
 }
 
 /** The skew summary, printed only when some proxy's minor version matches no control plane's. */

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
 import { UsageError } from '../../cli/errors.js';
 import { TagError, checkTag, deactivateDefaultWebhook, listTags, namespacesWithTag, tagObjects, tagObjectsInCluster, type TagOptions } from '../../install/tag.js';
@@ -7,17 +7,10 @@ import type { KubeObject, KubeWriteClient } from '../../kube/types.js';
 import { KubeError } from '../../kube/types.js';
 import { goYaml } from '../../output/go-yaml.js';
 import { renderTable } from '../../output/table.js';
-import { confirm } from '../install/shared.js';
+import { confirm } from '../../cli/prompt.js';
+import type { TagListFlags, TagRemoveFlags, TagSetFlags } from './index.js';
 
 const FIELD_MANAGER = 'istio-ts';
-
-interface SetFlags {
-  revision: string;
-  overwrite: boolean;
-  webhookName?: string;
-  autoInjectNamespaces: boolean;
-  skipConfirmation: boolean;
-}
 
 export interface TagDeps {
   readonly connect: () => Promise<KubeWriteClient>;
@@ -42,10 +35,10 @@ async function guard<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-function options(ctx: CommandContext, cmd: Command): TagOptions & { overwrite: boolean } {
-  const tag = cmd.args[0]!;
+type SetOptions = TagOptions & { overwrite: boolean };
+
+function options(ctx: CommandContext, tag: string, f: TagSetFlags): SetOptions {
   validateTag(tag);
-  const f = cmd.opts() as SetFlags;
   if (!f.revision) throw new UsageError('--revision is required: the control plane revision the tag points to');
   return {
     tag,
@@ -58,27 +51,70 @@ function options(ctx: CommandContext, cmd: Command): TagOptions & { overwrite: b
   };
 }
 
+const live = (ctx: CommandContext): TagDeps => ({ connect: () => ctx.connectKube() });
+
+/** tag set / tag generate / tag list / tag remove, each run → a text or rows → its printers. */
+export const implementations = {
+  set: {
+    validate: ({ flags, args }, ctx) => options(ctx, args[0]!, flags),
+    run: (ctx, o) => set(ctx, o, live(ctx)),
+    printers: { text: (t) => t },
+    exitCode: () => 0,
+  } satisfies Implementation<TagSetFlags, 'text', SetOptions, string>,
+  generate: {
+    validate: ({ flags, args }, ctx) => options(ctx, args[0]!, flags),
+    run: (ctx, o) => generate(o, live(ctx)),
+    printers: { text: (t) => t },
+    exitCode: () => 0,
+  } satisfies Implementation<TagSetFlags, 'text', SetOptions, string>,
+  list: {
+    validate: () => ({}),
+    run: (ctx) => list(ctx, live(ctx)),
+    printers: {
+      // tabwriter with padding 1, as istioctl.
+      table: (rows) => (rows.length === 0 ? 'No Istio revision tags found.\n' : renderTable(['TAG', 'REVISION', 'NAMESPACES'], rows.map((r) => [r.tag, r.revision, r.namespaces.join(',')]), { padding: 1 })),
+      json: (rows) => `${JSON.stringify(rows, null, '\t')}\n`,
+      yaml: (rows) => `${goYaml(rows)}\n`,
+    },
+    exitCode: () => 0,
+  } satisfies Implementation<TagListFlags, 'table' | 'json' | 'yaml', object, TagRow[]>,
+  remove: {
+    validate: ({ flags, args }) => {
+      validateTag(args[0]!);
+      return { tag: args[0]!, yes: flags.skipConfirmation };
+    },
+    run: (ctx, o) => remove(ctx, o.tag, o.yes, live(ctx)),
+    printers: { text: (t) => t },
+    exitCode: () => 0,
+  } satisfies Implementation<TagRemoveFlags, 'text', { tag: string; yes: boolean }, string>,
+};
+
+type TagRow = { tag: string; revision: string; namespaces: string[] };
+
 /** istioctl prints the objects as the Kubernetes YAML serializer does: sorted keys, documents joined by "\n---\n". */
 export function renderObjects(objs: readonly KubeObject[]): string {
   return objs.map((o) => goYaml(o)).join('\n---\n');
 }
 
-export async function runGenerate(ctx: CommandContext, cmd: Command): Promise<number> {
-  return tagGenerate(ctx, options(ctx, cmd), { connect: () => ctx.connectKube() });
-}
-
-export async function tagGenerate(ctx: CommandContext, o: TagOptions & { overwrite: boolean }, deps: TagDeps): Promise<number> {
+async function generate(o: SetOptions, deps: TagDeps): Promise<string> {
   const kube = await guard(deps.connect);
   const src = await guard(() => checkTag(kube, { ...o, generate: true }));
-  ctx.out(renderObjects(tagObjects(o, src)));
+  return renderObjects(tagObjects(o, src));
+}
+
+/** tag generate on given options (tests). */
+export async function tagGenerate(ctx: CommandContext, o: SetOptions, deps: TagDeps): Promise<number> {
+  ctx.out(await generate(o, deps));
   return 0;
 }
 
-export async function runSet(ctx: CommandContext, cmd: Command): Promise<number> {
-  return tagSet(ctx, options(ctx, cmd), { connect: () => ctx.connectKube() });
+/** tag set on given options (tests). */
+export async function tagSet(ctx: CommandContext, o: SetOptions, deps: TagDeps): Promise<number> {
+  ctx.out(await set(ctx, o, deps));
+  return 0;
 }
 
-export async function tagSet(ctx: CommandContext, o: TagOptions & { overwrite: boolean }, deps: TagDeps): Promise<number> {
+async function set(ctx: CommandContext, o: SetOptions, deps: TagDeps): Promise<string> {
   const kube = await guard(deps.connect);
   const src = await guard(() => checkTag(kube, { ...o, generate: false }));
   const objs = tagObjects(o, src);
@@ -89,37 +125,29 @@ export async function tagSet(ctx: CommandContext, o: TagOptions & { overwrite: b
     }
     for (const obj of objs) await kube.apply(obj, { fieldManager: FIELD_MANAGER, force: true });
   });
-  ctx.out(`Revision tag "${o.tag}" created, referencing control plane revision "${o.revision}". To enable injection using this\nrevision tag, use 'kubectl label namespace <NAMESPACE> istio.io/rev=${o.tag}'\n`);
-  return 0;
+  return `Revision tag "${o.tag}" created, referencing control plane revision "${o.revision}". To enable injection using this\nrevision tag, use 'kubectl label namespace <NAMESPACE> istio.io/rev=${o.tag}'\n`;
 }
 
-export async function runList(ctx: CommandContext, _cmd: Command): Promise<number> {
-  return tagList(ctx, { connect: () => ctx.connectKube() });
-}
-
-export async function tagList(ctx: CommandContext, deps: TagDeps): Promise<number> {
-  const format = ctx.outputFormat(['table', 'json', 'yaml'] as const, 'table');
+async function list(ctx: CommandContext, deps: TagDeps): Promise<TagRow[]> {
   const kube = await guard(deps.connect);
   const rows = await guard(() => listTags(kube, ctx.globals.istioNamespace));
-  if (format === 'table') {
-    if (rows.length === 0) ctx.out('No Istio revision tags found.\n');
-    // tabwriter with padding 1, as istioctl.
-    else ctx.out(renderTable(['TAG', 'REVISION', 'NAMESPACES'], rows.map((r) => [r.tag, r.revision, r.namespaces.join(',')]), { padding: 1 }));
-    return 0;
-  }
-  const value = rows.map((r) => ({ tag: r.tag, revision: r.revision, namespaces: r.namespaces }));
-  ctx.out(format === 'json' ? `${JSON.stringify(value, null, '\t')}\n` : `${goYaml(value)}\n`);
+  return rows.map((r) => ({ tag: r.tag, revision: r.revision, namespaces: r.namespaces }));
+}
+
+/** tag list (tests). */
+export async function tagList(ctx: CommandContext, deps: TagDeps): Promise<number> {
+  const format = ctx.outputFormat(['table', 'json', 'yaml'] as const, 'table');
+  ctx.out(implementations.list.printers[format](await list(ctx, deps)));
   return 0;
 }
 
-export async function runRemove(ctx: CommandContext, cmd: Command): Promise<number> {
-  const tag = cmd.args[0]!;
-  validateTag(tag);
-  const f = cmd.opts() as { skipConfirmation: boolean };
-  return tagRemove(ctx, tag, f.skipConfirmation, { connect: () => ctx.connectKube() });
+/** tag remove (tests). */
+export async function tagRemove(ctx: CommandContext, tag: string, yes: boolean, deps: TagDeps): Promise<number> {
+  ctx.out(await remove(ctx, tag, yes, deps));
+  return 0;
 }
 
-export async function tagRemove(ctx: CommandContext, tag: string, yes: boolean, deps: TagDeps): Promise<number> {
+async function remove(ctx: CommandContext, tag: string, yes: boolean, deps: TagDeps): Promise<string> {
   const kube = await guard(deps.connect);
   const ns = ctx.globals.istioNamespace;
   const found = await guard(() => tagObjectsInCluster(kube, ns, tag));
@@ -128,14 +156,12 @@ export async function tagRemove(ctx: CommandContext, tag: string, yes: boolean, 
   }
   const using = await guard(() => namespacesWithTag(kube, tag));
   if (using.length > 0 && !(await confirm(ctx, `Caution, found ${using.length} namespace(s) still injected by tag "${tag}": ${using.join(' ')}\nProceed with operation?`, yes))) {
-    ctx.out('Aborting operation.\n');
-    return 0;
+    return 'Aborting operation.\n';
   }
   await guard(async () => {
     for (const w of found.webhooks) await kube.remove('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', undefined, w.metadata!.name!);
     for (const v of found.validators) await kube.remove('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, v.metadata!.name!);
     for (const s of found.services) await kube.remove('v1', 'Service', ns, s.metadata!.name!);
   });
-  ctx.out(`Revision tag ${tag} removed\n`);
-  return 0;
+  return `Revision tag ${tag} removed\n`;
 }

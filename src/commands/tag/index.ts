@@ -1,27 +1,30 @@
-import { Option, type Command } from 'commander';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import { defineCommand, defineGroup } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
 
 // Flags and help only; the implementation is imported when a subcommand runs (start-up time).
-const lazy = (fn: 'runSet' | 'runGenerate' | 'runList' | 'runRemove') => async (ctx: Parameters<Parameters<Bind>[0]>[0], cmd: Command) => (await import('./action.js'))[fn](ctx, cmd);
+const setFlags = flagTable({
+  revision: { kind: 'string', flags: '-r, --revision <rev>', description: 'control plane revision the tag points to (required)', required: true },
+  overwrite: { kind: 'switch', flags: '--overwrite', description: 'replace an existing tag of this name (istioctl refuses otherwise)', default: false },
+  webhookName: { kind: 'string', flags: '--webhook-name <name>', description: "name of the tag's MutatingWebhookConfiguration (default istio-revision-tag-<tag>)" },
+  autoInjectNamespaces: { kind: 'switch', flags: '--auto-inject-namespaces', description: 'tag "default" only: also inject namespaces without any injection label', default: false },
+  skipConfirmation: { kind: 'switch', flags: '-y, --skip-confirmation', description: 'set the tag even when it would conflict with existing injector webhooks (IST0139)', default: false },
+  manifests: { kind: 'string', flags: '-d, --manifests <path>', description: "accepted for istioctl compatibility; the tag is built from the revision's own webhook", hidden: true },
+});
+export type TagSetFlags = FlagValues<typeof setFlags>;
+const listFlags = flagTable({});
+export type TagListFlags = FlagValues<typeof listFlags>;
+const removeFlags = flagTable({
+  skipConfirmation: { kind: 'switch', flags: '-y, --skip-confirmation', description: 'do not ask when namespaces still use the tag', default: false },
+});
+export type TagRemoveFlags = FlagValues<typeof removeFlags>;
 
-function tagFlags(c: Command): Command {
-  return c
-    .requiredOption('-r, --revision <rev>', 'control plane revision the tag points to (required)')
-    .option('--overwrite', 'replace an existing tag of this name (istioctl refuses otherwise)', false)
-    .option('--webhook-name <name>', "name of the tag's MutatingWebhookConfiguration (default istio-revision-tag-<tag>)")
-    .option('--auto-inject-namespaces', 'tag "default" only: also inject namespaces without any injection label', false)
-    .option('-y, --skip-confirmation', 'set the tag even when it would conflict with existing injector webhooks (IST0139)', false)
-    .addOption(new Option('-d, --manifests <path>', 'accepted for istioctl compatibility; the tag is built from the revision\'s own webhook').hideHelp());
-}
+const TAG = { name: '<tag>', description: 'the tag name' };
+const impl = async () => (await import('./action.js')).implementations;
 
-export const tagCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    const tag = program
-      .command('tag')
-      .description('Revision tags: mutable aliases (prod, canary…) for control plane revisions, for istio.io/rev namespace labels')
-      .addHelpText(
-        'after',
-        `
+export const tagCommand = defineGroup({
+  name: 'tag',
+  description: 'Revision tags: mutable aliases (prod, canary…) for control plane revisions, for istio.io/rev namespace labels',
+  help: `
 A tag is the MutatingWebhookConfiguration istio-revision-tag-<tag> (labels istio.io/rev=<revision>,
 istio.io/tag=<tag>) built from the revision's own injector webhook, plus the Service
 istiod-revision-tag-<tag>. Namespaces labelled istio.io/rev=<tag> are injected by that revision;
@@ -38,22 +41,34 @@ Canary upgrade walk:
   kubectl rollout restart deployment -n shop               # pods re-injected by 1-29-0
   istio-ts proxy-status                                     # REVISION column shows who serves whom
   istio-ts uninstall -r 1-28-0                              # warns while proxies still use it`,
-      );
-    tagFlags(tag.command('set').argument('<tag>', 'the tag name').description('Create or move a revision tag in the cluster')).action(bind(lazy('runSet')));
-    tagFlags(tag.command('generate').argument('<tag>', 'the tag name').description('Print the objects of a revision tag (for kubectl apply or GitOps); the cluster is only read')).action(bind(lazy('runGenerate')));
-    tag
-      .command('list')
-      .alias('show')
-      .description('List revision tags, their revisions and the namespaces using them')
-      .addHelpText('after', '\nOutput (-o): table (default), json, yaml. Untagged revisions are listed with an empty TAG, as istioctl does.')
-      .action(bind(lazy('runList')));
-    tag
-      .command('remove')
-      .alias('delete')
-      .argument('<tag>', 'the tag name')
-      .option('-y, --skip-confirmation', 'do not ask when namespaces still use the tag', false)
-      .description("Remove a revision tag's webhooks and Service")
-      .addHelpText('after', '\nAsks first when namespaces are still labelled istio.io/rev=<tag> (new pods there would not be injected).\nExit codes: 0 removed (or cancelled), 1 no such tag or a delete failed.')
-      .action(bind(lazy('runRemove')));
-  },
-};
+  subcommands: [
+    defineCommand({ name: 'set', description: 'Create or move a revision tag in the cluster', args: [TAG], flags: setFlags, formats: ['text'], load: async () => (await impl()).set }),
+    defineCommand({
+      name: 'generate',
+      description: 'Print the objects of a revision tag (for kubectl apply or GitOps); the cluster is only read',
+      args: [TAG],
+      flags: setFlags,
+      formats: ['text'],
+      load: async () => (await impl()).generate,
+    }),
+    defineCommand({
+      name: 'list',
+      aliases: ['show'],
+      description: 'List revision tags, their revisions and the namespaces using them',
+      flags: listFlags,
+      formats: ['table', 'json', 'yaml'],
+      help: '\nOutput (-o): table (default), json, yaml. Untagged revisions are listed with an empty TAG, as istioctl does.',
+      load: async () => (await impl()).list,
+    }),
+    defineCommand({
+      name: 'remove',
+      aliases: ['delete'],
+      description: "Remove a revision tag's webhooks and Service",
+      args: [TAG],
+      flags: removeFlags,
+      formats: ['text'],
+      help: '\nAsks first when namespaces are still labelled istio.io/rev=<tag> (new pods there would not be injected).\nExit codes: 0 removed (or cancelled), 1 no such tag or a delete failed.',
+      load: async () => (await impl()).remove,
+    }),
+  ],
+});

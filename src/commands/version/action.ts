@@ -1,8 +1,7 @@
-import type { Command } from 'commander';
+import { execute, type Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError, describeError } from '../../cli/errors.js';
 import { VERSION } from '../../cli/version.js';
-import { parseFlagDuration } from '../../cli/flags.js';
 import { askEveryIstiod, findIstiods, parseIstiodVersion } from '../../envoy/istiod.js';
 import { countVersions, mergeSyncz, parseSyncz } from '../../envoy/syncz.js';
 import type { KubeClient } from '../../kube/types.js';
@@ -10,6 +9,7 @@ import { hintOf, withContext } from '../../util/errors.js';
 import type { ControlPlanePod, VersionReport } from './model.js';
 import { renderLong, renderShort, renderStructured } from './render.js';
 import { ISTIO_RELEASE } from '../../install/version.js';
+import type { VersionFlags, VersionFormat } from './index.js';
 
 export interface VersionOptions {
   readonly short: boolean;
@@ -24,32 +24,39 @@ export interface VersionDeps {
   readonly connect: () => Promise<KubeClient>;
 }
 
-export async function runVersion(ctx: CommandContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { short: boolean; remote: boolean; revision?: string; timeout: string };
-  const format = ctx.outputFormat(['text', 'json', 'yaml'] as const, 'text');
-  const timeoutMs = parseFlagDuration(o.timeout);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 30s, 2m)`);
-  return version(
-    ctx,
-    { short: o.short, remote: o.remote, ...(o.revision ? { revision: o.revision } : {}), istioNamespace: ctx.globals.istioNamespace, timeoutMs, format },
-    {
-      connect: () => ctx.connectKube(),
-    },
-  );
+/** The report, and the failure to raise once it is printed (the client version always prints). */
+interface Result {
+  readonly value: VersionReport;
+  readonly short: boolean;
+  readonly failure?: Error;
 }
 
-export async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
-  const report = await gather(ctx, o, deps);
-  if (o.format !== 'text') ctx.out(await renderStructured(report.value, o.format));
-  else ctx.out(o.short ? renderShort(report.value) : renderLong(report.value));
-  if (report.failure) {
+/** version; `deps` stands in for the cluster in tests. */
+export function implementation(deps?: VersionDeps): Implementation<VersionFlags, VersionFormat, VersionOptions, Result> {
+  return {
+    validate: ({ flags: f, format }, ctx) => ({ short: f.short, remote: f.remote, ...(f.revision ? { revision: f.revision } : {}), istioNamespace: ctx.globals.istioNamespace, timeoutMs: f.timeout, format }),
+    run: async (ctx, o) => ({ ...(await gather(ctx, o, deps ?? { connect: () => ctx.connectKube() })), short: o.short }),
+    printers: {
+      text: (r) => (r.short ? renderShort(r.value) : renderLong(r.value)),
+      json: (r) => renderStructured(r.value, 'json'),
+      yaml: (r) => renderStructured(r.value, 'yaml'),
+    },
+    exitCode: () => ExitCode.OK,
     // The client version is printed; the failure follows, through the one error map.
-    const d = describeError(report.failure);
+    failure: (r) => r.failure,
+  };
+}
+
+/** The whole command on given options (tests): exit code as main would give it. */
+export async function version(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<number> {
+  try {
+    return await execute(implementation(deps), ctx, { flags: { short: o.short, remote: o.remote, revision: o.revision, timeout: o.timeoutMs }, args: [], format: o.format });
+  } catch (e) {
+    const d = describeError(e);
     ctx.err(`Error: ${d.message}\n`);
     if (d.hint) ctx.err(`${d.hint}\n`);
     return d.exitCode;
   }
-  return ExitCode.OK;
 }
 
 async function gather(ctx: CommandContext, o: VersionOptions, deps: VersionDeps): Promise<{ value: VersionReport; failure?: Error }> {

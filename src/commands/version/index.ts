@@ -1,19 +1,22 @@
-import { Option, type Command } from 'commander';
-import { parseBoolFlag } from '../../cli/flags.js';
-import type { Bind, CommandModule } from '../../cli/program.js';
+import { defineCommand } from '../../cli/command.js';
+import { flagTable, type FlagValues } from '../../cli/flags.js';
 
-export const versionCommand: CommandModule = {
-  register(program: Command, bind: Bind) {
-    program
-      .command('version')
-      .description('Print the client version, the control plane versions (per revision) and the data plane versions with proxy counts')
-      .addOption(new Option('--short [bool]', 'one line per part (--short=false: tables with pods, git revisions and build status)').argParser(parseBoolFlag('--short')).default(true))
-      .addOption(new Option('--remote [bool]', 'ask the cluster too (--remote=false: client version only, no cluster access)').argParser(parseBoolFlag('--remote')).default(true))
-      .option('-r, --revision <rev>', 'only the istiod pods of this control plane revision')
-      .option('--timeout <duration>', 'per-request timeout for istiod', '30s')
-      .addHelpText(
-        'after',
-        `
+export const versionFlags = flagTable({
+  short: { kind: 'bool', flags: '--short [bool]', description: 'one line per part (--short=false: tables with pods, git revisions and build status)', default: true },
+  remote: { kind: 'bool', flags: '--remote [bool]', description: 'ask the cluster too (--remote=false: client version only, no cluster access)', default: true },
+  revision: { kind: 'string', flags: '-r, --revision <rev>', description: 'only the istiod pods of this control plane revision' },
+  timeout: { kind: 'duration', flags: '--timeout <duration>', description: 'per-request timeout for istiod', default: '30s', minMs: 1 },
+});
+export type VersionFlags = FlagValues<typeof versionFlags>;
+export const VERSION_FORMATS = ['text', 'json', 'yaml'] as const;
+export type VersionFormat = (typeof VERSION_FORMATS)[number];
+
+export const versionCommand = defineCommand({
+  name: 'version',
+  description: 'Print the client version, the control plane versions (per revision) and the data plane versions with proxy counts',
+  flags: versionFlags,
+  formats: VERSION_FORMATS,
+  help: `
 The control plane version comes from /version of every running istiod pod (monitoring port,
 prometheus.io/port annotation else 15014, through a port-forward); the data plane versions from
 their /debug/syncz (the ISTIO_VERSION each connected proxy reports). Istio 1.16 and later.
@@ -29,7 +32,5 @@ Examples:
   istio-ts version
   istio-ts version --remote=false
   istio-ts version -o json`,
-      )
-      .action(bind(async (ctx, cmd) => (await import('./action.js')).runVersion(ctx, cmd)));
-  },
-};
+  load: async () => (await import('./action.js')).implementation(),
+});

@@ -1,7 +1,7 @@
 /** Text of `version`: istioctl's three lines, or tables with --short=false. */
 import type { VersionCount } from '../../envoy/syncz.js';
 import { renderTable } from '../../output/table.js';
-import { versionCounts } from '../proxy-status/render.js';
+import { versionCounts } from '../../output/versions.js';
 import type { ControlPlanePod, VersionReport } from './model.js';
 
 /** Per distinct (revision, version): "1.24.2" when there is one, else "1.24.2 (revision default, 2 pods), …". */

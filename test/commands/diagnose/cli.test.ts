@@ -34,7 +34,7 @@ describe('istio-ts diagnose --capture', () => {
   it('-v lists every evidence line with its source', async () => {
     const r = await runCli(['diagnose', '--capture', fx('app-not-listening'), '-v']);
     expect(r.code).toBe(80);
-    expect(r.stdout).toContain('× cart-v1-7d8f9c6b5-4hx2m.shop: nothing listens on port 8080 in the pod');
+    expect(r.stdout).toContain('✘ cart-v1-7d8f9c6b5-4hx2m.shop: nothing listens on port 8080 in the pod');
     expect(r.stdout).toContain('from proxies/shop/cart-v1-7d8f9c6b5-4hx2m/sockets.txt: TCP LISTEN sockets on port 8080');
   });
 
@@ -110,7 +110,7 @@ describe('istio-ts diagnose: fitting the terminal', () => {
     // A word longer than the room may overflow; none is in this capture's text but the paths.
     for (const l of lines) if (!/\S{50,}/.test(l)) expect(l.length, l).toBeLessThanOrEqual(72);
     // A continuation of the server-app evidence is indented under its column, two more.
-    const i = lines.findIndex((l) => l.startsWith('×  server-app'));
+    const i = lines.findIndex((l) => l.startsWith('✘  server-app'));
     expect(lines[i + 1]).toMatch(/^ {21}\S/);
     // Words are whole: joining the continuation back gives the one-line text.
     expect(lines.slice(i, i + 3).map((l, k) => (k === 0 ? l : l.trim())).join(' ')).toContain('the app closed the connection under the request, before answering');
@@ -118,6 +118,6 @@ describe('istio-ts diagnose: fitting the terminal', () => {
 
   it('piped, nothing is wrapped: one line per item for grep', async () => {
     const r = await run(['diagnose', '--capture', fx('keepalive-race')], undefined);
-    expect(r.stdout).toMatch(/^×  server-app {6}the app closed the connection under the request, before answering: server sidecar 503 UC upstream_reset_before_response_started\{connection_termination\}; the client sidecar passed that 503 on \(2 of 7 requests\)$/m);
+    expect(r.stdout).toMatch(/^✘  server-app {6}the app closed the connection under the request, before answering: server sidecar 503 UC upstream_reset_before_response_started\{connection_termination\}; the client sidecar passed that 503 on \(2 of 7 requests\)$/m);
   });
 });

@@ -1,6 +1,6 @@
 import { CommandContext } from '../../../src/cli/context.js';
 import type { IO } from '../../../src/cli/io.js';
-import type { ClusterDeps } from '../../../src/commands/install/shared.js';
+import type { ClusterDeps } from '../../../src/install/deps.js';
 import { FakeKube, fakeClock } from '../../install/fake-kube.js';
 
 export interface Captured {

@@ -70,7 +70,7 @@ describe('istio-ts install', () => {
     const kube = new FakeKube({ onApply: instantControllers, refuse: { 'rbac.authorization.k8s.io/ClusterRole//istio-reader-clusterrole-istio-system': 'forbidden: user cannot create clusterroles' } });
     const c = capture();
     await expect(install(c.ctx, base, deps(kube))).rejects.toMatchObject({ message: expect.stringMatching(/refused 1 object\(s\)/) });
-    expect(c.err()).toMatch(/× ClusterRole\/istio-reader-clusterrole-istio-system: .*forbidden/);
+    expect(c.err()).toMatch(/✘ ClusterRole\/istio-reader-clusterrole-istio-system: .*forbidden/);
     expect(kube.log.some((l) => l.startsWith('apply '))).toBe(false);
   });
 
@@ -96,7 +96,8 @@ describe('istio-ts install flag validation (no cluster reached)', () => {
     return { code, err };
   };
   it.each([
-    [['install', '--readiness-timeout', '5'], /--readiness-timeout: "5" is not a duration/],
+    [['install', '--readiness-timeout', '5m0'], /--readiness-timeout: "5m0" is not a duration/],
+    [['install', '--readiness-timeout', '0.5'], /at least 1s/],
     [['install', '--readiness-timeout', '100ms'], /at least 1s/],
     [['install', '--set', 'novalue'], /novalue/],
     [['install', '-o', 'yaml'], /invalid output format "yaml"/],
@@ -104,5 +105,12 @@ describe('istio-ts install flag validation (no cluster reached)', () => {
     const r = await run(args);
     expect(r.code).toBe(64);
     expect(r.err).toMatch(msg);
+  });
+  // One duration rule for every flag (kubectl's): bare seconds are a duration, as for --timeout.
+  it('--readiness-timeout 300 is 300 seconds: validation passes and the missing kubeconfig is the error', async () => {
+    const r = await run(['install', '--readiness-timeout', '300', '-y', '--kubeconfig', '/nonexistent/kubeconfig']);
+    expect(r.code).toBe(66);
+    expect(r.err).not.toMatch(/readiness-timeout/);
+    expect(r.err).toMatch(/kubeconfig/i);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
+import { commands } from '../../../src/commands/index.js';
 import { describeError } from '../../../src/cli/errors.js';
 import { expectGolden } from '../../helpers/golden.js';
 import { injectorConfigMapData } from '../../../src/inject/configmap.js';
@@ -44,7 +45,7 @@ async function run(args: string[], stdin = '', env: Record<string, string> = {})
     isTTY: false,
     stdinIsTTY: false,
   };
-  const { program, exitCode } = buildProgram(io);
+  const { program, exitCode } = buildProgram(io, commands);
   let code: number;
   try {
     await program.parseAsync(['node', 'istio-ts', ...args]);

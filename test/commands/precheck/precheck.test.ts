@@ -20,10 +20,10 @@ describe('istio-ts precheck', () => {
     const kube = new FakeKube({ version: { major: '1', minor: '28', gitVersion: 'v1.28.15' }, canI: (q) => ({ allowed: q.resource !== 'customresourcedefinitions', reason: 'RBAC: no rule' }) });
     const c = capture();
     expect(await precheck(c.ctx, { files: [], sets: [] }, deps(kube))).toBe(1);
-    expect(c.out()).toMatch(/× Kubernetes version is at least 1.30: Kubernetes v1.28.15 is older than 1.30/);
+    expect(c.out()).toMatch(/✘ Kubernetes version is at least 1.30: Kubernetes v1.28.15 is older than 1.30/);
     expect(c.out()).toMatch(/cannot create customresourcedefinitions.apiextensions.k8s.io \(cluster-wide\): RBAC: no rule/);
     expect(c.out()).toMatch(/hint: Ask a cluster admin/);
-    expect(c.out()).toMatch(/× 2 check\(s\) failed/);
+    expect(c.out()).toMatch(/✘ 2 check\(s\) failed/);
   });
 
   it('-o json', async () => {

@@ -264,16 +264,6 @@ describe('authorization and retry findings are predictions that hold on real Env
       }, 60_000, 500);
       await waitLog(m, client, `GET ${fixed}`, /" 200 - via_upstream /);
       expect(m.appRequests(server).filter((r) => r.endsWith(` ${fixed}`))).toEqual([`slow GET ${fixed}`, `slow GET ${fixed}`, `ok GET ${fixed}`]);
-
-      // What the page adds: Istio's default retryOn does not retry a per-try timeout at all, so the
-      // slow first try ends the request after 1s however large the route timeout.
-      await apply(vs([{ name: 'reviews-read', route: [{ destination: { host: 'reviews' } }], timeout: '5s', retries: { attempts: 3, perTryTimeout: '1s' } }]), m.ns);
-      const notRetried = await waitFor('504 after the first try once the default retryOn is pushed', async () => {
-        const path = `/reviews/default-${++n}`;
-        return (await once(path)).codes[504] === 1 ? path : undefined;
-      }, 60_000, 500);
-      await waitLog(m, client, `GET ${notRetried}`, /" 504 UT upstream_per_try_timeout /);
-      expect(m.appRequests(server).filter((r) => r.endsWith(` ${notRetried}`))).toEqual([`slow GET ${notRetried}`]);
       expect(await nacks([client.ref, server.ref])).toEqual([]);
     } finally {
       await m.cleanup();
@@ -317,6 +307,44 @@ describe('authorization and retry findings are predictions that hold on real Env
         expect((await post(path)).codes).toEqual({ 500: 1 });
         await waitLog(m, server, `POST ${path}`, /" 500 - via_upstream /);
         expect(arrivals(path)).toEqual([`500 POST ${path}`]);
+      }
+      expect(await nacks([client.ref, server.ref])).toEqual([]);
+    } finally {
+      await m.cleanup();
+    }
+  });
+
+  it('ITS0022: perTryTimeout with the default retryOn ends a slow try with 504 UT upstream_per_try_timeout, never retried; retryOn gateway-error retries it and the client gets 200', async () => {
+    const m = await Mesh.create('its0022');
+    try {
+      // Each path is slow (3 s) for its first request, then answers at once: one retry would succeed.
+      // No route timeout, so only perTryTimeout ends a try.
+      const route = (retryOn?: string) => vs([{ name: 'reviews-read', route: [{ destination: { host: 'reviews' } }], retries: { attempts: 2, perTryTimeout: '1s', ...(retryOn ? { retryOn } : {}) } }]);
+      const { client, server } = await pair(m, [route()], { mode: 'slow', delayMs: 3000, first: 1 });
+      expect(await findings(m.ns, 'virtualservice.RetryPolicyAnalyzer')).toEqual([`ITS0022 VirtualService ${m.ns}/reviews`]);
+
+      const once = (path: string) => m.drive(client, { host: reviews(m), path, count: 1, timeoutMs: 10_000 });
+      const arrivals = (path: string) => m.appRequests(server).filter((r) => r.endsWith(` GET ${path}`));
+      for (const path of ['/reviews/slow-1', '/reviews/slow-2', '/reviews/slow-3']) {
+        expect((await once(path)).codes).toEqual({ 504: 1 });
+        // Ended by the first try's per-try timeout (1 s), not by the app's 3 s answer.
+        await waitLog(m, client, `GET ${path}`, /" 504 UT upstream_per_try_timeout /);
+        // The server sidecar saw the client sidecar give up on the one try.
+        await waitLog(m, server, `GET ${path}`, /" 0 DC downstream_remote_disconnect /);
+        expect(arrivals(path)).toEqual([`slow GET ${path}`]);
+      }
+
+      // The fix: gateway-error retries a try that timed out (GET is idempotent: ITS0011 stays quiet).
+      await apply(route('gateway-error,connect-failure,refused-stream'), m.ns);
+      expect(await findings(m.ns, 'virtualservice.RetryPolicyAnalyzer')).toEqual([]);
+      let n = 0;
+      await waitFor('200 once retryOn gateway-error is pushed', async () => (await once(`/reviews/wait-${++n}`)).codes[200] === 1, 60_000, 500);
+      for (const path of ['/reviews/fix-1', '/reviews/fix-2', '/reviews/fix-3']) {
+        expect((await once(path)).codes).toEqual({ 200: 1 });
+        await waitLog(m, client, `GET ${path}`, /" 200 - via_upstream /);
+        // The slow try was cut off and retried: the app saw both.
+        await waitLog(m, server, `GET ${path}`, /" 0 DC downstream_remote_disconnect /);
+        expect(arrivals(path)).toEqual([`slow GET ${path}`, `ok GET ${path}`]);
       }
       expect(await nacks([client.ref, server.ref])).toEqual([]);
     } finally {

@@ -3,14 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isScalar, parseAllDocuments, visit, type Document } from 'yaml';
-import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
-import { isCrdData, type CrdData } from '../../install/crds.js';
-import { InstallInputError } from '../../install/errors.js';
-import { resolveInstall, type ResolvedInstall } from '../../install/operator.js';
-import { renderManifest } from '../../install/render/index.js';
-import { parseSetFlag, type SetFlag } from '../../install/set-path.js';
-import type { RenderedObject, Tree } from '../../install/types.js';
-import { withContext } from '../../util/errors.js';
+import { isCrdData, type CrdData } from './crds.js';
+import { InstallInputError } from './errors.js';
+import { resolveInstall, type ResolvedInstall } from './operator.js';
+import { renderManifest } from './render/index.js';
+import { parseSetFlag, type SetFlag } from './set-path.js';
+import type { RenderedObject, Tree } from './types.js';
+import { KindError, withContext } from '../util/errors.js';
 
 export interface GenerateOptions {
   readonly files: readonly string[];
@@ -31,7 +30,7 @@ export interface GenerateResult {
 export function parseSets(raw: readonly string[]): SetFlag[] {
   return raw.map((r) => {
     const s = parseSetFlag(r);
-    if (typeof s === 'string') throw new UsageError(s, 'Example: --set values.pilot.env.PILOT_ENABLE_AMBIENT=true');
+    if (typeof s === 'string') throw new KindError(s, 'usage', 'Example: --set values.pilot.env.PILOT_ENABLE_AMBIENT=true');
     return s;
   });
 }
@@ -69,17 +68,17 @@ async function readIopFile(file: string, o: GenerateOptions): Promise<unknown> {
   try {
     text = file === '-' ? await o.readStdin() : await readFile(path.resolve(o.cwd, file), 'utf8');
   } catch (e) {
-    throw new UserError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, ExitCode.NoInput);
+    throw new KindError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'noinput');
   }
   const docs = parseAllDocuments(text).filter((d) => d.contents !== null);
   // istioctl: each -f file holds at most one IstioOperator.
-  if (docs.length > 1) throw new UserError(`${file}: holds ${docs.length} documents; each -f file must hold one IstioOperator`, ExitCode.DataErr);
+  if (docs.length > 1) throw new KindError(`${file}: holds ${docs.length} documents; each -f file must hold one IstioOperator`, 'data');
   const doc = docs[0];
   if (!doc) return null;
   if (doc.errors.length) {
     const err = doc.errors[0]!;
     const line = err.linePos?.[0]?.line;
-    throw new UserError(`${file}${line ? `:${line}` : ''}: ${err.message.split('\n')[0]}`, ExitCode.DataErr);
+    throw new KindError(`${file}${line ? `:${line}` : ''}: ${err.message.split('\n')[0]}`, 'data');
   }
   keepTagsAsWritten(doc, text);
   return doc.toJS();

@@ -1,30 +1,7 @@
-/** Pieces install, uninstall and precheck share: cluster connection, confirmation, durations. */
-import type { CommandContext } from '../../cli/context.js';
-import { UsageError } from '../../cli/errors.js';
-import type { IO } from '../../cli/io.js';
-import type { Clock } from '../../install/apply/wait.js';
-import type { KubeWriteClient } from '../../kube/types.js';
-import { MILLISECOND_NS, parseDuration } from '../../schema/duration.js';
-
-/** What the command cores need from the outside; tests pass fakes. */
-export interface ClusterDeps {
-  readonly connect: () => Promise<KubeWriteClient>;
-  readonly clock: Clock;
-}
-
-export function liveDeps(ctx: CommandContext): ClusterDeps {
-  return {
-    connect: () => ctx.connectKube(),
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
-  };
-}
-
-/** --readiness-timeout: a Go duration ("300s", "5m"); at least 1s. */
-export function parseTimeout(flag: string, raw: string): number {
-  const ns = parseDuration(raw.trim());
-  if (ns === undefined || ns < 1000 * MILLISECOND_NS) throw new UsageError(`${flag}: "${raw}" is not a duration of at least 1s (e.g. 300s, 10m)`);
-  return ns / MILLISECOND_NS;
-}
+/** Talking to the person at the terminal: confirmation prompts and whether a spinner can run. */
+import type { CommandContext } from './context.js';
+import { UsageError } from './errors.js';
+import type { IO } from './io.js';
 
 /** An IO that can ask the user a question (main.ts provides it when stdin is a terminal). */
 type PromptingIO = IO & { readonly prompt?: (question: string) => Promise<string> };

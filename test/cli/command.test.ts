@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { defineCommand, defineGroup } from '../../src/cli/command.js';
+import { flagTable } from '../../src/cli/flags.js';
+import { buildProgram } from '../../src/cli/program.js';
+import { main } from '../../src/main.js';
+import { chooseFormat } from '../../src/output/printers.js';
+import type { IO } from '../../src/cli/io.js';
+
+describe('-o: one printer registry', () => {
+  it('picks the declared format case-insensitively, the default without -o, and maps every human name to the command\'s', () => {
+    expect(chooseFormat(undefined, ['short', 'json', 'yaml'])).toBe('short');
+    expect(chooseFormat('', ['short', 'json'], 'json')).toBe('json');
+    expect(chooseFormat('JSON', ['short', 'json'])).toBe('json');
+    for (const alias of ['table', 'text', 'log', 'short']) expect(chooseFormat(alias, ['short', 'json'])).toBe('short');
+    expect(chooseFormat('table', ['log', 'json', 'sarif'])).toBe('log');
+    expect(() => chooseFormat('xml', ['table', 'json'])).toThrow(/invalid output format "xml"; one of: table, json/);
+    expect(() => chooseFormat('table', ['yaml', 'json'])).toThrow(/invalid output format "table"/);
+  });
+});
+
+/** A toy command, declared the way every command is. */
+interface Toy {
+  readonly port?: number;
+  readonly wait: number;
+  readonly mode: 'fast' | 'slow' | undefined;
+  readonly what: string;
+  readonly format: 'table' | 'json';
+}
+const calls: string[] = [];
+const toyFlags = flagTable({
+  wait: { kind: 'duration', flags: '--wait <duration>', description: 'how long', default: '5s' },
+  mode: { kind: 'enum', flags: '--mode <m>', description: 'fast or slow', choices: ['fast', 'slow'] },
+});
+const toy = defineGroup({
+  name: 'toy',
+  description: 'a group',
+  flags: flagTable({ port: { kind: 'port', flags: '--port <p>', description: 'group flag', default: '15000' } }),
+  subcommands: [
+    defineCommand({
+      name: 'run',
+      aliases: ['r'],
+      description: 'runs',
+      args: [{ name: '[what]', description: 'what to run' }],
+      flags: toyFlags,
+      formats: ['table', 'json'],
+      load: async () => ({
+        validate: ({ flags, args, format }): Toy => {
+          calls.push('validate');
+          if (args[0] === 'bad') throw new Error('unreachable: validate refuses "bad" before run');
+          return { ...flags, what: args[0] ?? 'all', format };
+        },
+        run: async (_ctx, o: Toy): Promise<Toy> => (calls.push('run'), o),
+        printers: { table: (r) => `ran ${r.what} wait=${r.wait} mode=${r.mode ?? '-'}\n`, json: (r) => `${JSON.stringify(r)}\n` },
+        exitCode: (r) => (r.what === 'fail' ? 3 : 0),
+      }),
+    }),
+  ],
+});
+
+async function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+  const { program, exitCode } = buildProgram(io, [toy]);
+  let code: number;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    code = exitCode();
+  } catch (e) {
+    code = (e as { exitCode?: number }).exitCode ?? -1;
+  }
+  return { code, out, err };
+}
+
+describe('a declared command end to end: flags → validate → run → printer → exit code', () => {
+  it('typed flags (group flags included), alias, positional, human printer, exit code from the result', async () => {
+    calls.length = 0;
+    const r = await run(['toy', 'r', 'fail', '--wait', '90', '--mode', 'slow']);
+    expect(r).toMatchObject({ code: 3, out: 'ran fail wait=90000 mode=slow\n' });
+    expect(calls).toEqual(['validate', 'run']);
+    const j = await run(['-o', 'json', 'toy', 'run', '--port', '8080']);
+    expect(JSON.parse(j.out)).toEqual({ port: 8080, wait: 5000, what: 'all', format: 'json' });
+    expect(j.code).toBe(0);
+  });
+
+  it('a bad flag value or -o is a usage error before the implementation loads', async () => {
+    calls.length = 0;
+    let out = '';
+    let err = '';
+    const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+    const { program } = buildProgram(io, [toy]);
+    await expect(program.parseAsync(['toy', 'run', '--wait', 'later'], { from: 'user' })).rejects.toThrow(/--wait: "later" is not a duration/);
+    await expect(program.parseAsync(['-o', 'xml', 'toy', 'run'], { from: 'user' })).rejects.toThrow(/invalid output format "xml"/);
+    expect(calls).toEqual([]);
+    expect(out).toBe('');
+  });
+
+  it('the real program: a usage error from a declared command exits 64 through main', async () => {
+    const io: IO = { stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+    expect(await main(['precheck', '-o', 'yaml'], io)).toBe(64);
+  });
+});
