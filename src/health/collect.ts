@@ -14,11 +14,11 @@ export type Read<T> = { readonly ok: true; readonly read: string; readonly value
 const KIND_WORD: Partial<Record<ErrorKind, string>> = { forbidden: 'forbidden', unauthorized: 'unauthorized', notfound: 'not found', timeout: 'timed out', unreachable: 'unreachable' };
 
 /**
- * The cause in words, "forbidden", "unauthorized", "not found", "timed out" or "unreachable" first,
+ * Evidence text for a read that failed: the cause in words, "forbidden", "unauthorized", "not found", "timed out" or "unreachable" first,
  * from the error's kind (the one error map, src/util/errors.ts); errors that carry no kind (text
  * passed on from a port-forward) are classified by their status or message.
  */
-export function describeError(e: unknown): string {
+export function errorEvidence(e: unknown): string {
   const msg = messageOf(e).replace(/\s+/g, ' ').trim();
   const lower = msg.toLowerCase();
   const kind = kindOf(e);
@@ -33,7 +33,7 @@ async function attempt<T>(read: string, fn: () => Promise<T>): Promise<Read<T>> 
   try {
     return { ok: true, read, value: await fn() };
   } catch (e) {
-    return { ok: false, read, error: describeError(e) };
+    return { ok: false, read, error: errorEvidence(e) };
   }
 }
 
@@ -120,14 +120,14 @@ export async function collectCluster(kube: KubeClient, o: CollectOptions): Promi
       const ok = answers.flatMap((a) => (a.ok ? [a.value] : []));
       if (ok.length === 0) throw new Error(`no istiod answered /debug/syncz: ${answers.map((a) => (a.ok ? '' : a.error)).join('; ')}`);
       return {
-        answers: answers.map((a) => (a.ok ? { istiod: a.istiod.name, ok: true } : { istiod: a.istiod.name, ok: false, error: describeError({ message: a.error }) })),
+        answers: answers.map((a) => (a.ok ? { istiod: a.istiod.name, ok: true } : { istiod: a.istiod.name, ok: false, error: errorEvidence({ message: a.error }) })),
         proxies: mergeSyncz(ok),
       };
     }),
     attempt(`GET /version from every istiod in ${ns}`, async () => {
       if (istiods.length === 0) throw new Error(noIstiod);
       const answers = await askEveryIstiod(kube, istiods, 'version', (t) => parseIstiodVersion(t).version, { timeoutMs: o.timeoutMs });
-      return answers.map((a) => (a.ok ? { istiod: a.istiod.name, version: a.value } : { istiod: a.istiod.name, error: describeError({ message: a.error }) }));
+      return answers.map((a) => (a.ok ? { istiod: a.istiod.name, version: a.value } : { istiod: a.istiod.name, error: errorEvidence({ message: a.error }) }));
     }),
   ]);
 
@@ -141,7 +141,7 @@ export async function collectCluster(kube: KubeClient, o: CollectOptions): Promi
       const notAfter = workloadCertExpiry(await admin.get('certs'));
       return notAfter ? { proxy: admin.target, notAfter } : { proxy: admin.target, error: 'no workload certificate in /certs' };
     } catch (e) {
-      return { proxy: admin.target, error: describeError(e) };
+      return { proxy: admin.target, error: errorEvidence(e) };
     } finally {
       await admin.close().catch(() => undefined);
     }

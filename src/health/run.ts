@@ -6,7 +6,7 @@
 import { mapLimit } from '../envoy/admin.js';
 import type { KubeClient } from '../kube/types.js';
 import type { RuleSpec } from './catalog.js';
-import { collectCluster, describeError, workloadOf } from './collect.js';
+import { collectCluster, errorEvidence, workloadOf } from './collect.js';
 import { judgeControlPlane, judgeSidecars } from './judge-cluster.js';
 import { judgePromSignals, judgeTraffic, promQueries, type PromAnswer } from './judge-prom.js';
 import { segment, worst, type Check, type HealthReport, type Segment } from './model.js';
@@ -43,7 +43,7 @@ export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<Hea
     try {
       kube = await deps.connect();
     } catch (e) {
-      kubeError = describeError(e);
+      kubeError = errorEvidence(e);
     }
     return kube;
   };
@@ -92,7 +92,7 @@ export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<Hea
           promHow = 'discovered';
         }
       } catch (e) {
-        promError = `finding Prometheus in the cluster failed: ${describeError(e)}`;
+        promError = `finding Prometheus in the cluster failed: ${errorEvidence(e)}`;
       }
     }
   }
@@ -105,7 +105,7 @@ export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<Hea
       try {
         await prom.query('vector(1)', at);
       } catch (e) {
-        promError = e instanceof PromError ? e.message : describeError(e);
+        promError = e instanceof PromError ? e.message : errorEvidence(e);
       }
       if (!promError) {
         const queries = promQueries(o.rules, o.window);
@@ -113,7 +113,7 @@ export async function runHealth(o: HealthOptions, deps: HealthDeps): Promise<Hea
           try {
             return [q, { ok: true, samples: await prom!.query(q, at) }];
           } catch (e) {
-            return [q, { ok: false, error: e instanceof PromError ? e.message : describeError(e) }];
+            return [q, { ok: false, error: e instanceof PromError ? e.message : errorEvidence(e) }];
           }
         });
         const answers = new Map(results);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/health/catalog.js';
 import type { ClusterSnapshot, Read } from '../../src/health/collect.js';
-import { describeError, workloadCertExpiry, workloadOf } from '../../src/health/collect.js';
+import { errorEvidence, workloadCertExpiry, workloadOf } from '../../src/health/collect.js';
 import { KubeError } from '../../src/kube/types.js';
 import { judgeControlPlane, judgeSidecars } from '../../src/health/judge-cluster.js';
 import { mergeSyncz, parseSyncz } from '../../src/envoy/syncz.js';
@@ -154,8 +154,8 @@ describe('helpers', () => {
     [new KubeError('get configmap istio-ca-root-cert', 404), 'not found: get configmap istio-ca-root-cert'],
     [new KubeError('list pods: connect ECONNREFUSED 127.0.0.1:6443'), 'unreachable: list pods: connect ECONNREFUSED 127.0.0.1:6443'],
     [new Error('istiod-1.istio-system: istiod GET /debug/syncz timed out after 30s'), 'istiod-1.istio-system: istiod GET /debug/syncz timed out after 30s'],
-  ])('describeError names the cause first: %s', (e, expected) => {
-    expect(describeError(e)).toBe(expected);
+  ])('errorEvidence names the cause first: %s', (e, expected) => {
+    expect(errorEvidence(e)).toBe(expected);
   });
 
   it('workloadCertExpiry reads the earliest cert_chain expiration of Envoy /certs', () => {

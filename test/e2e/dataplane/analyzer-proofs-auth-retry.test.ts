@@ -11,19 +11,10 @@
 // Run alone: npx vitest run --project e2e test/e2e/dataplane/analyzer-proofs-auth-retry.test.ts
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, istioTs, waitFor } from '../harness.js';
-import { disableDataplaneTelemetry, enableDataplaneTelemetry, freePort, Mesh, nacks, PORT, type DriveResult, type Workload } from './mesh.js';
-
-interface Msg {
-  code: string;
-  origin: string;
-}
-
-async function findings(ns: string, analyzer: string): Promise<string[]> {
-  const r = await istioTs(['analyze', '-n', ns, '-o', 'json', '--analyzer', analyzer]);
-  return (JSON.parse(r.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`);
-}
+import { describe, expect, it } from 'vitest';
+import { apply, waitFor } from '../harness.js';
+import { freePort, Mesh, PORT, type DriveResult, type Workload } from './mesh.js';
+import { expectNoNacks, findings, useDataplaneTelemetry } from './proofs.js';
 
 /** A workload's access-log lines for one request line (`"<METHOD> <path> `), once Envoy flushed them. */
 function logFor(m: Mesh, w: Workload, request: string): string[] {
@@ -157,12 +148,7 @@ const authz = (name: string, app: string, rules: object[]) => ({
 const vs = (http: object[]) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews' }, spec: { hosts: ['reviews'], http } });
 
 describe('authorization and retry findings are predictions that hold on real Envoys', () => {
-  beforeAll(async () => {
-    await enableDataplaneTelemetry();
-  });
-  afterAll(async () => {
-    await disableDataplaneTelemetry();
-  });
+  useDataplaneTelemetry();
 
   it('ITS0007: requestPrincipals without a RequestAuthentication gives 403 (RBAC) even with a valid token; with one, the token gets 200', async () => {
     const m = await Mesh.create('its0007');
@@ -198,7 +184,7 @@ describe('authorization and retry findings are predictions that hold on real Env
       expect((await m.drive(client, { host: reviews(m), path: '/reviews/none', count: 2 })).codes).toEqual({ 403: 2 });
       expect((await withToken('/reviews/forged', new Signer('proofs-1').token('shopper'), 2)).codes).toEqual({ 401: 2 });
       await waitLog(m, server, 'GET /reviews/forged', /" 401 - jwt_authn_access_denied\{Jwt_verification_fails\} /, 2);
-      expect(await nacks([client.ref, server.ref])).toEqual([]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }
@@ -230,7 +216,7 @@ describe('authorization and retry findings are predictions that hold on real Env
       await waitFor('the echo answers once the L4 rule is pushed', async () => (await tcpExchange(client)) === 'echo', 60_000, 1000);
       for (let i = 0; i < 3; i++) expect(await tcpExchange(client)).toBe('echo');
       await waitFor('the app saw the echoed bytes', async () => m.appRequests(server).filter((r) => r === 'echo TCP bytes=14').length >= 3, 15_000, 250);
-      expect(await nacks([client.ref, server.ref])).toEqual([]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }
@@ -264,7 +250,7 @@ describe('authorization and retry findings are predictions that hold on real Env
       }, 60_000, 500);
       await waitLog(m, client, `GET ${fixed}`, /" 200 - via_upstream /);
       expect(m.appRequests(server).filter((r) => r.endsWith(` ${fixed}`))).toEqual([`slow GET ${fixed}`, `slow GET ${fixed}`, `ok GET ${fixed}`]);
-      expect(await nacks([client.ref, server.ref])).toEqual([]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }
@@ -308,7 +294,7 @@ describe('authorization and retry findings are predictions that hold on real Env
         await waitLog(m, server, `POST ${path}`, /" 500 - via_upstream /);
         expect(arrivals(path)).toEqual([`500 POST ${path}`]);
       }
-      expect(await nacks([client.ref, server.ref])).toEqual([]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }
@@ -346,7 +332,7 @@ describe('authorization and retry findings are predictions that hold on real Env
         await waitLog(m, server, `GET ${path}`, /" 0 DC downstream_remote_disconnect /);
         expect(arrivals(path)).toEqual([`slow GET ${path}`, `ok GET ${path}`]);
       }
-      expect(await nacks([client.ref, server.ref])).toEqual([]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }

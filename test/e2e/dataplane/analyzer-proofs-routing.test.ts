@@ -12,19 +12,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, harnessEnv, istioTs, kubectl, waitFor } from '../harness.js';
-import { disableDataplaneTelemetry, enableDataplaneTelemetry, freePort, Mesh, nacks, PORT, syncz, type DriveResult, type Workload } from './mesh.js';
-
-interface Msg {
-  code: string;
-  origin: string;
-}
-
-async function findings(ns: string, analyzer: string): Promise<string[]> {
-  const r = await istioTs(['analyze', '-n', ns, '-o', 'json', '--analyzer', analyzer]);
-  return (JSON.parse(r.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`);
-}
+import { describe, expect, it } from 'vitest';
+import { apply, harnessEnv, kubectl, waitFor } from '../harness.js';
+import { freePort, Mesh, PORT, syncz, type DriveResult, type Workload } from './mesh.js';
+import { expectNoNacks, findings, useDataplaneTelemetry } from './proofs.js';
 
 /** Access-log lines of a workload's Envoy for requests to `path…`, once `count` of them are written. */
 async function logged(m: Mesh, w: Workload, path: string, count: number): Promise<string[]> {
@@ -80,17 +71,8 @@ const serviceWithTargetPort = (m: Mesh, name: string, targetPort: number) => [
 const vs = (name: string, spec: object) => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name }, spec });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function noNacks(ws: Workload[]): Promise<void> {
-  expect(await nacks(ws.map((w) => w.ref)), 'a real Envoy rejected a push from istiod').toEqual([]);
-}
-
 describe('routing analyzer findings are predictions that hold on real Envoys', () => {
-  beforeAll(async () => {
-    await enableDataplaneTelemetry();
-  });
-  afterAll(async () => {
-    await disableDataplaneTelemetry();
-  });
+  useDataplaneTelemetry();
 
   it('ITS0013: an aborted request is never retried (503 FI at the client, the app never called); the failure from the app instead is retried away', async () => {
     const m = await Mesh.create('its0013');
@@ -117,7 +99,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       // The router (where retries happen) never ran: the app saw none of the requests. (Istio's
       // stats inclusion list leaves out outbound clusters' upstream_rq_retry, so the app counts.)
       expect(appRequests(m, server)).toBe(0);
-      await noNacks([client, server]);
+      await expectNoNacks([client, server]);
 
       // The fix (the page's): the failure comes from the application, one hop past the caller's
       // router, and the route keeps only the retries.
@@ -130,7 +112,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       expectLines(goodLines, (l) => /" 200 - via_upstream /.test(l), 4);
       // Each request failed once at the app (503) and was retried once: 8 served for 4 sent.
       expect(appRequests(m, server)).toBe(8);
-      await noNacks([client, server]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }
@@ -167,7 +149,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       expectLines(badLines, (l) => l.includes(`" 200 - via_upstream `) && l.includes(` outbound|${PORT}||${m.host('storefront')} `), 3);
       expect(appRequests(m, storefront)).toBe(3);
       expect(appRequests(m, payments)).toBe(0);
-      await noNacks([gw, storefront, payments]);
+      await expectNoNacks([gw, storefront, payments]);
 
       // The fix: one VirtualService owns the host and the order, the specific route first.
       await kubectl(['delete', 'virtualservice', 'payments', '-n', m.ns, '--wait']);
@@ -181,7 +163,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       expect(good.codes).toEqual({ 200: 3 });
       const goodLines = await logged(m, gw, '/api/payments/2', 3);
       expectLines(goodLines, (l) => l.includes(`" 200 - via_upstream `) && l.includes(` outbound|${PORT}||${m.host('payments')} `), 3);
-      await noNacks([gw, storefront, payments]);
+      await expectNoNacks([gw, storefront, payments]);
     } finally {
       await m.cleanup();
     }
@@ -216,7 +198,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       const badLines = await logged(m, client, '/refused/', 3);
       expectLines(badLines, (l) => /" 503 (URX,)?UF upstream_reset_before_response_started\{remote_connection_failure\|delayed_connect_error:_(111|Connection_refused)\} /.test(l) && l.includes(` ${cluster} `), 3);
       expect(appRequests(m, server)).toBe(0);
-      await noNacks([client, server]);
+      await expectNoNacks([client, server]);
 
       for (const o of serviceWithTargetPort(m, 'reviews', PORT)) await apply(o, m.ns);
       expect(await findings(m.ns, 'service.ContainerPortAnalyzer')).toEqual([]);
@@ -225,7 +207,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       expect(good.codes).toEqual({ 200: 3 });
       expectLines((await logged(m, client, '/fixed/', 3)), (l) => /" 200 - via_upstream /.test(l), 3);
       expect(appRequests(m, server)).toBe(3);
-      await noNacks([client, server]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }
@@ -289,7 +271,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       expect(byName.codes).toEqual({ 200: 3 });
       expectLines((await logged(m, client, '/by-name/', 3)), (l) => /" 200 - via_upstream /.test(l) && l.includes(` outbound|${PORT}||${m.host('search')} `), 3);
       expect(appRequests(m, server)).toBe(3);
-      await noNacks([client, server]);
+      await expectNoNacks([client, server]);
 
       // Under PERMISSIVE the same pod-IP call is answered (in plaintext), and analyze says nothing.
       await apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default' }, spec: { mtls: { mode: 'PERMISSIVE' } } }, m.ns);
@@ -301,7 +283,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       const permissive = await call(`${server.ip}:${PORT}`, '/permissive/1');
       expect(permissive.codes).toEqual({ 200: 3 });
       expectLines((await logged(m, client, '/permissive/1', 3)), (l) => /" 200 - via_upstream /.test(l) && / PassthroughCluster .* allow_any$/.test(l), 3);
-      await noNacks([client, server]);
+      await expectNoNacks([client, server]);
     } finally {
       await m.cleanup();
     }

@@ -9,19 +9,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, harnessEnv, istioTs, waitFor } from '../harness.js';
-import { disableDataplaneTelemetry, enableDataplaneTelemetry, Mesh, PORT, type DriveResult, type Workload } from './mesh.js';
-
-interface Msg {
-  code: string;
-  origin: string;
-}
-
-async function findings(ns: string, analyzer: string): Promise<string[]> {
-  const r = await istioTs(['analyze', '-n', ns, '-o', 'json', '--analyzer', analyzer]);
-  return (JSON.parse(r.stdout) as Msg[]).map((m) => `${m.code} ${m.origin}`);
-}
+import { describe, expect, it } from 'vitest';
+import { apply, harnessEnv, waitFor } from '../harness.js';
+import { Mesh, PORT, type DriveResult, type Workload } from './mesh.js';
+import { findings, useDataplaneTelemetry } from './proofs.js';
 
 /**
  * The client sidecar's access-log lines for reviews: the real Envoy's stdout, as dataplane.sh writes
@@ -70,12 +61,7 @@ async function pair(m: Mesh, config: object[]): Promise<{ client: Workload; serv
 const dr = (trafficPolicy: object) => ({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews' }, spec: { host: 'reviews', trafficPolicy } });
 
 describe('analyzer findings are predictions that hold on real Envoys', () => {
-  beforeAll(async () => {
-    await enableDataplaneTelemetry();
-  });
-  afterAll(async () => {
-    await disableDataplaneTelemetry();
-  });
+  useDataplaneTelemetry();
 
   it('ITS0005: DestinationRule tls DISABLE towards a STRICT workload gives 503 UC; ISTIO_MUTUAL gives 200', async () => {
     const m = await Mesh.create('its0005');
