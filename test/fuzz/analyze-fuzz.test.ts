@@ -6,18 +6,7 @@ import { runPipeline } from '../../src/analysis/pipeline.js';
 import { defaultMeshConfig } from '../../src/analysis/mesh-config.js';
 import { allAnalyzers } from '../../src/analyzers/index.js';
 import { parseText, type LoadedObject, type LoadProblem } from '../../src/resources/loader.js';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 function corpus(): string[] {
   const roots = ['fixtures/analyze', 'fixtures/analyzers'].map((p) => path.join(import.meta.dirname, '../..', p));

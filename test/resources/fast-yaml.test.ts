@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng.js';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { fastLocate, fastParseDocument } from '../../src/resources/fast-yaml.js';
 import { PARSE_OPTIONS, splitDocuments } from '../../src/resources/loader.js';
@@ -159,14 +160,7 @@ describe('fast YAML path', () => {
   }, 120_000);
 
   it('agrees with yaml on 5,000 mutated documents (FUZZ_N for more)', () => {
-    let a = Number(process.env.FUZZ_SEED ?? 20261204) >>> 0;
-    const r = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = rng(Number(process.env.FUZZ_SEED ?? 20261204));
     const corpus = corpusFiles()
       .slice(0, 400)
       .flatMap((f) => chunks(readFileSync(f, 'utf8')))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng.js';
 import { Document, stringify, visit } from 'yaml';
 import { generate } from '../../src/install/generate.js';
 import { PROFILE_NAMES } from '../../src/install/profile-names.js';
@@ -82,14 +83,7 @@ describe('emitYaml', () => {
   }, 60_000);
 
   it('agrees with yaml on 5,000 random documents', () => {
-    let a = Number(process.env.FUZZ_SEED ?? 7) >>> 0;
-    const r = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = rng(Number(process.env.FUZZ_SEED ?? 7));
     const atoms = ['a', ' ', '\n', ':', '#', '-', '"', "'", '\t', 'x', '1', '.', '|', '>', '?', ',', '[', '}', '~', 'e', '0', 'true', 'null', '---', '%', '\\', 'é'];
     const str = () => Array.from({ length: Math.floor(r() * 6) }, () => atoms[Math.floor(r() * atoms.length)]).join('');
     const val = (d: number): unknown => {

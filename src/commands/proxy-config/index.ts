@@ -37,6 +37,13 @@ export interface PcFlags {
 
 type Filters = { readonly [K in Exclude<keyof PcFlags, 'file' | 'timeout' | 'proxyAdminPort'>]?: FlagSpec };
 
+/** The filters `endpoint` and the hidden `eds` share (each adds its own --status). */
+const endpointFilters = {
+  address: { kind: 'string', flags: '--address <ip>', description: 'only endpoints with this address' },
+  port: { kind: 'port', flags: '--port <port>', description: 'only endpoints on this port' },
+  cluster: { kind: 'string', flags: '--cluster <name>', description: 'only endpoints of this cluster' },
+} as const satisfies Filters;
+
 /** One config subcommand: name, aliases, the config-dump section it reads (see ./table.ts), its filters. */
 export interface PcSubcommand {
   readonly name: 'cluster' | 'listener' | 'route' | 'endpoint' | 'eds' | 'secret' | 'bootstrap' | 'ecds' | 'all';
@@ -87,9 +94,7 @@ export const PC_SUBCOMMANDS: readonly PcSubcommand[] = [
     aliases: ['endpoints', 'ep'],
     description: 'endpoints (hosts) with health and outlier status',
     filters: {
-      address: { kind: 'string', flags: '--address <ip>', description: 'only endpoints with this address' },
-      port: { kind: 'port', flags: '--port <port>', description: 'only endpoints on this port' },
-      cluster: { kind: 'string', flags: '--cluster <name>', description: 'only endpoints of this cluster' },
+      ...endpointFilters,
       status: { kind: 'string', flags: '--status <status>', description: 'only endpoints with this health status (healthy, unhealthy, draining…)' },
     },
     help: '\nLive, this reads /clusters?format=json. With -f it reads either that, or a config_dump taken with include_eds (EDS view with locality).',
@@ -101,9 +106,7 @@ export const PC_SUBCOMMANDS: readonly PcSubcommand[] = [
     hidden: true,
     description: 'endpoints from the EDS section of the config dump',
     filters: {
-      address: { kind: 'string', flags: '--address <ip>', description: 'only endpoints with this address' },
-      port: { kind: 'port', flags: '--port <port>', description: 'only endpoints on this port' },
-      cluster: { kind: 'string', flags: '--cluster <name>', description: 'only endpoints of this cluster' },
+      ...endpointFilters,
       status: { kind: 'string', flags: '--status <status>', description: 'only endpoints with this health status' },
     },
   },
