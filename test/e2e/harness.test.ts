@@ -202,10 +202,14 @@ describe('istiod on the host', () => {
       await kubectl(['annotate', '-n', ns.name, `pod/${pod.metadata.name}`, 'fake-sidecar.istio-ts.dev/nack=LDS', '--overwrite']);
       // a new Service makes istiod push new listeners, which the fake rejects
       await apply(service('extra', 9090), ns.name);
-      const entry = await waitFor('listener NACK in syncz', async () => {
+      // The NACK is per type: LDS stays un-acked while CDS is acked. A CDS push can be in flight
+      // (sent, its ACK not yet back) at the moment syncz is read, so wait for a snapshot in which
+      // CDS has settled; a CDS that never gets acked still fails here.
+      const entry = await waitFor('listener NACK with CDS acked in syncz', async () => {
         const e = (await syncz()).find((s) => s.proxy === proxyID);
-        return e && e.listener_sent && e.listener_sent !== e.listener_acked ? e : undefined;
+        return e && e.listener_sent && e.listener_sent !== e.listener_acked && e.cluster_sent === e.cluster_acked ? e : undefined;
       }, 60_000, 1000);
+      expect(entry.listener_sent).not.toBe(entry.listener_acked);
       expect(entry.cluster_sent).toBe(entry.cluster_acked);
       const stats = await getViaPortForward(ns.name, `pod/${pod.metadata.name}`, 15000, '/stats?filter=lds');
       expect(stats.body).toMatch(/listener_manager\.lds\.update_rejected: [1-9]/);
