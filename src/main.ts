@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { buildProgram, unknownCommandWithHelp } from './cli/program.js';
 import { commands } from './commands/index.js';
@@ -7,7 +8,7 @@ import type { IO } from './cli/io.js';
 
 /** The process boundary: the only try/catch that turns errors into exit codes. */
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
-  const { program, exitCode } = buildProgram(io, commands);
+  const { program, exitCode } = buildProgram(io, commands, argv);
   try {
     await program.parseAsync([...unknownCommandWithHelp(program, argv)], { from: 'user' });
     return exitCode();
@@ -31,23 +32,52 @@ export function errorToExitCode(e: unknown, io: IO): number {
   return d.exitCode;
 }
 
-function processIO(): IO {
-  // `istio-ts … | head` closes the pipe early: that is the reader's choice, not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
+/**
+ * Whether the file descriptor is a terminal (what process.stdout.isTTY says), without creating
+ * the process stream: a pipe or file is not a character device, so only a terminal (or
+ * /dev/null) loads node:tty to ask.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
   }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
+function processIO(): IO {
+  // The standard streams are created on first use (a getter each): constructing one costs ~1.5 ms,
+  // and a one-file `analyze` that passes writes only to stderr and never reads stdin.
+  // `istio-ts … | head` closes the pipe early: that is the reader's choice, not an error.
+  const guarded = new WeakSet<NodeJS.WriteStream>();
+  const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
+    if (!guarded.has(stream)) {
+      guarded.add(stream);
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw e;
+      });
+    }
+    return stream;
+  };
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return guard(process.stdout);
+    },
+    get stderr() {
+      return guard(process.stderr);
+    },
     readStdin,
     readStdinBytes,
     env: process.env,
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    get isTTY() {
+      return isTerminal(1);
+    },
+    get stdinIsTTY() {
+      return isTerminal(0);
+    },
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { fsp } from '../util/lazy-fs.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isScalar, parseAllDocuments, visit, type Document } from 'yaml';
@@ -66,7 +66,7 @@ export async function generate(o: GenerateOptions, injector?: (values: Tree) => 
 async function readIopFile(file: string, o: GenerateOptions): Promise<unknown> {
   let text: string;
   try {
-    text = file === '-' ? await o.readStdin() : await readFile(path.resolve(o.cwd, file), 'utf8');
+    text = file === '-' ? await o.readStdin() : await fsp().readFile(path.resolve(o.cwd, file), 'utf8');
   } catch (e) {
     throw new KindError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'noinput');
   }

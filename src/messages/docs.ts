@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { fsp } from '../util/lazy-fs.js';
 import { fileURLToPath } from 'node:url';
 import { catalog, documentationUrl } from './catalog.js';
 import type { MessageType } from './types.js';
@@ -27,7 +27,7 @@ export function messageDocPath(type: MessageType): string {
 export async function explainMessage(type: MessageType): Promise<{ text: string; path?: string }> {
   if (type.code.startsWith('ITS')) {
     const path = messageDocPath(type);
-    const text = await readFile(path, 'utf8');
+    const text = await fsp().readFile(path, 'utf8');
     return { text: text.endsWith('\n') ? text : `${text}\n`, path };
   }
   const text = [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineCommand, defineGroup } from '../../src/cli/command.js';
 import { flagTable } from '../../src/cli/flags.js';
-import { buildProgram } from '../../src/cli/program.js';
+import { buildProgram, namedCommand, unknownCommandWithHelp } from '../../src/cli/program.js';
+import { commands } from '../../src/commands/index.js';
 import { main } from '../../src/main.js';
 import { chooseFormat } from '../../src/output/printers.js';
 import type { IO } from '../../src/cli/io.js';
@@ -98,5 +99,46 @@ describe('a declared command end to end: flags → validate → run → printer 
   it('the real program: a usage error from a declared command exits 64 through main', async () => {
     const io: IO = { stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
     expect(await main(['precheck', '-o', 'yaml'], io)).toBe(64);
+  });
+});
+
+describe('only the command the argv names is built', () => {
+  const capture = async (argv: string[], narrow: boolean) => {
+    let out = '';
+    let err = '';
+    const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+    const { program } = buildProgram(io, commands, narrow ? argv : undefined);
+    let thrown = '';
+    try {
+      await program.parseAsync([...unknownCommandWithHelp(program, argv)], { from: 'user' });
+    } catch (e) {
+      thrown = (e as { code?: string }).code ?? String(e);
+    }
+    return { out, err, thrown, commands: program.commands.map((c) => c.name()) };
+  };
+
+  it('names the command after the program\'s own options and their values; help, completion and unknown words get every command', () => {
+    const probe = buildProgram({ stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '', env: {}, cwd: '', isTTY: false, stdinIsTTY: false }, []).program;
+    const named = (argv: string[]) => namedCommand(probe, commands, argv)?.name;
+    expect(named(['analyze', '-A'])).toBe('analyze');
+    expect(named(['-n', 'analyze', 'version'])).toBe('version'); // "analyze" is -n's value
+    expect(named(['--context=x', '-o', 'json', 'ps'])).toBe('proxy-status');
+    expect(named(['--color', 'never', 'apply', '-y'])).toBe('install');
+    expect(named(['--help', 'analyze'])).toBeUndefined();
+    expect(named(['-h'])).toBeUndefined();
+    expect(named(['completion', 'bash'])).toBeUndefined();
+    expect(named(['help', 'analyze'])).toBeUndefined();
+    expect(named(['nosuch'])).toBeUndefined();
+    expect(named(['--', 'analyze'])).toBeUndefined();
+  });
+
+  it('help, errors and usage are the same as with all sixteen built', async () => {
+    for (const argv of [['analyze', '--help'], ['pc', 'cluster', '--help'], ['-n', 'x', 'pc', 'nosuch', '-h'], ['tag', 'nosuch'], ['analyze', '--nosuch'], ['version', '-o', 'xml'], ['manifest', '--help'], ['--help', 'analyze']]) {
+      const all = await capture(argv, false);
+      const one = await capture(argv, true);
+      expect({ ...one, commands: undefined }, argv.join(' ')).toEqual({ ...all, commands: undefined });
+    }
+    expect((await capture(['analyze', '--help'], true)).commands).toEqual(['analyze']);
+    expect((await capture(['--help'], true)).commands).toHaveLength(commands.length);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,13 +54,22 @@ describe.skipIf(skipWhenMissing(!existsSync('dist/cli/main.cjs')))('bundle code 
     }
   });
 
-  it('drops the caches of earlier builds when it writes its own', () => {
+  it('drops the caches of other builds not written for a week when it writes its own; keeps recent ones (another install may use them)', () => {
     const home = path.join(work, 'stale');
     const dir = path.join(home, 'istio-ts', `v8-${process.version}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(path.join(dir, 'main-0000000000000000-analyze.v8'), 'old');
+    const old = path.join(dir, 'main-0000000000000000-analyze.v8');
+    const recent = path.join(dir, 'main-1111111111111111-analyze.v8');
+    writeFileSync(old, 'old');
+    writeFileSync(recent, 'recent');
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(old, eightDaysAgo, eightDaysAgo);
     expect(run({ XDG_CACHE_HOME: home })).toEqual(reference);
-    expect(cacheFiles(home).map((f) => path.basename(f))).toEqual([expect.not.stringContaining('0000000000000000')]);
+    const names = cacheFiles(home).map((f) => path.basename(f));
+    expect(names).toHaveLength(2);
+    expect(names).toContain('main-1111111111111111-analyze.v8');
+    expect(names.find((n) => n !== 'main-1111111111111111-analyze.v8')).toMatch(/^main-[0-9a-f]{16}-analyze\.v8$/);
+    expect(names).not.toContain('main-0000000000000000-analyze.v8');
   });
 
   it.skipIf(process.getuid?.() === 0)('an unwritable cache directory means no cache, not an error', () => {

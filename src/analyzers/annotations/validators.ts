@@ -73,7 +73,7 @@ const PROXY_CONFIG_FIELDS = new Set([
   'startupProbe',
 ]);
 
-const DURATION = /^-?\d+(\.\d+)?(ns|us|µs|ms|s|m|h)$|^-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const DURATION = /^-?\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h)$|^-?(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/;
 
 /**
  * A reduced form of the injector's proxy.istio.io/config check: the value must decode as a

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type { Resource } from '../../resources/types.js';
 import { asRecord, get } from '../../util/objects.js';
 
@@ -44,7 +44,8 @@ export function credentialProblem(secret: Resource, now: Date): string | undefin
   if (!block) return 'the certificate is not PEM encoded';
   let x509: X509Certificate;
   try {
-    x509 = new X509Certificate(Buffer.from(block[2]!.replace(/\s+/g, ''), 'base64'));
+    // node:crypto is loaded here, on first use: requiring it up front was ~1.5 ms of every start.
+    x509 = new (process.getBuiltinModule('node:crypto').X509Certificate)(Buffer.from(block[2]!.replace(/\s+/g, ''), 'base64'));
   } catch {
     return 'the certificate cannot be parsed';
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { fsp } from '../../util/lazy-fs.js';
 import { parse as parseYaml } from 'yaml';
 import { buildFileSnapshot } from '../../analysis/build.js';
 import { toDiagnostic, type Diagnostic } from '../../analysis/engine.js';
@@ -90,7 +90,7 @@ export async function loadMeshConfig(file: string | undefined, istioNamespace: s
   if (!file) return base;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await fsp().readFile(file, 'utf8');
   } catch (e) {
     throw new UserError(`--meshConfigFile ${file}: ${(e as Error).message}`, ExitCode.NoInput);
   }

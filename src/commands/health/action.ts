@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { fsp } from '../../util/lazy-fs.js';
 import type { Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
@@ -88,7 +88,7 @@ async function loadRules(ctx: CommandContext, file: string | undefined): Promise
   if (!file) return CATALOG;
   let text: string;
   try {
-    text = file === '-' ? await ctx.io.readStdin() : await readFile(file, 'utf8');
+    text = file === '-' ? await ctx.io.readStdin() : await fsp().readFile(file, 'utf8');
   } catch (e) {
     throw new UserError(`--rules: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, ExitCode.NoInput);
   }

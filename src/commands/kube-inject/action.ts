@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { fsp } from '../../util/lazy-fs.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Implementation } from '../../cli/command.js';
 import { ExitCode, UsageError, UserError } from '../../cli/errors.js';
@@ -14,7 +14,7 @@ async function readInput(ctx: CommandContext, file: string, what: string): Promi
   if (file === '-') return ctx.io.readStdin();
   const path = isAbsolute(file) ? file : resolve(ctx.io.cwd, file);
   try {
-    return await readFile(path, 'utf8');
+    return await fsp().readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`open ${file}: no such file or directory`, ExitCode.NoInput, `check the ${what} path`);
@@ -80,7 +80,7 @@ export const implementation: Implementation<KubeInjectFlags, 'yaml', KubeInjectF
     if (output && output !== '-') {
       const path = isAbsolute(output) ? output : resolve(ctx.io.cwd, output);
       try {
-        await writeFile(path, result.text, 'utf8');
+        await fsp().writeFile(path, result.text, 'utf8');
       } catch (e) {
         throw new UserError(`cannot write ${output}: ${(e as Error).message}`, ExitCode.Error);
       }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { fsp } from '../../util/lazy-fs.js';
 import { basename } from 'node:path';
 import type { Implementation } from '../../cli/command.js';
 import type { CommandContext } from '../../cli/context.js';
@@ -110,7 +110,7 @@ export async function proxyStatus(ctx: CommandContext, o: ProxyStatusOptions, de
 
 async function readInput(ctx: CommandContext, f: string): Promise<string> {
   try {
-    return f === '-' ? await ctx.io.readStdin() : (await readFile(f)).toString('utf8');
+    return f === '-' ? await ctx.io.readStdin() : (await fsp().readFile(f)).toString('utf8');
   } catch (e) {
     throw new UserError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, ExitCode.NoInput);
   }

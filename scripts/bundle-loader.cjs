@@ -1,5 +1,7 @@
-// dist/cli/main.js: loads the CLI bundle (dist/cli/main.cjs) with V8's code cache.
+// dist/cli/loader.cjs: loads the CLI bundle (dist/cli/main.cjs) with V8's code cache.
 // Copied by scripts/build.mjs, which fills in the bundle's hash; do not edit the copy.
+// CommonJS, like bin/istio-ts.js: a start that loads no ES module skips initialising Node's ESM
+// loader (~8 ms of a one-file analyze on Node 20). dist/cli/main.js re-exports it for ESM callers.
 //
 // Node 20 caches no compiled code between runs (module.enableCompileCache is Node >= 22.1), and
 // compiling the ~1.6 MB bundle plus the functions a command calls was ~40 ms of every start. A
@@ -9,21 +11,21 @@
 // match the source, V8 version or flags; the bundle then compiles as usual and the cache is
 // rewritten. An unwritable or foreign cache directory only means no cache.
 // ISTIO_TS_NO_CODE_CACHE=1 turns it off.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Script } from 'node:vm';
+'use strict';
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { Script } = require('node:vm');
 
 const BUNDLE_HASH = '__BUNDLE_HASH__';
-const file = fileURLToPath(new URL('./main.cjs', import.meta.url));
+const file = path.join(__dirname, 'main.cjs');
 let loaded;
 
 /** The bundle's exports (main, kubeConnect), loaded once; `argv` picks the code cache. */
-export function bundle(argv = process.argv.slice(2)) {
+function bundle(argv = process.argv.slice(2)) {
   if (loaded) return loaded;
-  const source = readFileSync(file, 'utf8');
+  // ASCII only (scripts/build.mjs checks): latin1 makes a one-byte string without a UTF-8 decode.
+  const source = readFileSync(file, 'latin1');
   const cacheFile = cachePath(argv);
   let cachedData;
   if (cacheFile) {
@@ -35,13 +37,14 @@ export function bundle(argv = process.argv.slice(2)) {
   }
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __istioTsUrl, __istioTsImport) {${source}\n})`, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file), pathToFileURL(file).href, (spec) => import(new URL(spec, import.meta.url).href));
+  const url = pathToFileURL(file).href;
+  script.runInThisContext()(mod.exports, require, mod, file, __dirname, url, (spec) => import(new URL(spec, url).href));
   loaded = mod.exports;
   if (cacheFile && (!cachedData || script.cachedDataRejected)) loaded.saveCodeCache = () => saveCache(script, cacheFile);
   return loaded;
 }
 
-export async function main(argv, io) {
+async function main(argv, io) {
   const b = bundle(argv);
   const code = await b.main(argv, io);
   b.saveCodeCache?.();
@@ -54,7 +57,7 @@ function cachePath(argv) {
   const command = argv.find((a) => !a.startsWith('-'));
   const key = command && /^[a-z][a-z-]{0,30}$/.test(command) ? command : '-';
   try {
-    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
     // Only a directory of our own that nobody else can write to: code cache is code.
@@ -70,10 +73,20 @@ function saveCache(script, cacheFile) {
     const tmp = `${cacheFile}.${process.pid}`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     renameSync(tmp, cacheFile);
-    // Caches of earlier builds are never read again.
+    // Caches of other builds: another install may still use them (two projects, a global and a
+    // local istio-ts), so only those not written for a week go; deleting every other build's
+    // cache made two installs recompile each other's away on every run.
     const dir = path.dirname(cacheFile);
-    for (const f of readdirSync(dir)) if (f.startsWith('main-') && f.endsWith('.v8') && !f.startsWith(`main-${BUNDLE_HASH}-`)) rmSync(path.join(dir, f), { force: true });
+    const stale = Date.now() - 7 * 24 * 3600 * 1000;
+    for (const f of readdirSync(dir)) {
+      if (!f.startsWith('main-') || !f.endsWith('.v8') || f.startsWith(`main-${BUNDLE_HASH}-`)) continue;
+      const other = path.join(dir, f);
+      if (statSync(other).mtimeMs < stale) rmSync(other, { force: true });
+    }
   } catch {
     // A read-only or full cache directory: the next run compiles again.
   }
 }
+
+exports.bundle = bundle;
+exports.main = main;
