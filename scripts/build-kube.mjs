@@ -1,4 +1,4 @@
-// esbuild plugin for the bundled Kubernetes client (dist/cli/kube-client.js), used by build.mjs.
+// esbuild plugin for the Kubernetes client bundled into dist/cli/main.cjs, used by build.mjs.
 //
 // src/kube/client.ts uses @kubernetes/client-node's KubeConfig only: kubeconfig loading, TLS
 // material, tokens, exec and auth providers, proxy-url agents. Its config.js imports everything
@@ -12,8 +12,8 @@
 //   node_modules as client-node itself resolves them (they are its dependencies, installed with
 //   it, as ajv is ours), behind classes and functions that construct or call the real ones. The
 //   bundle loses ~570 KB that V8 would parse on every start (tr46, ip-address, socks, …);
-// - the azure, gcp and oidc authenticators: the real modules go into their own chunk, imported on
-//   the first applyAuthentication(); isAuthProvider() is the library's own test (authProvider.name).
+// - the azure, gcp and oidc authenticators: the real modules stay uninitialised in the bundle until
+//   the first applyAuthentication() imports them; isAuthProvider() is the library's own test (authProvider.name).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -50,7 +50,7 @@ export class HttpsProxyAgent { constructor(opts) { return new (load().HttpsProxy
   },
 };
 
-/** Auth providers: the real module in its own chunk, imported when a user needs it. */
+/** Auth providers: the real module, initialised when a user first needs it. */
 const LAZY_AUTH = {
   './azure_auth.js': { name: 'AzureAuth', provider: 'azure' },
   './gcp_auth.js': { name: 'GoogleCloudPlatformAuth', provider: 'gcp' },

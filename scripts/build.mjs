@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the CLI into dist/cli/: one CommonJS bundle of our code and its pure-JS dependencies
-// (main.cjs, loaded with V8's code cache by loader.cjs), and the Kubernetes library (kube-client.js).
+// Builds the CLI into dist/cli/: one CommonJS bundle of our code and its pure-JS dependencies,
+// the Kubernetes library's KubeConfig included (main.cjs, loaded with V8's code cache by loader.cjs).
 // Start-up time is most of what a one-file `analyze` costs: loading ~140 small modules took
 // longer than the work itself, and on Node 20 only a vm.Script can reuse compiled code.
 // Type checking is `npm run typecheck` (part of `npm test`); esbuild only strips types.
@@ -42,11 +42,22 @@ const lazyBuiltins = {
   },
 };
 const outdir = path.join(root, 'dist', 'cli');
+
+/**
+ * The Kubernetes client must be initialised lazily (esbuild's __esm wrapper, keyed by module path)
+ * so that offline commands never evaluate it; a static import from a module on the start-up
+ * path would make it eager. The build fails instead.
+ */
+function assertKubeLazy(bundle) {
+  for (const m of ['src/kube/client.ts', 'node_modules/@kubernetes/client-node/dist/config.js']) {
+    if (!bundle.includes(`"${m}"(){`)) throw new Error(`dist/cli/main.cjs: ${m} is not lazily initialised (or not bundled); offline commands would evaluate the Kubernetes client`);
+  }
+}
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 // @kubernetes/client-node: only its KubeConfig (kubeconfig loading and auth) is used, by the thin
 // client in src/kube/. Its config.js imports the generated index (every model and API, ~800
 // modules) for two helpers; pointing that import at the two files defining them keeps the
-// bundled client small.
+// bundled client small. Its rarely used dependencies load on first use (scripts/build-kube.mjs).
 const kubeGenShim = {
   name: 'kube-gen-shim',
   setup(b) {
@@ -62,54 +73,27 @@ const kubeGenShim = {
 };
 
 /**
- * The CLI is one CommonJS bundle, dist/cli/main.cjs, that dist/cli/loader.cjs (scripts/bundle-loader.cjs)
- * compiles with V8's code cache; modules reached only through import() stay unevaluated until
- * then (esbuild wraps them), so a command runs only its own top-level code. The Kubernetes
- * library is not in it: dist/cli/kube-client.js (ESM) holds KubeConfig, imported through the
- * loader when a command first connects, which then initialises src/kube/client.ts inside the
- * bundle. kube-client.js also exports connect() for code that imports it directly.
+ * The CLI is one CommonJS bundle, dist/cli/main.cjs, that dist/cli/loader.cjs compiles with V8's
+ * code cache (scripts/bundle-loader.cjs). Modules reached only through import() stay unevaluated
+ * until then (esbuild wraps them), so a command runs only its own top-level code: the
+ * Kubernetes client (src/kube/client.ts and @kubernetes/client-node's KubeConfig) is one of
+ * them, initialised when a command first connects, and offline commands never evaluate it.
+ * It used to be a separate ES module (kube-client.js): importing it started Node's ESM loader and
+ * compiled ~240 KB without a code cache, ~14 ms of every live command.
  */
-const KUBE_ENTRY = 'kube-entry';
-const kubeBoundary = {
-  name: 'kube-boundary',
-  setup(b) {
-    const client = path.join(root, 'src', 'kube', 'client.ts');
-    b.onResolve({ filter: /^kube-entry$|\/kube\/client\.js$/ }, (a) => (a.namespace === 'file' ? { path: KUBE_ENTRY, namespace: 'istio-ts' } : undefined));
-    b.onResolve({ filter: /^kube-vendor$/ }, (a) => (a.namespace === 'istio-ts' ? { path: 'kube-vendor', namespace: 'istio-ts' } : undefined));
-    b.onResolve({ filter: /^@kubernetes\/client-node(\/|$)/ }, (a) => {
-      if (a.path !== '@kubernetes/client-node/dist/config.js') throw new Error(`${a.importer} imports ${a.path}: only @kubernetes/client-node/dist/config.js is bundled (scripts/build.mjs)`);
-      return { path: 'kube-vendor', namespace: 'istio-ts' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'istio-ts' }, (a) => {
-      if (a.path === KUBE_ENTRY) {
-        return {
-          contents: `import { loadKubeVendor } from 'kube-vendor';
-export async function connect(options) {
-  await loadKubeVendor();
-  const m = await import(${JSON.stringify(client)});
-  return m.connect(options);
+const main = await build({
+  stdin: {
+    contents: `export { main } from './src/main.ts';
+export async function kubeConnect(options) {
+  return (await import('./src/kube/client.ts')).connect(options);
 }
 `,
-          resolveDir: root,
-          loader: 'js',
-        };
-      }
-      // kube-vendor: KubeConfig from dist/cli/kube-client.js, imported by connect() above before
-      // src/kube/client.ts (its only user) is initialised.
-      return {
-        contents: `export let KubeConfig;
-export async function loadKubeVendor() { KubeConfig ??= (await __istioTsImport('./kube-client.js')).KubeConfig; }
-`,
-          loader: 'js',
-        };
-      }
-    );
+    resolveDir: root,
+    sourcefile: 'cli-bundle.js',
+    loader: 'ts',
   },
-};
-const main = await build({
-  stdin: { contents: `export { main } from './src/main.ts';\nexport { connect as kubeConnect } from 'kube-entry';\n`, resolveDir: root, sourcefile: 'cli-bundle.js', loader: 'ts' },
   outfile: path.join(outdir, 'main.cjs'),
-  plugins: [kubeBoundary, lazyBuiltins],
+  plugins: [kubeGenShim, kubeLazy, lazyBuiltins],
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -133,42 +117,16 @@ const main = await build({
   const hash = createHash('sha256').update(readFileSync(path.join(outdir, 'main.cjs'))).digest('hex').slice(0, 16);
   const loader = readFileSync(path.join(root, 'scripts', 'bundle-loader.cjs'), 'utf8').replace('__BUNDLE_HASH__', hash);
   writeFileSync(path.join(outdir, 'loader.cjs'), loader);
-  // For ES-module callers (kube-client.js, tests): the same loader instance, so one bundle.
+  // For ES-module callers (tests, scripts): the same loader instance, so one bundle.
   writeFileSync(path.join(outdir, 'main.js'), "// Generated by scripts/build.mjs: the CommonJS loader (loader.cjs) for ES-module callers.\nexport { bundle, main } from './loader.cjs';\n");
-  if (Object.keys(main.metafile.inputs).some((f) => f.includes('@kubernetes/client-node'))) throw new Error('dist/cli/main.cjs must not contain @kubernetes/client-node');
+  // The Kubernetes client stays lazy: no top-level code of the bundle may evaluate it.
+  assertKubeLazy(readFileSync(path.join(outdir, 'main.cjs'), 'latin1'));
   // The loader reads the bundle as latin1 (a one-byte string, half the time of a UTF-8 decode);
   // that is only the same text while every byte is ASCII. esbuild escapes non-ASCII in strings,
   // not in regular expression literals: write those as \u escapes.
   const nonAscii = readFileSync(path.join(outdir, 'main.cjs')).findIndex((b) => b > 0x7f);
   if (nonAscii >= 0) throw new Error(`dist/cli/main.cjs has a non-ASCII byte at offset ${nonAscii}: ${JSON.stringify(readFileSync(path.join(outdir, 'main.cjs'), 'latin1').slice(Math.max(0, nonAscii - 60), nonAscii + 20))}`);
 }
-await build({
-  stdin: {
-    contents: `export { KubeConfig } from '@kubernetes/client-node/dist/config.js';
-export async function connect(options) {
-  const { bundle } = await import('./main.js');
-  return bundle().kubeConnect(options);
-}
-`,
-    resolveDir: root,
-    sourcefile: 'kube-client.js',
-  },
-  outdir,
-  entryNames: 'kube-client',
-  plugins: [kubeGenShim, kubeLazy],
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['./main.js'],
-  banner: { js: "import { createRequire as __istioTsRequire } from 'node:module'; const require = __istioTsRequire(import.meta.url);" },
-  chunkNames: 'kube-[name]-[hash]',
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-
 // The IstioOperator schema as precompiled ajv code (ajv's runtime compile took ~0.35 s of every
 // `manifest generate` with a profile, -f or --set). src/install/schema.ts uses it when its schema
 // hash matches and compiles the schema itself otherwise (tests run from src/).

@@ -1,7 +1,7 @@
 /**
- * The built Kubernetes client (dist/cli/kube-client.js), whose rarely used parts of
+ * The built Kubernetes client (in dist/cli/main.cjs, through its loader), whose rarely used parts of
  * @kubernetes/client-node load on first use (scripts/build-kube.mjs): the azure, gcp and oidc auth
- * providers from their own chunk, the HTTP and SOCKS proxy agents on first construction. Each still
+ * providers when first applied, the HTTP and SOCKS proxy agents on first construction. Each still
  * works end to end against loopback servers: the token reaches the API server, the request goes
  * through the proxy. Runs against dist/ (npm run build).
  */
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { connect as Connect } from '../../src/kube/client.js';
 import { skipWhenMissing } from '../helpers/requires.js';
 
-const bundle = path.resolve('dist/cli/kube-client.js');
+const bundle = path.resolve('dist/cli/loader.cjs');
 const dir = mkdtempSync(path.join(tmpdir(), 'istio-ts-kube-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,7 +26,16 @@ const seen: { auth: string; url: string }[] = [];
 
 beforeAll(async () => {
   if (!existsSync(bundle)) return;
-  ({ connect } = (await import(pathToFileURL(bundle).href)) as { connect: typeof Connect });
+  // No code cache written to the user's cache directory by a test.
+  const noCache = process.env.ISTIO_TS_NO_CODE_CACHE;
+  process.env.ISTIO_TS_NO_CODE_CACHE = '1';
+  try {
+    const loader = (await import(pathToFileURL(bundle).href)) as { bundle: (argv: string[]) => { kubeConnect: typeof Connect } };
+    connect = loader.bundle([]).kubeConnect;
+  } finally {
+    if (noCache === undefined) delete process.env.ISTIO_TS_NO_CODE_CACHE;
+    else process.env.ISTIO_TS_NO_CODE_CACHE = noCache;
+  }
   api = http.createServer((req, res) => {
     seen.push({ auth: String(req.headers.authorization ?? ''), url: String(req.url) });
     res.setHeader('Content-Type', 'application/json');

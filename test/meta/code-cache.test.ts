@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { skipWhenMissing } from '../helpers/requires.js';
 
 /**
- * dist/cli/main.js compiles the CLI bundle with V8's code cache (scripts/bundle-loader.js). The
+ * dist/cli/loader.cjs compiles the CLI bundle with V8's code cache (scripts/bundle-loader.cjs). The
  * cache may only ever make a run faster: a missing, stale, corrupt or unwritable cache gives the
  * same output and exit code as no cache at all.
  */
