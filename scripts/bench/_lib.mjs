@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: timing child processes with their peak RSS, side-by-side
 // comparison in alternating order, finding the harness's istioctl, and the table printer.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,11 @@ export const cli = path.join(root, 'bin/istio-ts.js');
 export const node = process.execPath;
 const hasTime = existsSync('/usr/bin/time');
 const rssFile = path.join(tmpdir(), `istio-ts-bench-rss-${process.pid}`);
+// istio-ts keeps V8 code caches in $XDG_CACHE_HOME/istio-ts. The runs get a directory of their own,
+// filled by the warm-up run: another istio-ts on the machine (a second checkout, a global install)
+// neither shares nor clears it while the bench runs.
+const codeCacheHome = mkdtempSync(path.join(tmpdir(), 'istio-ts-bench-cache-'));
+process.on('exit', () => rmSync(codeCacheHome, { recursive: true, force: true }));
 
 /**
  * One run of a command: wall time (ms) and peak RSS (MB, from GNU time's %M, the same for Go and
@@ -18,7 +23,7 @@ const rssFile = path.join(tmpdir(), `istio-ts-bench-rss-${process.pid}`);
  */
 export function runOnce(cmd, args, { env = {}, cwd = root, keepStdout = false, input } = {}) {
   const t0 = process.hrtime.bigint();
-  const opts = { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 1 << 30, ...(input !== undefined ? { input } : { stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] }) };
+  const opts = { cwd, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: codeCacheHome, ...env }, maxBuffer: 1 << 30, ...(input !== undefined ? { input } : { stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] }) };
   const r = hasTime ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   let rssMB = NaN;
