@@ -6,6 +6,7 @@
 // Type checking is `npm run typecheck` (part of `npm test`); esbuild only strips types.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { kubeLazy } from './build-kube.mjs';
@@ -24,6 +25,15 @@ const lazyBuiltins = {
     const commander = `${path.sep}node_modules${path.sep}commander${path.sep}`;
     b.onResolve({ filter: /^node:child_process$/ }, (a) => (a.importer.includes(commander) ? { path: 'child_process', namespace: 'lazy-cjs' } : undefined));
     b.onResolve({ filter: /^node:net$/ }, (a) => (a.importer.startsWith(path.join(root, 'src', 'analyzers')) ? { path: 'net', namespace: 'lazy-net' } : undefined));
+    // yaml: evaluating the package (schemas, tags, node classes) cost ~2 ms of every start, and a
+    // plain-YAML analyze never calls it (src/resources/fast-yaml.ts parses that). Our modules get
+    // an object with one getter per export that initialises the real package on first access.
+    b.onResolve({ filter: /^yaml$/ }, (a) => (a.namespace === 'file' && a.importer.startsWith(path.join(root, 'src')) ? { path: 'yaml', namespace: 'lazy-yaml' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+      contents: `let m;\nconst load = () => (m ??= require('yaml'));\nfor (const k of ${JSON.stringify(yamlExports)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });\n`,
+      resolveDir: root,
+      loader: 'js',
+    }));
     // chalk: only coloured output uses it (src/output/paint.ts); `new Chalk()` loads it then.
     b.onResolve({ filter: /^chalk$/ }, (a) => (a.importer === path.join(root, 'src', 'output', 'paint.ts') ? { path: 'chalk', namespace: 'lazy-chalk' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'lazy-chalk' }, () => ({
@@ -42,6 +52,7 @@ const lazyBuiltins = {
   },
 };
 const outdir = path.join(root, 'dist', 'cli');
+const yamlExports = Object.keys(createRequire(import.meta.url)('yaml')).filter((k) => k !== 'default' && k !== '__esModule');
 
 /**
  * The Kubernetes client must be initialised lazily (esbuild's __esm wrapper, keyed by module path)

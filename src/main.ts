@@ -1,9 +1,9 @@
-import { fstatSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { buildProgram, unknownCommandWithHelp } from './cli/program.js';
 import { commands } from './commands/index.js';
 import { ExitCode, describeError } from './cli/errors.js';
 import { readStdin, readStdinBytes } from './util/stdin.js';
+import { isTerminal, standardOutput } from './cli/stdio.js';
 import type { IO } from './cli/io.js';
 
 /** The process boundary: the only try/catch that turns errors into exit codes. */
@@ -32,42 +32,10 @@ export function errorToExitCode(e: unknown, io: IO): number {
   return d.exitCode;
 }
 
-/**
- * Whether the file descriptor is a terminal (what process.stdout.isTTY says), without creating
- * the process stream: a pipe or file is not a character device, so only a terminal (or
- * /dev/null) loads node:tty to ask.
- */
-function isTerminal(fd: number): boolean {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  return process.getBuiltinModule('node:tty').isatty(fd);
-}
-
 function processIO(): IO {
-  // The standard streams are created on first use (a getter each): constructing one costs ~1.5 ms,
-  // and a one-file `analyze` that passes writes only to stderr and never reads stdin.
-  // `istio-ts … | head` closes the pipe early: that is the reader's choice, not an error.
-  const guarded = new WeakSet<NodeJS.WriteStream>();
-  const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
-    if (!guarded.has(stream)) {
-      guarded.add(stream);
-      stream.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-        throw e;
-      });
-    }
-    return stream;
-  };
   return {
-    get stdout() {
-      return guard(process.stdout);
-    },
-    get stderr() {
-      return guard(process.stderr);
-    },
+    stdout: standardOutput(1, () => process.stdout),
+    stderr: standardOutput(2, () => process.stderr),
     readStdin,
     readStdinBytes,
     env: process.env,

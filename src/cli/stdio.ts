@@ -1,0 +1,81 @@
+import { fstatSync, writeSync } from 'node:fs';
+import type { Writable } from './io.js';
+
+/**
+ * Standard output or error for a command, created on first write.
+ *
+ * When the descriptor is a pipe or a regular file (CI logs, `| grep`, `> out.json`), text goes
+ * out with fs.writeSync: process.stdout/stderr write synchronously there too on Linux, and
+ * creating the stream (node:net or fs streams and their dependencies) was ~2.3 ms of every
+ * start. A terminal, a socket or anything else gets the process stream itself, so that isTTY,
+ * columns and colour work as Node provides them. If a write would block (EAGAIN: a non-blocking
+ * pipe that is full), that text and everything after it goes through the process stream, in order.
+ * A reader that went away (EPIPE: `istio-ts … | head`) ends the process with its exit code so far:
+ * that is the reader's choice, not an error.
+ */
+export function standardOutput(fd: number, stream: () => NodeJS.WriteStream): Writable {
+  let direct = isPipeOrFile(fd);
+  let guarded: NodeJS.WriteStream | undefined;
+  const real = (): NodeJS.WriteStream => {
+    if (!guarded) {
+      guarded = stream();
+      guarded.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw e;
+      });
+    }
+    return guarded;
+  };
+  if (!direct) return lazyStream(real);
+  return {
+    write(s: string): boolean {
+      if (!direct) return real().write(s);
+      const buf = Buffer.from(s, 'utf8');
+      let off = 0;
+      try {
+        while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+        return true;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (code !== 'EAGAIN') throw e;
+        direct = false;
+        return real().write(buf.subarray(off));
+      }
+    },
+  };
+}
+
+/** The process stream, created when first used: its properties (isTTY, columns, on…) pass through. */
+function lazyStream(real: () => NodeJS.WriteStream): Writable {
+  return new Proxy({} as NodeJS.WriteStream, {
+    get: (_t, k) => {
+      const s = real();
+      const v = Reflect.get(s, k, s) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(s) : v;
+    },
+    has: (_t, k) => Reflect.has(real(), k),
+  });
+}
+
+function isPipeOrFile(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the descriptor is a terminal (what process.stdout.isTTY says), without creating the
+ * process stream: only a character device (a terminal, or /dev/null) loads node:tty to ask.
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
