@@ -86,7 +86,9 @@ export const implementation: Implementation<AnalyzeFlags, AnalyzeOutput, Options
     const namespace = ctx.globals.namespace ?? live?.kube.defaultNamespace ?? 'default';
     const result = await analyzeFiles({
       files,
-      recursive: o.recursive,
+      // istioctl reads directories recursively, -R or not (its -R is a removed no-op): a CI lint of
+      // a tree must not pass because a subdirectory went unread.
+      recursive: true,
       allNamespaces: o.allNamespaces,
       namespace,
       istioNamespace: ctx.globals.istioNamespace,
@@ -112,7 +114,9 @@ export const implementation: Implementation<AnalyzeFlags, AnalyzeOutput, Options
     const shown = opts.outputThreshold === 'None' ? [] : result.diagnostics.filter((d) => reaches(d.level, opts.outputThreshold));
     const target = o.allNamespaces ? 'all namespaces' : `namespace: ${namespace}`;
     if (format === 'log' && !shown.length && result.diagnostics.length === 0 && result.problems.length === 0 && result.unlisted.length === 0 && !nothingRead) {
-      ctx.err(`${glyphs(painter(ctx.color)).ok} No validation issues found when analyzing ${target}.\n`);
+      // As istioctl: the files read are named (one inline, several as a list); else the namespaces.
+      const what = result.files.length > 1 ? `:\n  - ${result.files.join('\n  - ')}\n` : ` ${result.files[0] ?? target}.\n`;
+      ctx.err(`${glyphs(painter(ctx.color)).ok} No validation issues found when analyzing${what}`);
     }
     if (result.otherNamespaceCount > 0) {
       ctx.err(`Note: ${result.otherNamespaceCount} finding(s) in namespaces other than "${namespace}" were not reported; use -A to see all namespaces.\n`);

@@ -8,7 +8,7 @@ import { OUTPUTS } from './formats.js';
 export const analyzeFlags = flagTable({
   useKube: { kind: 'bool', flags: '-k, --use-kube [bool]', description: 'use the live cluster (default: true when no files are given, false with files)' },
   allNamespaces: { kind: 'switch', flags: '-A, --all-namespaces', description: 'analyze all namespaces; objects without a namespace stay namespace-less', default: false },
-  recursive: { kind: 'switch', flags: '-R, --recursive', description: 'descend into directories recursively', default: false },
+  recursive: { kind: 'switch', flags: '-R, --recursive', description: 'directories are always read recursively, as istioctl now does; the flag is kept for existing scripts', default: false },
   // Levels are parsed by parseThreshold (its message names the levels).
   outputThreshold: { kind: 'string', flags: '--output-threshold <level>', description: 'lowest level printed: Info, Warning, Error, None', default: 'Info' },
   failureThreshold: { kind: 'string', flags: '--failure-threshold <level>', description: 'lowest level that makes the exit code 79: Info, Warning, Error, None', default: 'Error' },

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 
 const fx = (p: string) => path.join('fixtures/analyze', p);
@@ -174,5 +175,31 @@ describe('istio-ts (program)', () => {
       expect(r.stdout).toContain('analyze');
     }
     expect((await runCli(['completion', 'tcsh'])).code).toBe(64);
+  });
+});
+
+describe('directories and the success line, as istioctl', () => {
+  const vs = (name: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: default}\nspec: {hosts: [${name}], http: [{route: [{destination: {host: ${name}}}]}]}\n`;
+  const tree = mkdtempSync(path.join(tmpdir(), 'istio-ts-analyze-tree-'));
+  mkdirSync(path.join(tree, 'sub', 'deeper'), { recursive: true });
+  writeFileSync(path.join(tree, 'a.yaml'), vs('a'));
+  writeFileSync(path.join(tree, 'c.yaml'), vs('c'));
+  writeFileSync(path.join(tree, 'sub', 'deeper', 'b.yaml'), vs('b').replace('hosts: [b]', 'hosts: [a]'));
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+  it('a directory is read recursively without -R (istioctl removed the flag): a conflict two levels down is found', async () => {
+    for (const args of [[tree], ['-R', tree]]) {
+      const r = await runCli(['analyze', '--use-kube=false', ...args]);
+      expect(r.code, args.join(' ')).toBe(79);
+      expect(r.stdout).toContain(`(VirtualService default/b ${path.join(tree, 'sub', 'deeper', 'b.yaml')}:3)`);
+    }
+  });
+
+  it('names the file analyzed, or lists the files, on success', async () => {
+    const one = await runCli(['analyze', '--use-kube=false', path.join(tree, 'a.yaml')]);
+    expect(one).toMatchObject({ code: 0, stderr: `✔ No validation issues found when analyzing ${path.join(tree, 'a.yaml')}.\n` });
+    const two = await runCli(['analyze', '--use-kube=false', '-A', path.join(tree, 'c.yaml'), path.join(tree, 'sub')]);
+    expect(two.code).toBe(0);
+    expect(two.stderr).toBe(`✔ No validation issues found when analyzing:\n  - ${path.join(tree, 'c.yaml')}\n  - ${path.join(tree, 'sub', 'deeper', 'b.yaml')}\n`);
   });
 });
