@@ -92,6 +92,11 @@ export function judgePromSignals(answers: ReadonlyMap<string, PromAnswer>, o: Pr
           out.push({ ...base, verdict: 'UNKNOWN', message: p && !p.ok ? p.error : `no ${r.zeroWhenPresent} series: Prometheus does not scrape ${r.segment === 'sidecars' ? "the proxies' /stats/prometheus" : 'istiod'}, so an absent counter cannot be read as 0`, evidence: evidence('absent') });
           continue;
         }
+        // A histogram with no series has no observations at all: a quantile of nothing is not 0 s.
+        if (/^histogram_quantile\(/.test(r.query)) {
+          out.push({ ...base, verdict: 'OK', message: 'no observations yet (the histogram has no series until the first one)', evidence: evidence('absent (no observations)') });
+          continue;
+        }
         value = 0;
         // count(x == 0) is empty when nothing matches; a counter is absent until its first event.
         note = /^count\(/.test(r.query) ? ' (none matched)' : ' (no series yet: the counter is created at the first event)';

@@ -125,6 +125,11 @@ describe('Prometheus signals of the control plane and sidecars', () => {
     expect(c['cp.convergence-p99']).toMatchObject({ verdict: 'OK', evidence: [{ value: 'NaN (no observations)' }] });
   });
 
+  it('a convergence histogram with no series yet (istiod scraped, nothing ever pushed) is "no observations", not a p99 of 0 s', () => {
+    const c = byId(answers({ [q('cp.istiod-scraped')]: vec(1), 'count(istio_build{component="pilot"})': vec(1) }));
+    expect(c['cp.convergence-p99']).toMatchObject({ verdict: 'OK', message: 'no observations yet (the histogram has no series until the first one)', evidence: [{ value: 'absent (no observations)' }] });
+  });
+
   it('hand-written 1.16-style answers (recorded 1.16.1 ones: test/health/recorded.test.ts): istio_build with a 1.16 tag, flat pilot_xds_pushes types, Envoy xds-grpc cluster gauge', () => {
     const c = byId(
       answers({

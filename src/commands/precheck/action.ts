@@ -3,7 +3,6 @@ import type { CommandContext } from '../../cli/context.js';
 import { ExitCode } from '../../cli/errors.js';
 import { liveDeps, type ClusterDeps } from '../../install/deps.js';
 import { generate, parseSets } from '../../install/generate.js';
-import { guard } from '../../install/guard.js';
 import { gatherPrecheck, precheckFailed, type CheckResult } from '../../install/precheck.js';
 import { renderPrecheck, renderPrecheckJson } from '../../output/install.js';
 import { PRECHECK_FORMATS, type PrecheckFlags, type PrecheckFormat } from './index.js';
@@ -25,7 +24,9 @@ export function implementation(deps?: ClusterDeps): Implementation<PrecheckFlags
       // The planned install decides which kinds and namespaces need permissions.
       const gen = await generate({ files: o.files, sets: o.sets, ...(o.revision !== undefined ? { revision: o.revision } : {}), cwd: ctx.io.cwd, readStdin: ctx.io.readStdin });
       const kube = await (deps ?? liveDeps(() => ctx.connectKube())).connect();
-      return guard(() => gatherPrecheck(kube, gen.objects, gen.install.revision));
+      // A refused read here keeps the API server's own hint (kubectl auth can-i …): pointing at
+      // precheck from precheck (what install's guard adds) would send the user in a circle.
+      return gatherPrecheck(kube, gen.objects, gen.install.revision);
     },
     printers: {
       text: (results, p) => renderPrecheck(results, p.color),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { precheck } from '../../../src/commands/precheck/action.js';
+import { KubeError } from '../../../src/kube/types.js';
+import { hintOf, kindOf } from '../../../src/util/errors.js';
 import { FakeKube } from '../../install/fake-kube.js';
 import { capture, deps } from '../install/helpers.js';
 
@@ -24,6 +26,19 @@ describe('istio-ts precheck', () => {
     expect(c.out()).toMatch(/cannot create customresourcedefinitions.apiextensions.k8s.io \(cluster-wide\): RBAC: no rule/);
     expect(c.out()).toMatch(/hint: Ask a cluster admin/);
     expect(c.out()).toMatch(/✘ 2 check\(s\) failed/);
+  });
+
+  it('a refused read is a forbidden error with the API server\'s hint, never "run istio-ts precheck" from precheck itself', async () => {
+    class Refusing extends FakeKube {
+      override async list(): Promise<never> {
+        throw new KubeError('nodes is forbidden: User "system:serviceaccount:default:norights" cannot list resource "nodes"', 403, undefined, 'kubectl auth can-i list nodes');
+      }
+    }
+    const c = capture();
+    const err = await precheck(c.ctx, { files: [], sets: [] }, deps(new Refusing())).then(() => undefined, (e: unknown) => e);
+    expect(kindOf(err)).toBe('forbidden');
+    expect(hintOf(err)).toBe('kubectl auth can-i list nodes');
+    expect(c.out()).toBe('');
   });
 
   it('-o json', async () => {
