@@ -4,7 +4,7 @@
 // Start-up time is most of what a one-file `analyze` costs: loading ~140 small modules took
 // longer than the work itself, and on Node 20 only a vm.Script can reuse compiled code.
 // Type checking is `npm run typecheck` (part of `npm test`); esbuild only strips types.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,7 @@ export async function kubeConnect(options) {
   // Loaded on demand with createRequire or import(): keep them as packages, not in the bundle.
   external: ['ajv', 'ajv/*'],
   // The bundle runs inside the loader's function wrapper, which passes these in.
-  define: { 'import.meta.url': '__istioTsUrl' },
+  define: { 'import.meta.url': '__istioTsUrl', __ISTIO_TS_VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
   sourcemap: false,
   legalComments: 'none',
   // Whitespace and syntax only (names stay, so errors and `--help` read the same): reading and
@@ -124,7 +124,7 @@ export async function kubeConnect(options) {
 });
 {
   const { createHash } = await import('node:crypto');
-  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { writeFileSync } = await import('node:fs');
   const hash = createHash('sha256').update(readFileSync(path.join(outdir, 'main.cjs'))).digest('hex').slice(0, 16);
   const loader = readFileSync(path.join(root, 'scripts', 'bundle-loader.cjs'), 'utf8').replace('__BUNDLE_HASH__', hash);
   writeFileSync(path.join(outdir, 'loader.cjs'), loader);

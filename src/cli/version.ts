@@ -9,4 +9,6 @@ function readVersion(): string {
   }
 }
 
-export const VERSION = readVersion();
+/** Filled in by scripts/build.mjs (no file read at start-up); tests run from src/ read package.json. */
+declare const __ISTIO_TS_VERSION__: string | undefined;
+export const VERSION = typeof __ISTIO_TS_VERSION__ === 'string' ? __ISTIO_TS_VERSION__ : readVersion();
