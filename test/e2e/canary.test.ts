@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, deployment, harnessEnv, istioTs, kubectl, kubectlJSON, runningPods, waitFor } from './harness.js';
+import { apply, createNamespace, deployment, harnessEnv, injectsWith, istioTs, kubectl, kubectlJSON, runningPods, waitFor } from './harness.js';
 
 const execFileP = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -144,6 +144,9 @@ describe('canary upgrade walk: default → canary with a revision tag', () => {
   });
 
   it('rollout restart: the canary istiod injects, the proxy connects to it', async () => {
+    // The relabelled namespace goes through the tag's webhook once the API server's caches have the
+    // new label: the restarted pod must not be created before.
+    await injectsWith(shop.name, REV);
     await kubectl(['rollout', 'restart', 'deployment/web', '-n', shop.name]);
     const pod = await waitFor('the restarted web pod', async () => {
       const pods = await runningPods(shop.name, 'web', 1, 5_000).catch(() => undefined);
@@ -227,6 +230,7 @@ describe('helm-installed revision 1-20-2 with its own istiod, through a tag', ()
   it('tag, check-inject, injection by the real 1-20-2 istiod, proxy-status, version, precheck, uninstall warnings', async () => {
     expect((await istioTs(['tag', 'set', HTAG, '--revision', HREV])).code).toBe(0);
     ns = await createNamespace('e2e-helmrev', { 'istio.io/rev': HTAG });
+    await injectsWith(ns.name, HREV);
     await apply(deployment('web'), ns.name);
     const [pod] = await runningPods(ns.name, 'web', 1);
     expect(revisionOf(pod)).toBe(HREV);

@@ -172,8 +172,13 @@ describe('istiod on the host', () => {
           const r = await fetch(`http://127.0.0.1:${pf.localPort}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
           return { status: r.status, body: await r.text() };
         };
-        const clusters = JSON.parse((await get('/clusters?format=json')).body);
-        const own = clusters.cluster_statuses.find((c: any) => c.name === `outbound|8080||httpbin.${ns.name}.svc.cluster.local`);
+        // The pod's own endpoint reaches its proxy by EDS after the pod became Ready: wait for it.
+        const ownCluster = `outbound|8080||httpbin.${ns.name}.svc.cluster.local`;
+        const clusters = await waitFor(`${ownCluster} with an endpoint in /clusters`, async () => {
+          const c = JSON.parse((await get('/clusters?format=json')).body);
+          return c.cluster_statuses.find((x: any) => x.name === ownCluster)?.host_statuses?.length ? c : undefined;
+        }, 60_000, 1000);
+        const own = clusters.cluster_statuses.find((c: any) => c.name === ownCluster);
         expect(own.host_statuses[0].address.socket_address.address).toBe(pod.status.podIP);
         expect((await get('/stats')).body).toMatch(/^cluster_manager\.cds\.update_success: [1-9]/m);
         expect((await get('/stats/prometheus')).body).toContain('# TYPE envoy_cluster_manager_cds_update_success counter');

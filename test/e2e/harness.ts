@@ -215,3 +215,41 @@ export function parseDiagnosis(r: CliRun): DiagnosisJSON {
 
 /** Every evidence item with the segment it was listed under. */
 export const allEvidence = (d: Pick<DiagnosisJSON, 'segments'>) => d.segments.flatMap((s) => s.evidence.map((e) => ({ ...e, segment: s.name })));
+
+/**
+ * istiod had a push to a proxy on the path in flight when the diagnosis read /debug/syncz (sent
+ * nonce not yet acked: evidence sync.stale, "normal during a push"). Other suites' namespaces come
+ * and go, so istiod pushes to every proxy at any time; one read can land in such a window.
+ */
+export const pushInFlight = (d: Pick<DiagnosisJSON, 'segments'>): boolean => allEvidence(d).some((e) => e.id === 'sync.stale');
+
+/**
+ * Reads (a live diagnose, a capture and its offline diagnosis, …) until the diagnosis saw no push
+ * in flight, bounded; resolves with that read. A push that stays unacked fails, naming `what`.
+ */
+export async function withoutPushInFlight<T>(what: string, read: () => Promise<T>, diagnosis: (t: T) => Pick<DiagnosisJSON, 'segments'>, timeoutMs = 60_000): Promise<T> {
+  return waitFor(`${what} with no push in flight (istiod's sent nonces acked)`, async () => {
+    const t = await read();
+    const d = diagnosis(t);
+    if (!pushInFlight(d)) return t;
+    throw new Error(allEvidence(d).filter((e) => e.id === 'sync.stale').map((e) => e.summary).join('; '));
+  }, timeoutMs, 1000);
+}
+
+/**
+ * Waits until a pod created in `namespace` now would be injected by control plane revision
+ * `revision` (a server-side dry run: the admission webhooks run, nothing is stored). A webhook
+ * configuration just written (tag set) or a namespace label just changed takes effect once the API
+ * server's own caches have it, not when the write returns: a pod created before that is not injected.
+ */
+export async function injectsWith(namespace: string, revision: string, timeoutMs = 60_000): Promise<void> {
+  const probe = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'inject-probe-' }, spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }] } });
+  await waitFor(`a pod created in ${namespace} injected by revision ${revision} (server-side dry run)`, async () => {
+    const pod = JSON.parse(await kubectl(['create', '--dry-run=server', '-n', namespace, '-o', 'json', '-f', '-'], probe));
+    const status = pod.metadata?.annotations?.['sidecar.istio.io/status'];
+    if (status === undefined) throw new Error('not injected');
+    const got = JSON.parse(status).revision;
+    if (got !== revision) throw new Error(`injected by revision ${got}`);
+    return true;
+  }, timeoutMs, 1000);
+}

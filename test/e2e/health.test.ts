@@ -165,6 +165,8 @@ describe('istio-ts health on a live mesh with a real Prometheus', () => {
     if (scaled) {
       await kubectl(['patch', 'hpa', 'istiod', '-n', 'istio-system', '--type=merge', '-p', '{"spec":{"minReplicas":1}}']).catch(() => undefined);
       await kubectl(['scale', 'deploy', 'istiod', '-n', 'istio-system', '--replicas=1']).catch(() => undefined);
+      // The second istiod pod gone (not only terminating) before the next suite counts istiod's pods.
+      await waitFor('one istiod pod left in istio-system', async () => (await kubectlJSON(['get', 'pods', '-n', 'istio-system', '-l', 'app=istiod,istio.io/rev=default'])).items.length === 1, 60_000, 1000).catch(() => undefined);
     }
     if (pdb) await kubectl(['delete', 'pdb', 'istiod', '-n', 'istio-system', '--ignore-not-found']).catch(() => undefined);
     await kubectl(['delete', 'namespace', 'monitoring', '--ignore-not-found', '--wait=false']).catch(() => undefined);

@@ -34,7 +34,9 @@ describe('data plane commands on a live mesh', () => {
     pods = (await runningPods(ns.name, 'web', 2)).map((p) => p.metadata.name as string).sort();
   });
   afterAll(async () => {
-    await kubectl(['delete', 'pod', '-n', 'istio-system', 'istiod-silent', '--ignore-not-found', '--wait=false']).catch(() => undefined);
+    // Gone before the next suite starts: it is a second "istiod" pod (label app=istiod) in istio-system,
+    // which suites that count istiod's pods (version's "1 pod") would see.
+    await kubectl(['delete', 'pod', '-n', 'istio-system', 'istiod-silent', '--ignore-not-found', '--wait=true', '--timeout=60s'], undefined, 90_000).catch(() => undefined);
     await ns?.cleanup();
   });
 
@@ -77,7 +79,14 @@ describe('data plane commands on a live mesh', () => {
     const route = await istioTs(['pc', 'route', pod, '-o', 'json']);
     expect(route.code).toBe(0);
     expect(Array.isArray(JSON.parse(route.stdout))).toBe(true);
-    const ep = await istioTs(['pc', 'endpoint', pod, '--cluster', `outbound|8080||web.${ns.name}.svc.cluster.local`]);
+    // Both pods' endpoints reach the proxy by EDS after they became Ready: read until the second has
+    // arrived (bounded; an endpoint that never arrives still fails below).
+    const read = () => istioTs(['pc', 'endpoint', pod, '--cluster', `outbound|8080||web.${ns.name}.svc.cluster.local`]);
+    let ep = await read();
+    for (const deadline = Date.now() + 60_000; ep.code === 0 && ep.stdout.trim().split('\n').length < 3 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      ep = await read();
+    }
     expect(ep.code).toBe(0);
     expect(ep.stdout.trim().split('\n')).toHaveLength(3);
   });
@@ -124,9 +133,11 @@ describe('data plane commands on a live mesh', () => {
     await kubectl(['annotate', '-n', ns.name, `pod/${victim}`, 'fake-sidecar.istio-ts.dev/nack=LDS', '--overwrite']);
     // a new Service makes istiod push new listeners, which the fake sidecar rejects
     await apply(service('extra', 9090), ns.name);
-    const r = await waitFor('LDS ERROR in proxy-status', async () => {
+    // The same push reaches the other proxy, which ACKs it: a read between that push and its ACK
+    // shows it STALE. Wait for a read with the NACK and the other proxy's LDS settled.
+    const r = await waitFor(`LDS ERROR for ${victim} and LDS SYNCED for ${pods[0]} in one proxy-status`, async () => {
       const x = await istioTs(['ps', '-n', ns.name, '-v', '1']);
-      return cell(x.stdout, `${victim}.${ns.name}`, 'LDS')?.startsWith('ERROR') ? x : undefined;
+      return cell(x.stdout, `${victim}.${ns.name}`, 'LDS')?.startsWith('ERROR') && cell(x.stdout, `${pods[0]}.${ns.name}`, 'LDS')?.startsWith('SYNCED') ? x : undefined;
     }, 90_000, 2000);
     expect(cell(r.stdout, `${pods[0]}.${ns.name}`, 'LDS')).toMatch(/^SYNCED/);
     expect(r.stdout).toContain(`Rejected by the proxy (NACK):\n  ${victim}.${ns.name} LDS: `);

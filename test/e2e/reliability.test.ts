@@ -17,7 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, createNamespace, deployment, istioTs, kubectl, kubectlJSON, kubectlPath, runningPods, service } from './harness.js';
+import { apply, createNamespace, deployment, istioTs, kubectl, kubectlJSON, kubectlPath, runningPods, service, waitFor } from './harness.js';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'istio-ts-e2e-reliability-'));
 const cleanups: (() => Promise<void>)[] = [];
@@ -226,6 +226,13 @@ describe('port-forward with only `create pods/portforward`', () => {
     const [fe] = await runningPods(n.name, 'frontend', 1);
     const [cart] = await runningPods(n.name, 'cart', 1);
     shop = { ns: n.name, client: `${fe.metadata.name as string}.${n.name}`, server: `${cart.metadata.name as string}.${n.name}` };
+    // Running pods are not yet proxies istiod knows, nor a client whose config has cart: wait for
+    // both (with the harness's own credentials) before the tests read them with restricted ones.
+    await waitFor(`istiod lists ${shop.client} and ${shop.server}`, async () => {
+      const ps = await istioTs(['proxy-status', '-n', n.name]);
+      return ps.code === 0 && ps.stdout.includes(shop.client) && ps.stdout.includes(shop.server);
+    }, 90_000, 1000);
+    await waitFor(`${shop.client} has the cluster of cart`, async () => (await istioTs(['proxy-config', 'cluster', shop.client])).stdout.includes(`cart.${n.name}.svc.cluster.local`), 90_000, 1000);
     // Read what the commands read (no wildcard on core resources: "*" would grant get on
     // pods/portforward too), and create (only) port-forwards.
     const read = [

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { apply, createNamespace, deployment, harnessEnv, istioTs, kubectl, runningPods } from './harness.js';
+import { apply, createNamespace, deployment, harnessEnv, injectsWith, istioTs, kubectl, kubectlJSON, runningPods, waitFor } from './harness.js';
 
 const execFileP = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,7 +80,9 @@ describe('revision tags against istiod and istioctl (revision default)', () => {
     }
     expect((await istioTs(['tag', 'list'])).stdout).toMatch(new RegExp(`^e2e-prod +default +${ns.name}$`, 'm'));
 
-    // istiod injects the pod: the API server called the tag's webhook.
+    // istiod injects the pod: the API server called the tag's webhook (once the API server has the
+    // new webhook configuration: created just now).
+    await injectsWith(ns.name, 'default');
     await apply(deployment('web'), ns.name);
     const [pod] = await runningPods(ns.name, 'web', 1);
     expect(JSON.parse(pod.metadata.annotations['sidecar.istio.io/status']).revision).toBe('default');
@@ -157,6 +159,11 @@ describe('a control plane installed with helm (istio-base defaultRevision, istio
     // istio-base takes over the objects istioctl already applied (the CRDs are kept on uninstall).
     await run(['upgrade', '--install', 'istio-base', join(charts, 'base'), '-n', 'istio-system', '--set', 'defaultRevision=1-20-2', '--take-ownership', '--force-conflicts', ...urlValues()]);
     await run(['upgrade', '--install', 'istiod-1-20-2', join(charts, 'istio-control/istio-discovery'), '-n', 'istio-system', '--set', 'revision=1-20-2', ...urlValues()]);
+    // helm returns once the objects are written (no --wait); `version` reads running istiod pods.
+    await waitFor('a running istiod pod of revision 1-20-2', async () => {
+      const pods = await kubectlJSON(['get', 'pods', '-n', 'istio-system', '-l', 'app=istiod,istio.io/rev=1-20-2']);
+      return pods.items.filter((p: Obj) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp).length === 1;
+    }, 90_000, 1000);
   }, 1_200_000);
   afterAll(async () => {
     await istioTs(['tag', 'remove', 'e2e-canary', '-y']);

@@ -156,6 +156,7 @@ describe('authorization and retry findings are predictions that hold on real Env
       const signer = new Signer('proofs-1');
       const policy = authz('reviews-require-jwt', 'reviews', [{ from: [{ source: { requestPrincipals: [`${ISSUER}/shopper`] } }] }]);
       const { client, server } = await pair(m, [policy]);
+      await m.authorization(server, 'reviews-require-jwt');
       expect(await findings(m.ns, 'auth.RequestPrincipalsAnalyzer')).toEqual([`ITS0007 AuthorizationPolicy ${m.ns}/reviews-require-jwt`]);
 
       const withToken = (path: string, token: string, count = 3): Promise<DriveResult> =>
@@ -194,6 +195,7 @@ describe('authorization and retry findings are predictions that hold on real Env
     const m = await Mesh.create('its0008');
     try {
       const { client, server } = await tcpPair(m, [authz('stock-allow-get', 'stock', [{ to: [{ operation: { methods: ['GET'], paths: ['/stock/*'] } }] }])]);
+      await m.authorization(server, 'stock-allow-get', 'tcp');
       expect(await findings(m.ns, 'auth.TcpPortHttpRulesAnalyzer')).toEqual([`ITS0008 AuthorizationPolicy ${m.ns}/stock-allow-get`]);
 
       for (let i = 0; i < 3; i++) expect(await tcpExchange(client)).toMatch(/^(closed|error: ECONNRESET)$/);
@@ -228,6 +230,7 @@ describe('authorization and retry findings are predictions that hold on real Env
       // Each path is slow (3 s) for its first two requests, then answers at once: the third try succeeds.
       const route = (timeout: string) => vs([{ name: 'reviews-read', route: [{ destination: { host: 'reviews' } }], timeout, retries: { attempts: 3, perTryTimeout: '1s', retryOn: 'gateway-error,connect-failure,refused-stream' } }]);
       const { client, server } = await pair(m, [route('1500ms')], { mode: 'slow', delayMs: 3000, first: 2 });
+      await m.routes(client, 'reviews', 'route reviews-read (timeout 1.5s, 1s per try)', (rs) => rs.some((r) => r.name === 'reviews-read' && r.route?.timeout === '1.500s' && r.route?.retry_policy?.per_try_timeout === '1s'));
       expect(await findings(m.ns, 'virtualservice.RetryPolicyAnalyzer')).toEqual([`ITS0010 VirtualService ${m.ns}/reviews`]);
 
       const once = (path: string) => m.drive(client, { host: reviews(m), path, count: 1, timeoutMs: 10_000 });
@@ -267,6 +270,7 @@ describe('authorization and retry findings are predictions that hold on real Env
           { name: 'read', route: [{ destination: { host: 'reviews' } }] },
         ]);
       const { client, server } = await pair(m, [route('5xx')], { mode: '500', first: 1 });
+      await m.routes(client, 'reviews', 'route place-order retrying on 5xx', (rs) => rs.some((r) => r.name === 'place-order' && String(r.route?.retry_policy?.retry_on ?? '').split(',').includes('5xx')));
       expect(await findings(m.ns, 'virtualservice.RetryPolicyAnalyzer')).toEqual([`ITS0011 VirtualService ${m.ns}/reviews`]);
 
       const post = (path: string) => m.drive(client, { host: reviews(m), path, count: 1, method: 'POST' });
@@ -307,6 +311,7 @@ describe('authorization and retry findings are predictions that hold on real Env
       // No route timeout, so only perTryTimeout ends a try.
       const route = (retryOn?: string) => vs([{ name: 'reviews-read', route: [{ destination: { host: 'reviews' } }], retries: { attempts: 2, perTryTimeout: '1s', ...(retryOn ? { retryOn } : {}) } }]);
       const { client, server } = await pair(m, [route()], { mode: 'slow', delayMs: 3000, first: 1 });
+      await m.routes(client, 'reviews', 'route reviews-read (1s per try, no route timeout)', (rs) => rs.some((r) => r.name === 'reviews-read' && r.route?.retry_policy?.per_try_timeout === '1s'));
       expect(await findings(m.ns, 'virtualservice.RetryPolicyAnalyzer')).toEqual([`ITS0022 VirtualService ${m.ns}/reviews`]);
 
       const once = (path: string) => m.drive(client, { host: reviews(m), path, count: 1, timeoutMs: 10_000 });

@@ -89,6 +89,7 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       await m.proxyUp(client);
       await m.synced([client, server]);
       await m.ready([client, server], [{ from: client, to: server }]);
+      await m.routes(client, 'reviews', 'route chaos with its abort fault', (rs) => rs.some((r) => r.name === 'chaos' && JSON.stringify(r).includes('"abort"')));
       expect(await findings(m.ns, 'virtualservice.RetryPolicyAnalyzer')).toEqual([`ITS0013 VirtualService ${m.ns}/reviews`]);
 
       const drive = (path: string): Promise<DriveResult> => m.drive(client, { host: `${host}:${PORT}`, path, count: 4 });
@@ -139,6 +140,11 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
       await m.proxyUp(gw);
       await m.synced([gw, storefront, payments]);
       await m.ready([gw, storefront, payments], [{ from: gw, to: storefront }, { from: gw, to: payments }]);
+      // Both VirtualServices merged into the gateway's routes (route configuration http.<port>.<bind>) before the first request.
+      await m.configured(gw, 'routes api and payments for shop.example.com', 'routes', `http.8080.${gw.ip}`, (rc) => {
+        const names = (rc.virtual_hosts ?? []).filter((v: any) => (v.domains ?? []).some((d: string) => d.startsWith('shop.example.com'))).flatMap((v: any) => (v.routes ?? []).map((r: any) => r.name));
+        return names.includes('api') && names.includes('payments');
+      });
       expect(await findings(m.ns, 'virtualservice.GatewayRouteOverlapAnalyzer')).toEqual([`ITS0014 VirtualService ${m.ns}/payments`]);
 
       const drive = (path: string): Promise<DriveResult> => m.drive(gw, { host: 'shop.example.com', port: 8080, path, count: 3 });
@@ -254,6 +260,8 @@ describe('routing analyzer findings are predictions that hold on real Envoys', (
         });
       }, 60_000, 500);
       await m.ready([client, server]);
+      await m.strict(server);
+      await m.cluster(client, 'search', 'tls ISTIO_MUTUAL (a transport socket)', (c) => c.transport_socket !== undefined);
       await waitFor(`${client.ref}: the headless cluster reads the original destination header`, async () => (await m.admin(client, 'config_dump?resource=dynamic_active_clusters')).includes('"use_http_header": true'), 60_000, 300);
       expect(await findings(m.ns, 'service.HeadlessPortAnalyzer')).toEqual([`ITS0016 Service ${m.ns}/search`]);
 

@@ -67,7 +67,11 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
     const m = await Mesh.create('its0005');
     try {
       const strict = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'reviews' }, spec: { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' } } };
-      const { client } = await pair(m, [strict, dr({ tls: { mode: 'DISABLE' } })]);
+      const { client, server } = await pair(m, [strict, dr({ tls: { mode: 'DISABLE' } })]);
+      // Both halves of the conflict on the Envoys before any request (CI once got 200s here: STRICT
+      // had not reached the server yet).
+      await m.strict(server);
+      await m.cluster(client, 'reviews', 'tls DISABLE (no transport socket)', (c) => !c.transport_socket && !c.transport_socket_matches);
       expect(await findings(m.ns, 'destinationrule.TlsModeConflictAnalyzer')).toEqual([`ITS0005 DestinationRule ${m.ns}/reviews`]);
 
       const bad = await drive(m, client, 3);
@@ -91,6 +95,8 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
     try {
       const eject = (consecutive5xxErrors: number) => dr({ outlierDetection: { consecutive5xxErrors, interval: '1s', baseEjectionTime: '5m', maxEjectionPercent: 100 } });
       const { client, server } = await pair(m, [eject(1)]);
+      const ejectsAfter = (n: number) => (c: any) => c.outlier_detection?.consecutive_5xx === n && c.outlier_detection?.max_ejection_percent === 100;
+      await m.cluster(client, 'reviews', 'outlier detection after 1 consecutive 5xx', ejectsAfter(1));
       expect(await findings(m.ns, 'destinationrule.OutlierDetectionAnalyzer')).toEqual([`ITS0009 DestinationRule ${m.ns}/reviews`]);
 
       // A blip: the app answers 500 twice, then is healthy again.
@@ -116,6 +122,7 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
         const t = await drive(m, client, 1);
         return t.codes[200] === 1 ? t : undefined;
       }, 60_000, 1000);
+      await m.cluster(client, 'reviews', 'outlier detection after 5 consecutive 5xx', ejectsAfter(5));
       expect((await blip()).codes[500] ?? 0).toBeGreaterThanOrEqual(1);
       // Wait past the detection interval, then the recovered app answers.
       await new Promise((r) => setTimeout(r, 2500));
@@ -137,6 +144,8 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
       await m.proxyUp(client);
       await m.synced([client, server]);
       await m.ready([client, server], [{ from: client, to: server }]);
+      // The limits are on the client, on the subset's cluster only: what "never apply" is about.
+      await m.cluster(client, 'reviews', 'the subset\'s connection limits (max_connections 1)', (c) => c.circuit_breakers?.thresholds?.[0]?.max_connections === 1, 'v2');
       expect(await findings(m.ns, 'destinationrule.SubsetPolicyAnalyzer')).toEqual([`ITS0012 DestinationRule ${m.ns}/reviews`]);
 
       const overload = () => m.drive(client, { host: `${m.host('reviews')}:${PORT}`, path: '/reviews/1', count: 8, concurrency: 8, timeoutMs: 15_000 });
@@ -180,6 +189,7 @@ describe('analyzer findings are predictions that hold on real Envoys', () => {
       await m.proxyUp(server);
       await m.synced([server]);
       await m.ready([server]);
+      await m.strict(server);
       await waitFor('pod stock-sync listed', async () => (await findings(m.ns, 'authn.StrictMtlsClientsAnalyzer')).length > 0, 30_000, 1000);
       expect(await findings(m.ns, 'authn.StrictMtlsClientsAnalyzer')).toEqual([`ITS0006 PeerAuthentication ${m.ns}/default`]);
 

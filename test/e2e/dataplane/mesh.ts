@@ -329,6 +329,47 @@ export class Mesh {
     await waitFor(`${w.ref}: ${count} access-log lines written`, async () => this.accessLogLines(w).length >= count, timeoutMs, 250);
   }
 
+  /**
+   * Waits until the workload's Envoy holds the config a test is about to send traffic through:
+   * `test` passes on the named listener, cluster or route configuration of its config_dump. istiod's
+   * syncz saying "synced" only means the proxy ACKed what istiod last sent, not that istiod had seen
+   * the change yet (an apply right before the proxy connected, or istiod busy pushing other suites'
+   * namespaces): traffic sent then tests the config before the change. A change that never arrives
+   * fails here, naming `what`.
+   */
+  async configured(w: Workload, what: string, kind: ConfigKind, name: string, test: (config: any) => boolean, timeoutMs = 60_000): Promise<void> {
+    await waitFor(`${w.ref}: ${kind.slice(0, -1)} ${name} with ${what}`, async () => {
+      const dump = JSON.parse(await this.admin(w, `config_dump?resource=${CONFIG_RESOURCE[kind]}`)) as { configs: any[] };
+      const found = dump.configs.map((c) => c.active_state?.listener ?? c.cluster ?? c.route_config).find((c) => c?.name === name);
+      return found !== undefined && test(found);
+    }, timeoutMs, 300);
+  }
+
+  /** The server's inbound listener accepts mTLS only (PeerAuthentication STRICT): no plaintext filter chain. */
+  async strict(server: Workload, timeoutMs = 60_000): Promise<void> {
+    await this.configured(server, 'mTLS only (STRICT: every filter chain matches transport tls)', 'listeners', `${server.ip}_${PORT}`, (l) =>
+      l.filter_chains?.length > 0 && l.filter_chains.every((fc: any) => fc.filter_chain_match?.transport_protocol === 'tls'), timeoutMs);
+  }
+
+  /** The server's inbound listener carries the RBAC filter of an AuthorizationPolicy (HTTP: its policy by name; TCP: the network filter). */
+  async authorization(server: Workload, policy: string, protocol: 'http' | 'tcp' = 'http', timeoutMs = 60_000): Promise<void> {
+    const needle = protocol === 'http' ? `ns[${this.ns}]-policy[${policy}]-` : 'envoy.filters.network.rbac';
+    await this.configured(server, `AuthorizationPolicy ${policy} (${needle})`, 'listeners', `${server.ip}_${PORT}`, (l) => JSON.stringify(l).includes(needle), timeoutMs);
+  }
+
+  /** The caller's outbound cluster for a service (or one of its subsets) passes `test`. */
+  async cluster(from: Workload, service: string, what: string, test: (cluster: any) => boolean, subset = '', timeoutMs = 60_000): Promise<void> {
+    await this.configured(from, what, 'clusters', `outbound|${PORT}|${subset}|${this.host(service)}`, test, timeoutMs);
+  }
+
+  /** The caller's routes for a service (its virtual host in route configuration 9080) pass `test`. */
+  async routes(from: Workload, service: string, what: string, test: (routes: any[]) => boolean, timeoutMs = 60_000): Promise<void> {
+    await this.configured(from, what, 'routes', String(PORT), (rc) => {
+      const vh = rc.virtual_hosts?.find((v: any) => v.name === `${this.host(service)}:${PORT}`);
+      return vh !== undefined && test(vh.routes ?? []);
+    }, timeoutMs);
+  }
+
   /** Envoy's admin API of a workload, straight on the host (for waiting on state; istio-ts uses port-forward). */
   async admin(w: Workload, path: string): Promise<string> {
     const res = await fetch(`http://127.0.0.1:${w.adminPort}/${path}`, { signal: AbortSignal.timeout(10_000) });
@@ -342,6 +383,9 @@ export class Mesh {
     await this.cleanupNs();
   }
 }
+
+type ConfigKind = 'listeners' | 'clusters' | 'routes';
+const CONFIG_RESOURCE: Record<ConfigKind, string> = { listeners: 'dynamic_listeners', clusters: 'dynamic_active_clusters', routes: 'dynamic_route_configs' };
 
 const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS'];
 

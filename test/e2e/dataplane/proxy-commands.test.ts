@@ -69,7 +69,19 @@ describe('data plane commands on real Envoys', () => {
   });
 
   it('proxy-status lists both real proxies SYNCED, and compares istiod with Envoy for one', async () => {
-    const r = await istioTs(['proxy-status', '-n', m.ns]);
+    // As above: a read during one of istiod's pushes shows a type STALE, and istiod's config for the
+    // proxy ahead of Envoy's ("Don't Match"). Read until one pair of reads has neither (bounded);
+    // the assertions below judge the last pair read.
+    const read = async () => ({ r: await istioTs(['proxy-status', '-n', m.ns]), one: await istioTs(['proxy-status', client.ref]) });
+    const settled = (x: Awaited<ReturnType<typeof read>>) =>
+      [client, server].every((w) => { const cols = row(x.r.stdout, w.ref); return cols !== undefined && !/STALE|ERROR|NOT SENT/.test(cols.join(' ')); }) &&
+      /^Clusters Match\n/.test(x.one.stdout) && /\nListeners Match\n/.test(x.one.stdout) && /\nRoutes Match/.test(x.one.stdout);
+    let x = await read();
+    for (const deadline = Date.now() + 30_000; !settled(x) && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      x = await read();
+    }
+    const { r, one } = x;
     expect(r.code, r.stderr).toBe(0);
     // pilot-agent speaks delta xDS: istioctl shows such a proxy with its SUBSCRIBED TYPES, a
     // state-of-the-world one with a column per type; either way all four, and nothing stale.
@@ -83,7 +95,6 @@ describe('data plane commands on real Envoys', () => {
     }
     const j = JSON.parse((await istioTs(['proxy-status', '-n', m.ns, '-o', 'json'])).stdout);
     expect(j.proxies.map((p: { proxy: string }) => p.proxy).sort()).toEqual([client.ref, server.ref].sort());
-    const one = await istioTs(['proxy-status', client.ref]);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/^Clusters Match\n/);
     expect(one.stdout).toMatch(/\nListeners Match\n/);

@@ -18,7 +18,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allEvidence as all, istioTs, parseDiagnosis as parse, type CliRun, type DiagnosisJSON as Diagnosis } from '../harness.js';
+import { allEvidence as all, istioTs, parseDiagnosis as parse, pushInFlight, withoutPushInFlight, type CliRun, type DiagnosisJSON as Diagnosis } from '../harness.js';
 import { apply } from '../harness.js';
 import { disableDataplaneTelemetry, enableDataplaneTelemetry, Mesh, nacks, PORT, type DriveResult, type Workload } from './mesh.js';
 
@@ -63,8 +63,12 @@ function captureDir(): string {
 
 // ---- building blocks ---------------------------------------------------------------------------
 
-/** productpage → reviews; `config` is applied before any proxy starts. */
-async function pair(m: Mesh, o: { mode?: 'ok' | '500' | 'reset' | 'slow'; delayMs?: number; app?: boolean; config?: object[] } = {}) {
+/**
+ * productpage → reviews; `config` is applied before any proxy starts, and `arrived` waits until it is
+ * on the Envoys (applied first is not received first: istiod may not have seen it when a proxy
+ * connected, so "synced" alone does not say the traffic will meet it).
+ */
+async function pair(m: Mesh, o: { mode?: 'ok' | '500' | 'reset' | 'slow'; delayMs?: number; app?: boolean; config?: object[]; arrived?: (p: { client: Workload; server: Workload }) => Promise<void> } = {}) {
   const client = await m.client('productpage');
   const server = await m.server('reviews');
   for (const c of o.config ?? []) await apply(c, m.ns);
@@ -73,6 +77,7 @@ async function pair(m: Mesh, o: { mode?: 'ok' | '500' | 'reset' | 'slow'; delayM
   await m.proxyUp(client);
   await m.synced([client, server]);
   await m.ready([client, server], [{ from: client, to: server }]);
+  await o.arrived?.({ client, server });
   return { client, server };
 }
 
@@ -98,6 +103,11 @@ async function north(m: Mesh, o: { served: string; routed: string; mode: 'ok' | 
   await m.proxyUp(gw);
   await m.synced([gw, server]);
   await m.ready([gw, server], [{ from: gw, to: server }]);
+  // The Gateway's listener and route configuration on the gateway Envoy (with the routed host where
+  // the Gateway serves it) before the first request.
+  // (istiod names a Gateway server's route configuration http.<port>.<bind>.)
+  await m.configured(gw, o.served === o.routed ? `a virtual host for ${o.routed}` : 'the Gateway\'s route configuration', 'routes', `http.8080.${gw.ip}`, (rc) =>
+    o.served !== o.routed || (rc.virtual_hosts ?? []).some((v: any) => (v.domains ?? []).some((d: string) => d.startsWith(o.routed))));
   const traffic = await m.drive(gw, { host: o.routed, port: 8080, path: '/reviews/1', count: 5 });
   await m.flushed(gw, traffic.sent);
   return { from: 'ingress', to: `reviews.${m.ns}:${PORT}`, extra: ['--via', `istio-ingressgateway.${m.ns}`], traffic, proxies: [gw, server] };
@@ -149,7 +159,7 @@ export const SCENARIOS: Scenario[] = [
     describe: 'a VirtualService timeout of 1s, the app answers after 3s: 504 UT at the client, DC at the server',
     verdict: 'app',
     build: async (m) =>
-      east(m, await pair(m, { mode: 'slow', delayMs: 3000, config: [vs('reviews', { hosts: ['reviews'], http: [{ timeout: '1s', route: [{ destination: { host: 'reviews' } }] }] })] }), { path: '/reviews/1', count: 3, timeoutMs: 10_000 }),
+      east(m, await pair(m, { mode: 'slow', delayMs: 3000, config: [vs('reviews', { hosts: ['reviews'], http: [{ timeout: '1s', route: [{ destination: { host: 'reviews' } }] }] })], arrived: ({ client }) => m.routes(client, 'reviews', 'the 1s route timeout', (rs) => rs.some((r) => r.route?.timeout === '1s')) }), { path: '/reviews/1', count: 3, timeoutMs: 10_000 }),
     traffic: (t) => expect(codes(t)).toEqual({ 504: 3 }),
     logLine: /" 504 UT response_timeout /,
   },
@@ -158,7 +168,7 @@ export const SCENARIOS: Scenario[] = [
     describe: 'the VirtualService routes only /reviews; a request for /admin gets 404 NR at the client sidecar',
     verdict: 'client-sidecar',
     build: async (m) =>
-      east(m, await pair(m, { config: [vs('reviews', { hosts: ['reviews'], http: [{ match: [{ uri: { prefix: '/reviews' } }], route: [{ destination: { host: 'reviews' } }] }] })] }), { path: '/admin', count: 3 }, ['--path', '/admin']),
+      east(m, await pair(m, { config: [vs('reviews', { hosts: ['reviews'], http: [{ match: [{ uri: { prefix: '/reviews' } }], route: [{ destination: { host: 'reviews' } }] }] })], arrived: ({ client }) => m.routes(client, 'reviews', 'only the /reviews route', (rs) => rs.length === 1 && JSON.stringify(rs[0].match).includes('"/reviews"')) }), { path: '/admin', count: 3 }, ['--path', '/admin']),
     traffic: (t) => expect(codes(t)).toEqual({ 404: 3 }),
     logLine: /" 404 NR route_not_found /,
   },
@@ -169,7 +179,12 @@ export const SCENARIOS: Scenario[] = [
     build: async (m) =>
       east(
         m,
-        await pair(m, { mode: 'slow', delayMs: 1500, config: [dr({ trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } } } })] }),
+        await pair(m, {
+          mode: 'slow',
+          delayMs: 1500,
+          config: [dr({ trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } } } })],
+          arrived: ({ client }) => m.cluster(client, 'reviews', 'max_connections 1, max_pending_requests 1', (c) => c.circuit_breakers?.thresholds?.[0]?.max_connections === 1 && c.circuit_breakers?.thresholds?.[0]?.max_pending_requests === 1),
+        }),
         { path: '/reviews/1', count: 8, concurrency: 8, timeoutMs: 15_000 },
       ),
     traffic: (t) => {
@@ -184,7 +199,15 @@ export const SCENARIOS: Scenario[] = [
     describe: 'the app answers 500; outlier detection (1 consecutive 5xx) ejects the only endpoint: then 503 UH at the client',
     verdict: 'app',
     build: async (m) =>
-      east(m, await pair(m, { mode: '500', config: [dr({ trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1, interval: '1s', baseEjectionTime: '5m', maxEjectionPercent: 100 } } })] }), { path: '/reviews/1', count: 5 }),
+      east(
+        m,
+        await pair(m, {
+          mode: '500',
+          config: [dr({ trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1, interval: '1s', baseEjectionTime: '5m', maxEjectionPercent: 100 } } })],
+          arrived: ({ client }) => m.cluster(client, 'reviews', 'outlier detection after 1 consecutive 5xx', (c) => c.outlier_detection?.consecutive_5xx === 1),
+        }),
+        { path: '/reviews/1', count: 5 },
+      ),
     traffic: (t) => {
       expect(t.codes[500] ?? 0).toBeGreaterThanOrEqual(1);
       expect(t.codes[503] ?? 0).toBeGreaterThanOrEqual(3);
@@ -204,6 +227,10 @@ export const SCENARIOS: Scenario[] = [
             { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'reviews' }, spec: { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' } } },
             dr({ trafficPolicy: { tls: { mode: 'DISABLE' } } }),
           ],
+          arrived: async ({ client, server }) => {
+            await m.strict(server);
+            await m.cluster(client, 'reviews', 'tls DISABLE (no transport socket)', (c) => !c.transport_socket && !c.transport_socket_matches);
+          },
         }),
         { path: '/reviews/1', count: 3 },
       ),
@@ -239,6 +266,7 @@ export const SCENARIOS: Scenario[] = [
               spec: { selector: { matchLabels: { app: 'reviews' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [`cluster.local/ns/${m.ns}/sa/ratings`] } }] }] },
             },
           ],
+          arrived: ({ server }) => m.authorization(server, 'reviews'),
         }),
         { path: '/reviews/1', count: 3 },
       ),
@@ -257,6 +285,11 @@ export const SCENARIOS: Scenario[] = [
             dr({ subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' } }] }),
             vs('reviews', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v2' } }] }] }),
           ],
+          arrived: async ({ client }) => {
+            // The subset's cluster, then the route to it (a route to a cluster Envoy lacks is 503 NC, not UH).
+            await m.cluster(client, 'reviews', 'subset v2\'s cluster', () => true, 'v2');
+            await m.routes(client, 'reviews', `the route to subset v2`, (rs) => rs.some((r) => r.route?.cluster === `outbound|${PORT}|v2|${m.host('reviews')}`));
+          },
         }),
         { path: '/reviews/1', count: 3 },
       ),
@@ -269,7 +302,10 @@ export const SCENARIOS: Scenario[] = [
     verdict: 'control-plane',
     nack: true,
     build: async (m) => {
-      const p = await pair(m, { config: [vs('reviews', { hosts: ['reviews'], http: [{ match: [{ uri: { prefix: '/v1' } }], route: [{ destination: { host: 'reviews' } }] }] })] });
+      const p = await pair(m, {
+        config: [vs('reviews', { hosts: ['reviews'], http: [{ match: [{ uri: { prefix: '/v1' } }], route: [{ destination: { host: 'reviews' } }] }] })],
+        arrived: ({ client }) => m.routes(client, 'reviews', 'the /v1 route', (rs) => rs.some((r) => JSON.stringify(r.match).includes('"/v1"'))),
+      });
       const before = await m.drive(p.client, { host: `reviews.${m.ns}.svc.cluster.local:${PORT}`, path: '/v1/reviews', count: 2 });
       expect(before.codes).toEqual({ 200: 2 });
       await apply(
@@ -324,13 +360,16 @@ async function waitNack(w: Workload, type: string): Promise<void> {
 
 // ---- the run ------------------------------------------------------------------------------------
 
-/** Live diagnose, retried briefly: istiod's syncz and the access log flush lag a moment behind. */
+/**
+ * Live diagnose, retried briefly: istiod's syncz and the access log flush lag a moment behind, and a
+ * read during one of istiod's pushes (sync.stale) is read again (the capture is compared with it).
+ */
 async function live(b: Built, want: string): Promise<{ run: CliRun; d: Diagnosis }> {
   let last: { run: CliRun; d: Diagnosis } | undefined;
   for (let i = 0; i < 5; i++) {
     const run = await istioTs(['diagnose', b.from, b.to, ...(b.extra ?? []), '-o', 'json']);
     last = { run, d: parse(run) };
-    if (last.d.verdict.segment === want) return last;
+    if (last.d.verdict.segment === want && !pushInFlight(last.d)) return last;
     await new Promise((r) => setTimeout(r, 2000));
   }
   return last!;
@@ -383,11 +422,17 @@ describe('diagnose on real Envoys: one scenario per real failure', () => {
       s.traffic(b.traffic);
       if (!s.nack) expect(await nacks(b.proxies.map((p) => p.ref)), 'a real Envoy rejected a push from istiod').toEqual([]);
 
-      // Capture first (and record it): the recording is real data whatever today's verdict is.
-      const dir = captureDir();
-      const cap = await istioTs(['capture', b.from, b.to, ...(b.extra ?? []).filter((x, i, a) => x !== '--path' && a[i - 1] !== '--path'), '-d', dir]);
-      expect(cap.code, cap.stderr).toBe(0);
+      // Capture first (and record it): the recording is real data whatever today's verdict is. A
+      // capture that read istiod during a push (sync.stale) is taken again: bounded, and a push that
+      // is never acked fails here.
       const pathArgs = b.extra?.includes('--path') ? ['--path', b.extra[b.extra.indexOf('--path') + 1]!] : [];
+      const { dir, cap, off } = await withoutPushInFlight(`the capture of ${s.name}`, async () => {
+        const dir = captureDir();
+        const cap = await istioTs(['capture', b.from, b.to, ...(b.extra ?? []).filter((x, i, a) => x !== '--path' && a[i - 1] !== '--path'), '-d', dir]);
+        const off = cap.code === 0 ? await istioTs(['diagnose', '--capture', dir, ...pathArgs, '-o', 'json']) : undefined;
+        return { dir, cap, off };
+      }, (t) => (t.off ? parse(t.off) : { segments: [] }));
+      expect(cap.code, cap.stderr).toBe(0);
       if (RECORD) {
         const out = join(RECORD_DIR, s.name);
         rmSync(out, { recursive: true, force: true });
@@ -402,8 +447,7 @@ describe('diagnose on real Envoys: one scenario per real failure', () => {
       expect(l.d.verdict.segment, describeEvidence(l.d)).toBe(s.verdict);
       expect(l.run.code).toBe(s.verdict === 'none' ? 0 : 80);
 
-      const off = await istioTs(['diagnose', '--capture', dir, ...pathArgs, '-o', 'json']);
-      const d = parse(off);
+      const d = parse(off!);
       expect(d.verdict.segment, describeEvidence(d)).toBe(s.verdict);
       expect(shape(d)).toEqual(shape(l.d));
 
