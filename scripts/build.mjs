@@ -46,7 +46,7 @@ const lazyBuiltins = {
       loader: 'js',
     }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-net' }, () => ({
-      contents: `import { createRequire } from 'node:module';\nconst req = createRequire(import.meta.url);\nlet m;\nexport function isIP(s) {\n  return (m ??= req('node:net')).isIP(s);\n}\n`,
+      contents: `let m;\nexport function isIP(s) {\n  return (m ??= require('node:net')).isIP(s);\n}\n`,
       loader: 'js',
     }));
   },

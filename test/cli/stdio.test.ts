@@ -67,6 +67,7 @@ describe('standard output without the process stream', () => {
     const stream = { isTTY: true, columns: 120, written: '' as string, write(s: string) { this.written += s; return true; }, on: () => stream };
     const factory = vi.fn(() => stream as unknown as NodeJS.WriteStream);
     const out = standardOutput(fd, factory) as unknown as typeof stream;
+    out.write('');
     expect(factory).not.toHaveBeenCalled();
     expect(out.isTTY).toBe(true);
     expect(out.columns).toBe(120);

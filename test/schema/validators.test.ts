@@ -37,6 +37,13 @@ describe('data/validators (precompiled by scripts/gen-validators.mjs)', () => {
     for (const [k, vs] of Object.entries(index.kinds)) expect(Object.keys(vs), `${k} version order`).toEqual(Object.keys(want[k]!));
   });
 
+  it('every module is ASCII (src/schema/validator.ts reads them as latin1)', () => {
+    for (const f of readdirSync(fileURLToPath(VALIDATORS_URL)).filter((x) => x.endsWith('.cjs'))) {
+      const at = readFileSync(new URL(f, VALIDATORS_URL)).findIndex((b) => b > 0x7f);
+      expect(at, `${f}: non-ASCII byte at ${at}; scripts/gen-validators.mjs must escape it`).toBe(-1);
+    }
+  });
+
   it('holds one module per distinct schema and nothing else', () => {
     const modules = new Map<string, string>();
     for (const vs of Object.values(index.kinds)) for (const v of Object.values(vs)) modules.set(v.schemaSha256, v.module);
