@@ -95,6 +95,7 @@ const kubeGenShim = {
 const main = await build({
   stdin: {
     contents: `export { main } from './src/main.ts';
+export { processStreamCreated } from './src/cli/stdio.ts';
 export async function kubeConnect(options) {
   return (await import('./src/kube/client.ts')).connect(options);
 }

@@ -13,11 +13,19 @@ import type { Writable } from './io.js';
  * A reader that went away (EPIPE: `istio-ts … | head`) ends the process with its exit code so far:
  * that is the reader's choice, not an error.
  */
+let streamCreated = false;
+
+/** Whether any process stream was created: its writes may still be queued when the command ends. */
+export function processStreamCreated(): boolean {
+  return streamCreated;
+}
+
 export function standardOutput(fd: number, stream: () => NodeJS.WriteStream): Writable {
   let direct = isPipeOrFile(fd);
   let guarded: NodeJS.WriteStream | undefined;
   const real = (): NodeJS.WriteStream => {
     if (!guarded) {
+      streamCreated = true;
       guarded = stream();
       guarded.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
