@@ -10,9 +10,13 @@ import type { Writable } from './io.js';
  * start. A terminal, a socket or anything else gets the process stream itself, so that isTTY,
  * columns and colour work as Node provides them. If a write would block (EAGAIN: a non-blocking
  * pipe that is full), that text and everything after it goes through the process stream, in order.
- * A reader that went away (EPIPE: `istio-ts … | head`) ends the process with its exit code so far:
- * that is the reader's choice, not an error.
+ * A reader that went away (EPIPE: `istio-ts … | head`) ends the process at once with 141, the
+ * status istioctl and every Go program get there (killed by SIGPIPE): the command did not finish,
+ * so its outcome is unknown, and under `set -o pipefail` that must not read as success.
  */
+/** 128 + SIGPIPE: what a shell reports for a process the closed pipe killed (istioctl, Go). */
+const EXIT_SIGPIPE = 141;
+
 let streamCreated = false;
 
 /** Whether any process stream was created: its writes may still be queued when the command ends. */
@@ -28,7 +32,7 @@ export function standardOutput(fd: number, stream: () => NodeJS.WriteStream): Wr
       streamCreated = true;
       guarded = stream();
       guarded.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (e.code === 'EPIPE') process.exit(EXIT_SIGPIPE);
         throw e;
       });
     }
@@ -48,7 +52,7 @@ export function standardOutput(fd: number, stream: () => NodeJS.WriteStream): Wr
         return true;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (code === 'EPIPE') process.exit(EXIT_SIGPIPE);
         if (code !== 'EAGAIN') throw e;
         direct = false;
         return real().write(buf.subarray(off));
