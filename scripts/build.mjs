@@ -6,7 +6,6 @@
 // Type checking is `npm run typecheck` (part of `npm test`); esbuild only strips types.
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { kubeLazy } from './build-kube.mjs';
@@ -14,45 +13,38 @@ import { kubeLazy } from './build-kube.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Modules that are costly to load and rarely used on the paths that load them, made lazy:
- * commander requires child_process at start-up for executable subcommands (istio-ts has none),
- * two analyzers use net.isIP (loading child_process + net took ~17 ms of every start), and chalk
- * is needed only for coloured output.
+ * Modules that are costly to load and rarely used by the code that imports them, loaded on first
+ * use: the importer gets an object with one getter per export that requires the real module on
+ * first access (esbuild keeps a bundled package uninitialised until then).
+ * - commander requires child_process at start-up for executable subcommands (istio-ts has none);
+ *   two analyzers use net.isIP. Loading child_process + net took ~17 ms of every start.
+ * - yaml: evaluating the package (schemas, tags, node classes) cost ~2 ms of every start, and a
+ *   plain-YAML analyze never calls it (src/resources/fast-yaml.ts parses that).
+ * - chalk: only coloured output uses it (src/output/paint.ts).
  */
-const lazyBuiltins = {
-  name: 'lazy-builtins',
+const src = (...p) => path.join(root, 'src', ...p);
+const LAZY = [
+  { spec: 'node:child_process', importedBy: (f) => f.includes(`${path.sep}node_modules${path.sep}commander${path.sep}`) },
+  { spec: 'node:net', importedBy: (f) => f.startsWith(src('analyzers')) },
+  { spec: 'yaml', importedBy: (f) => f.startsWith(src()) },
+  { spec: 'chalk', importedBy: (f) => f === src('output', 'paint.ts') },
+];
+for (const l of LAZY) l.exports = Object.keys(await import(l.spec)).filter((k) => k !== 'default' && k !== '__esModule');
+const lazyModules = {
+  name: 'lazy-modules',
   setup(b) {
-    const commander = `${path.sep}node_modules${path.sep}commander${path.sep}`;
-    b.onResolve({ filter: /^node:child_process$/ }, (a) => (a.importer.includes(commander) ? { path: 'child_process', namespace: 'lazy-cjs' } : undefined));
-    b.onResolve({ filter: /^node:net$/ }, (a) => (a.importer.startsWith(path.join(root, 'src', 'analyzers')) ? { path: 'net', namespace: 'lazy-net' } : undefined));
-    // yaml: evaluating the package (schemas, tags, node classes) cost ~2 ms of every start, and a
-    // plain-YAML analyze never calls it (src/resources/fast-yaml.ts parses that). Our modules get
-    // an object with one getter per export that initialises the real package on first access.
-    b.onResolve({ filter: /^yaml$/ }, (a) => (a.namespace === 'file' && a.importer.startsWith(path.join(root, 'src')) ? { path: 'yaml', namespace: 'lazy-yaml' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
-      contents: `let m;\nconst load = () => (m ??= require('yaml'));\nfor (const k of ${JSON.stringify(yamlExports)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });\n`,
+    for (const l of LAZY) {
+      const filter = new RegExp(`^${l.spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+      b.onResolve({ filter }, (a) => (a.namespace === 'file' && l.importedBy(a.importer) ? { path: l.spec, namespace: 'lazy' } : undefined));
+    }
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({
+      contents: `let m;\nconst load = () => (m ??= require(${JSON.stringify(a.path)}));\nfor (const k of ${JSON.stringify(LAZY.find((l) => l.spec === a.path).exports)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });\n`,
       resolveDir: root,
-      loader: 'js',
-    }));
-    // chalk: only coloured output uses it (src/output/paint.ts); `new Chalk()` loads it then.
-    b.onResolve({ filter: /^chalk$/ }, (a) => (a.importer === path.join(root, 'src', 'output', 'paint.ts') ? { path: 'chalk', namespace: 'lazy-chalk' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-chalk' }, () => ({
-      contents: `let m;\nexport function Chalk(options) {\n  return new (m ??= require('chalk')).Chalk(options);\n}\n`,
-      resolveDir: root,
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-cjs' }, (a) => ({
-      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:${a.path}'))[k] });\n`,
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-net' }, () => ({
-      contents: `let m;\nexport function isIP(s) {\n  return (m ??= require('node:net')).isIP(s);\n}\n`,
       loader: 'js',
     }));
   },
 };
 const outdir = path.join(root, 'dist', 'cli');
-const yamlExports = Object.keys(createRequire(import.meta.url)('yaml')).filter((k) => k !== 'default' && k !== '__esModule');
 
 /**
  * The Kubernetes client must be initialised lazily (esbuild's __esm wrapper, keyed by module path)
@@ -105,7 +97,7 @@ export async function kubeConnect(options) {
     loader: 'ts',
   },
   outfile: path.join(outdir, 'main.cjs'),
-  plugins: [kubeGenShim, kubeLazy, lazyBuiltins],
+  plugins: [kubeGenShim, kubeLazy, lazyModules],
   bundle: true,
   format: 'cjs',
   platform: 'node',
