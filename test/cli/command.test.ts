@@ -58,10 +58,16 @@ const toy = defineGroup({
   ],
 });
 
-async function run(argv: string[]) {
+/** An IO that keeps what is written; `out()` and `err()` read it back. */
+function captureIO(): { io: IO; out: () => string; err: () => string } {
   let out = '';
   let err = '';
   const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+  return { io, out: () => out, err: () => err };
+}
+
+async function run(argv: string[]) {
+  const { io, out, err } = captureIO();
   const { program, exitCode } = buildProgram(io, [toy]);
   let code: number;
   try {
@@ -70,7 +76,7 @@ async function run(argv: string[]) {
   } catch (e) {
     code = (e as { exitCode?: number }).exitCode ?? -1;
   }
-  return { code, out, err };
+  return { code, out: out(), err: err() };
 }
 
 describe('a declared command end to end: flags → validate → run → printer → exit code', () => {
@@ -86,27 +92,22 @@ describe('a declared command end to end: flags → validate → run → printer 
 
   it('a bad flag value or -o is a usage error before the implementation loads', async () => {
     calls.length = 0;
-    let out = '';
-    let err = '';
-    const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+    const { io, out } = captureIO();
     const { program } = buildProgram(io, [toy]);
     await expect(program.parseAsync(['toy', 'run', '--wait', 'later'], { from: 'user' })).rejects.toThrow(/--wait: "later" is not a duration/);
     await expect(program.parseAsync(['-o', 'xml', 'toy', 'run'], { from: 'user' })).rejects.toThrow(/invalid output format "xml"/);
     expect(calls).toEqual([]);
-    expect(out).toBe('');
+    expect(out()).toBe('');
   });
 
   it('the real program: a usage error from a declared command exits 64 through main', async () => {
-    const io: IO = { stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
-    expect(await main(['precheck', '-o', 'yaml'], io)).toBe(64);
+    expect(await main(['precheck', '-o', 'yaml'], captureIO().io)).toBe(64);
   });
 });
 
 describe('only the command the argv names is built', () => {
   const capture = async (argv: string[], narrow: boolean) => {
-    let out = '';
-    let err = '';
-    const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
+    const { io, out, err } = captureIO();
     const { program } = buildProgram(io, commands, narrow ? argv : undefined);
     let thrown = '';
     try {
@@ -114,11 +115,11 @@ describe('only the command the argv names is built', () => {
     } catch (e) {
       thrown = (e as { code?: string }).code ?? String(e);
     }
-    return { out, err, thrown, commands: program.commands.map((c) => c.name()) };
+    return { out: out(), err: err(), thrown, commands: program.commands.map((c) => c.name()) };
   };
 
   it('names the command after the program\'s own options and their values; help, completion and unknown words get every command', () => {
-    const probe = buildProgram({ stdout: { write: () => true }, stderr: { write: () => true }, readStdin: async () => '', env: {}, cwd: '', isTTY: false, stdinIsTTY: false }, []).program;
+    const probe = buildProgram(captureIO().io, []).program;
     const named = (argv: string[]) => namedCommand(probe, commands, argv)?.name;
     expect(named(['analyze', '-A'])).toBe('analyze');
     expect(named(['-n', 'analyze', 'version'])).toBe('version'); // "analyze" is -n's value
