@@ -1,14 +1,15 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync, type Stats } from 'node:fs';
 import type { Writable } from './io.js';
 
 /**
  * Standard output or error for a command, created on first write.
  *
- * When the descriptor is a pipe or a regular file (CI logs, `| grep`, `> out.json`), text goes
- * out with fs.writeSync: process.stdout/stderr write synchronously there too on Linux, and
- * creating the stream (node:net or fs streams and their dependencies) was ~2.3 ms of every
- * start. A terminal, a socket or anything else gets the process stream itself, so that isTTY,
- * columns and colour work as Node provides them. If a write would block (EAGAIN: a non-blocking
+ * When the descriptor is a pipe, a socket, a regular file or the null device (CI logs, `| grep`,
+ * a parent process's stdio pipe, which Node and libuv make a socket, `> out.json`, `> /dev/null`),
+ * text goes out with fs.writeSync: process.stdout/stderr write synchronously there too on Linux,
+ * and creating the stream (node:net or fs streams and their dependencies) was ~2.3 ms of every
+ * start. A terminal or anything else gets the process stream itself, so that isTTY, columns and
+ * colour work as Node provides them. If a write would block (EAGAIN: a non-blocking
  * pipe that is full), that text and everything after it goes through the process stream, in order.
  * A reader that went away (EPIPE: `istio-ts … | head`) ends the process at once with 141, the
  * status istioctl and every Go program get there (killed by SIGPIPE): the command did not finish,
@@ -25,7 +26,7 @@ export function processStreamCreated(): boolean {
 }
 
 export function standardOutput(fd: number, stream: () => NodeJS.WriteStream): Writable {
-  let direct = isPipeOrFile(fd);
+  let direct = writesDirectly(fd);
   let guarded: NodeJS.WriteStream | undefined;
   const real = (): NodeJS.WriteStream => {
     if (!guarded) {
@@ -38,8 +39,7 @@ export function standardOutput(fd: number, stream: () => NodeJS.WriteStream): Wr
     }
     return guarded;
   };
-  // Writing nothing creates nothing: a command with no findings prints '' to stdout, and for
-  // /dev/null (a character device) that created the stream, ~1.5 ms.
+  // Writing nothing creates nothing: a command with no findings prints '' to stdout.
   if (!direct) return lazyStream(real);
   return {
     write(s: string): boolean {
@@ -74,10 +74,23 @@ function lazyStream(real: () => NodeJS.WriteStream): Writable {
   });
 }
 
-function isPipeOrFile(fd: number): boolean {
+function writesDirectly(fd: number): boolean {
   try {
     const st = fstatSync(fd);
-    return st.isFIFO() || st.isFile();
+    return st.isFIFO() || st.isSocket() || st.isFile() || isNullDevice(st);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * /dev/null: a character device, like a terminal, but never one. Telling them apart by its device
+ * number spares loading node:tty (and node:net under it, ~1.5 ms) to ask isatty.
+ */
+function isNullDevice(st: Stats): boolean {
+  if (!st.isCharacterDevice() || process.platform === 'win32') return false;
+  try {
+    return st.rdev === statSync('/dev/null').rdev;
   } catch {
     return false;
   }
@@ -85,11 +98,12 @@ function isPipeOrFile(fd: number): boolean {
 
 /**
  * Whether the descriptor is a terminal (what process.stdout.isTTY says), without creating the
- * process stream: only a character device (a terminal, or /dev/null) loads node:tty to ask.
+ * process stream: only a character device other than /dev/null loads node:tty to ask.
  */
 export function isTerminal(fd: number): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || isNullDevice(st)) return false;
   } catch {
     return false;
   }

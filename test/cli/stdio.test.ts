@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,7 +23,7 @@ vi.mock('node:fs', async (orig) => {
     },
   };
 });
-const { standardOutput } = await import('../../src/cli/stdio.js');
+const { isTerminal, standardOutput } = await import('../../src/cli/stdio.js');
 
 const work = mkdtempSync(path.join(tmpdir(), 'istio-ts-stdio-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -62,8 +62,22 @@ describe('standard output without the process stream', () => {
     expect(through).toEqual(['-three\n', 'four\n']);
   });
 
-  it('a character device (/dev/null, a terminal) gets the process stream, created on first use, its properties passed through', () => {
+  it('/dev/null gets every write directly, and is no terminal: neither the stream nor node:tty is loaded', () => {
     const fd = openSync('/dev/null', 'w');
+    const factory = vi.fn();
+    const out = standardOutput(fd, factory);
+    fsMock.calls = 0;
+    out.write('hello\n');
+    out.write('x'.repeat(100_000));
+    expect(fsMock.calls).toBeGreaterThanOrEqual(2);
+    expect(factory).not.toHaveBeenCalled();
+    expect(isTerminal(fd)).toBe(false);
+    closeSync(fd);
+  });
+
+  it('another character device (a terminal, /dev/zero) gets the process stream, created on first use, its properties passed through', () => {
+    const fd = openSync('/dev/zero', 'w');
+    expect(isTerminal(fd)).toBe(false);
     const stream = { isTTY: true, columns: 120, written: '' as string, write(s: string) { this.written += s; return true; }, on: () => stream };
     const factory = vi.fn(() => stream as unknown as NodeJS.WriteStream);
     const out = standardOutput(fd, factory) as unknown as typeof stream;
@@ -93,5 +107,32 @@ describe.skipIf(skipWhenMissing(!existsSync('dist/cli/main.cjs')))('the built CL
     expect(piped.stdout.length).toBeGreaterThan(100_000);
     const head = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" ${args.map((a) => `'${a}'`).join(' ')} | head -c 100 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
     expect(head.stderr).toBe('status 141\n');
+  });
+});
+
+describe.skipIf(skipWhenMissing(!existsSync('dist/cli/main.cjs')))('the built CLI writing to /dev/null and a socket', () => {
+  // A preload reports, at exit, which of the costly stream modules the run loaded. stderr is the
+  // 'pipe' of spawnSync, which libuv makes a Unix socket: written directly too.
+  const preload = path.join(work, 'report-tty.cjs');
+  const clean = path.join(work, 'clean.yaml');
+  writeFileSync(clean, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-0\n  labels:\n    istio-injection: enabled\n---\napiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: default\n  namespace: team-0\nspec:\n  egress:\n  - hosts: ["./*", "istio-system/*"]\n');
+  writeFileSync(preload, `process.on('exit', () => { for (const m of ['tty', 'net']) if (process.moduleLoadList.includes('NativeModule ' + m)) process.stderr.write('LOADED ' + m + '\\n'); });\n`);
+  const run = (device: string) => {
+    const fd = openSync(device, 'w');
+    try {
+      return spawnSync(process.execPath, ['--require', preload, path.resolve('bin/istio-ts.js'), 'analyze', '-A', '--use-kube=false', clean], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', env: { ...process.env, KUBECONFIG: '/nonexistent' } });
+    } finally {
+      closeSync(fd);
+    }
+  };
+  it('loads neither node:tty nor node:net: /dev/null is known not to be a terminal, and the socket gets the text', () => {
+    const r = run('/dev/null');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`\u2714 No validation issues found when analyzing ${clean}.\n`);
+  });
+  it('another character device (/dev/zero) is asked with isatty, which loads node:tty (the check works)', () => {
+    const r = run('/dev/zero');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('LOADED tty');
   });
 });
