@@ -1,4 +1,4 @@
-// esbuild plugin for the Kubernetes client bundled into dist/cli/main.cjs, used by build.mjs.
+// esbuild plugin for the Kubernetes client bundled into dist/cli/*.cjs, used by build.mjs.
 //
 // src/kube/client.ts uses @kubernetes/client-node's KubeConfig only: kubeconfig loading, TLS
 // material, tokens, exec and auth providers, proxy-url agents. Its config.js imports everything

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the CLI into dist/cli/: one CommonJS bundle of our code and its pure-JS dependencies,
-// the Kubernetes library's KubeConfig included (main.cjs, loaded with V8's code cache by loader.cjs).
+// Builds the CLI into dist/cli/: CommonJS bundles of our code and its pure-JS dependencies, the
+// Kubernetes library's KubeConfig included (main.cjs with every command, cmd-<name>.cjs with one;
+// loaded with V8's code cache by loader.cjs).
 // Start-up time is most of what a one-file `analyze` costs: loading ~140 small modules took
 // longer than the work itself, and on Node 20 only a vm.Script can reuse compiled code.
 // Type checking is `npm run typecheck` (part of `npm test`); esbuild only strips types.
@@ -49,11 +50,13 @@ const outdir = path.join(root, 'dist', 'cli');
 /**
  * The Kubernetes client must be initialised lazily (esbuild's __esm wrapper, keyed by module path)
  * so that offline commands never evaluate it; a static import from a module on the start-up
- * path would make it eager. The build fails instead.
+ * path would make it eager. The build fails instead. `required`: main.cjs must contain it
+ * (kubeConnect); a per-command bundle may not need it at all.
  */
-function assertKubeLazy(bundle) {
+function assertKubeLazy(name, bundle, required) {
   for (const m of ['src/kube/client.ts', 'node_modules/@kubernetes/client-node/dist/config.js']) {
-    if (!bundle.includes(`"${m}"(){`)) throw new Error(`dist/cli/main.cjs: ${m} is not lazily initialised (or not bundled); offline commands would evaluate the Kubernetes client`);
+    if (!required && !bundle.includes(m)) continue;
+    if (!bundle.includes(`"${m}"(){`)) throw new Error(`dist/cli/${name}: ${m} is not lazily initialised (or not bundled); offline commands would evaluate the Kubernetes client`);
   }
 }
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
@@ -76,28 +79,56 @@ const kubeGenShim = {
 };
 
 /**
- * The CLI is one CommonJS bundle, dist/cli/main.cjs, that dist/cli/loader.cjs compiles with V8's
- * code cache (scripts/bundle-loader.cjs). Modules reached only through import() stay unevaluated
- * until then (esbuild wraps them), so a command runs only its own top-level code: the
- * Kubernetes client (src/kube/client.ts and @kubernetes/client-node's KubeConfig) is one of
- * them, initialised when a command first connects, and offline commands never evaluate it.
- * It used to be a separate ES module (kube-client.js): importing it started Node's ESM loader and
- * compiled ~240 KB without a code cache, ~14 ms of every live command.
+ * The CLI is CommonJS bundles that dist/cli/loader.cjs compiles with V8's code cache
+ * (scripts/bundle-loader.cjs): main.cjs has every command; cmd-<name>.cjs has one, and the loader
+ * picks it when the argv names that command (most runs), so a run reads, deserialises and
+ * evaluates only that command's code: ~4 ms of a one-file `analyze`. Help, completion and
+ * unrecognised words load main.cjs. Each bundle is self-contained (one process loads one), so
+ * classes are never duplicated within a process.
+ * Modules reached only through import() stay unevaluated until then (esbuild wraps them), so a
+ * command runs only its own top-level code: the Kubernetes client (src/kube/client.ts and
+ * @kubernetes/client-node's KubeConfig) is one of them, initialised when a command first
+ * connects, and offline commands never evaluate it. It used to be a separate ES module
+ * (kube-client.js): importing it started Node's ESM loader and compiled ~240 KB without a code
+ * cache, ~14 ms of every live command.
  */
-const main = await build({
-  stdin: {
-    contents: `export { main } from './src/main.ts';
-export { processStreamCreated } from './src/cli/stdio.ts';
-export async function kubeConnect(options) {
+// src/commands/index.ts: `import { analyzeCommand } from './analyze/index.js';`, one per command.
+const registrySource = readFileSync(src('commands', 'index.ts'), 'utf8');
+const declared = [...registrySource.matchAll(/^import \{ (\w+) \} from '\.\/([a-z-]+)\/index\.js';$/gm)].map((m) => ({ exportName: m[1], dir: m[2] }));
+const listed = registrySource.slice(registrySource.indexOf('export const commands')).match(/\b\w+Command\b/g) ?? [];
+if (declared.length === 0 || declared.length !== listed.length) throw new Error(`src/commands/index.ts: found ${declared.length} command imports for ${listed.length} listed commands; scripts/build.mjs reads one \`import { xCommand } from './x/index.js';\` line per command`);
+const kubeConnect = `export async function kubeConnect(options) {
   return (await import('./src/kube/client.ts')).connect(options);
 }
-`,
-    resolveDir: root,
-    sourcefile: 'cli-bundle.js',
-    loader: 'ts',
+`;
+const ENTRIES = {
+  main: `export { main } from './src/main.ts';
+export { processStreamCreated } from './src/cli/stdio.ts';
+export { launcherIndex } from './src/cli/program.ts';
+export { commands } from './src/commands/index.ts';
+${kubeConnect}`,
+};
+for (const d of declared) {
+  if (d.dir === 'completion') continue; // describes every command: main.cjs
+  ENTRIES[`cmd-${d.dir}`] = `import { run } from './src/cli/run.ts';
+import { ${d.exportName} as spec } from './src/commands/${d.dir}/index.ts';
+export const main = (argv, io) => run([spec], argv, io);
+export const commandName = spec.name;
+export { processStreamCreated } from './src/cli/stdio.ts';
+`;
+}
+const entries = {
+  name: 'cli-entries',
+  setup(b) {
+    b.onResolve({ filter: /^cli-entry:/ }, (a) => ({ path: a.path.slice('cli-entry:'.length), namespace: 'cli-entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'cli-entry' }, (a) => ({ contents: ENTRIES[a.path], resolveDir: root, loader: 'ts' }));
   },
-  outfile: path.join(outdir, 'main.cjs'),
-  plugins: [kubeGenShim, kubeLazy, lazyModules],
+};
+await build({
+  entryPoints: Object.fromEntries(Object.keys(ENTRIES).map((n) => [n, `cli-entry:${n}`])),
+  outdir,
+  outExtension: { '.js': '.cjs' },
+  plugins: [entries, kubeGenShim, kubeLazy, lazyModules],
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -113,23 +144,40 @@ export async function kubeConnect(options) {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  metafile: true,
 });
 {
   const { createHash } = await import('node:crypto');
   const { writeFileSync } = await import('node:fs');
-  const hash = createHash('sha256').update(readFileSync(path.join(outdir, 'main.cjs'))).digest('hex').slice(0, 16);
-  const loader = readFileSync(path.join(root, 'scripts', 'bundle-loader.cjs'), 'utf8').replace('__BUNDLE_HASH__', hash);
-  writeFileSync(path.join(outdir, 'loader.cjs'), loader);
+  const { createRequire } = await import('node:module');
+  const hashes = {};
+  for (const name of Object.keys(ENTRIES)) {
+    const file = path.join(outdir, `${name}.cjs`);
+    const bytes = readFileSync(file);
+    hashes[name] = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    // The Kubernetes client stays lazy: no top-level code of a bundle may evaluate it.
+    assertKubeLazy(`${name}.cjs`, bytes.toString('latin1'), name === 'main');
+    // The loader reads a bundle as latin1 (a one-byte string, half the time of a UTF-8 decode);
+    // that is only the same text while every byte is ASCII. esbuild escapes non-ASCII in strings,
+    // not in regular expression literals: write those as \u escapes.
+    const nonAscii = bytes.findIndex((c) => c > 0x7f);
+    if (nonAscii >= 0) throw new Error(`dist/cli/${name}.cjs has a non-ASCII byte at offset ${nonAscii}: ${JSON.stringify(bytes.toString('latin1').slice(Math.max(0, nonAscii - 60), nonAscii + 20))}`);
+  }
+  const fill = (index) =>
+    readFileSync(path.join(root, 'scripts', 'bundle-loader.cjs'), 'utf8')
+      .replace("'__BUNDLE_HASHES__'", JSON.stringify(hashes))
+      .replace("'__COMMAND_WORDS__'", JSON.stringify(index.words))
+      .replace("'__VALUE_FLAGS__'", JSON.stringify(index.valueFlags));
+  // The loader's tables come from the built program itself (a first loader knows only main.cjs).
+  writeFileSync(path.join(outdir, 'loader.cjs'), fill({ words: {}, valueFlags: [] }));
+  process.env.ISTIO_TS_NO_CODE_CACHE = '1';
+  const main = createRequire(import.meta.url)(path.join(outdir, 'loader.cjs')).bundle([]);
+  const index = main.launcherIndex(main.commands);
+  for (const [word, command] of Object.entries(index.words)) {
+    if (!hashes[`cmd-${command}`]) throw new Error(`command "${command}" (word "${word}") has no bundle: its directory under src/commands/ must be its name`);
+  }
+  writeFileSync(path.join(outdir, 'loader.cjs'), fill(index));
   // For ES-module callers (tests, scripts): the same loader instance, so one bundle.
   writeFileSync(path.join(outdir, 'main.js'), "// Generated by scripts/build.mjs: the CommonJS loader (loader.cjs) for ES-module callers.\nexport { bundle, main } from './loader.cjs';\n");
-  // The Kubernetes client stays lazy: no top-level code of the bundle may evaluate it.
-  assertKubeLazy(readFileSync(path.join(outdir, 'main.cjs'), 'latin1'));
-  // The loader reads the bundle as latin1 (a one-byte string, half the time of a UTF-8 decode);
-  // that is only the same text while every byte is ASCII. esbuild escapes non-ASCII in strings,
-  // not in regular expression literals: write those as \u escapes.
-  const nonAscii = readFileSync(path.join(outdir, 'main.cjs')).findIndex((b) => b > 0x7f);
-  if (nonAscii >= 0) throw new Error(`dist/cli/main.cjs has a non-ASCII byte at offset ${nonAscii}: ${JSON.stringify(readFileSync(path.join(outdir, 'main.cjs'), 'latin1').slice(Math.max(0, nonAscii - 60), nonAscii + 20))}`);
 }
 // The IstioOperator schema as precompiled ajv code (ajv's runtime compile took ~0.35 s of every
 // `manifest generate` with a profile, -f or --set). src/install/schema.ts uses it when its schema

@@ -1,5 +1,8 @@
-// dist/cli/loader.cjs: loads the CLI bundle (dist/cli/main.cjs) with V8's code cache.
-// Copied by scripts/build.mjs, which fills in the bundle's hash; do not edit the copy.
+// dist/cli/loader.cjs: loads a CLI bundle with V8's code cache: dist/cli/cmd-<name>.cjs when the
+// argv names a command (it holds that command only), else dist/cli/main.cjs (every command: help,
+// completion, unknown words).
+// Copied by scripts/build.mjs, which fills in the bundles' hashes and the command words; do not
+// edit the copy.
 // CommonJS, like bin/istio-ts.js: a start that loads no ES module skips initialising Node's ESM
 // loader (~8 ms of a one-file analyze on Node 20). dist/cli/main.js re-exports it for ESM callers.
 //
@@ -17,16 +20,47 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
 
-const BUNDLE_HASH = '__BUNDLE_HASH__';
-const file = path.join(__dirname, 'main.cjs');
+/** Bundle name ('main', 'cmd-analyze', …) → the first 16 hex digits of its sha256. */
+const BUNDLE_HASHES = '__BUNDLE_HASHES__';
+/** Each word that names a command (names and aliases) → the command (launcherIndex in src/cli/program.ts). */
+const COMMAND_WORDS = '__COMMAND_WORDS__';
+/** The program's options that take a value: the word after one is its value, not a command. */
+const VALUE_FLAGS = '__VALUE_FLAGS__';
 let loaded;
 
-/** The bundle's exports (main, kubeConnect), loaded once; `argv` picks the code cache. */
+/**
+ * The bundle for an argv: the one of the command it names, found as namedCommand
+ * (src/cli/program.ts) finds it, so that both agree (test/cli/launcher.test.ts): the first word
+ * that is neither an option nor a value of the program's options; a help flag or `--` before it
+ * means main.cjs.
+ */
+function bundleName(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--' || a === '--help' || a === '-h') return 'main';
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && VALUE_FLAGS.includes(a)) i++;
+      continue;
+    }
+    const command = Object.hasOwn(COMMAND_WORDS, a) ? COMMAND_WORDS[a] : undefined;
+    return command && Object.hasOwn(BUNDLE_HASHES, `cmd-${command}`) ? `cmd-${command}` : 'main';
+  }
+  return 'main';
+}
+
+/** The exports (main, processStreamCreated; main.cjs also kubeConnect) of the argv's bundle, loaded once; `argv` picks the bundle and its code cache. */
 function bundle(argv = process.argv.slice(2)) {
   if (loaded) return loaded;
+  loaded = load(bundleName(argv), argv);
+  return loaded;
+}
+
+/** Loads one bundle by name: exported for tests that compare the per-command bundles with main.cjs. */
+function load(name, argv) {
+  const file = path.join(__dirname, `${name}.cjs`);
   // ASCII only (scripts/build.mjs checks): latin1 makes a one-byte string without a UTF-8 decode.
   const source = readFileSync(file, 'latin1');
-  const cacheFile = cachePath(argv);
+  const cacheFile = cachePath(argv, BUNDLE_HASHES[name]);
   let cachedData;
   if (cacheFile) {
     try {
@@ -39,9 +73,8 @@ function bundle(argv = process.argv.slice(2)) {
   const mod = { exports: {} };
   const url = pathToFileURL(file).href;
   script.runInThisContext()(mod.exports, require, mod, file, __dirname, url, (spec) => import(new URL(spec, url).href));
-  loaded = mod.exports;
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) loaded.saveCodeCache = () => saveCache(script, cacheFile);
-  return loaded;
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) mod.exports.saveCodeCache = () => saveCache(script, cacheFile);
+  return mod.exports;
 }
 
 async function main(argv, io) {
@@ -52,7 +85,7 @@ async function main(argv, io) {
   return code;
 }
 
-function cachePath(argv) {
+function cachePath(argv, hash) {
   if (process.env.ISTIO_TS_NO_CODE_CACHE) return undefined;
   const command = argv.find((a) => !a.startsWith('-'));
   const key = command && /^[a-z][a-z-]{0,30}$/.test(command) ? command : '-';
@@ -62,7 +95,7 @@ function cachePath(argv) {
     const st = statSync(dir);
     // Only a directory of our own that nobody else can write to: code cache is code.
     if (typeof process.getuid === 'function' && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
-    return path.join(dir, `main-${BUNDLE_HASH}-${key}.v8`);
+    return path.join(dir, `main-${hash}-${key}.v8`);
   } catch {
     return undefined;
   }
@@ -78,8 +111,9 @@ function saveCache(script, cacheFile) {
     // cache made two installs recompile each other's away on every run.
     const dir = path.dirname(cacheFile);
     const stale = Date.now() - 7 * 24 * 3600 * 1000;
+    const ours = new Set(Object.values(BUNDLE_HASHES));
     for (const f of readdirSync(dir)) {
-      if (!f.startsWith('main-') || !f.endsWith('.v8') || f.startsWith(`main-${BUNDLE_HASH}-`)) continue;
+      if (!f.startsWith('main-') || !f.endsWith('.v8') || ours.has(f.slice('main-'.length, 'main-'.length + 16))) continue;
       const other = path.join(dir, f);
       if (statSync(other).mtimeMs < stale) rmSync(other, { force: true });
     }
@@ -89,4 +123,6 @@ function saveCache(script, cacheFile) {
 }
 
 exports.bundle = bundle;
+exports.bundleName = bundleName;
+exports.load = load;
 exports.main = main;

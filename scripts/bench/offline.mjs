@@ -28,17 +28,18 @@ const env = { KUBECONFIG: '/nonexistent/kubeconfig', HOME: process.env.HOME ?? '
 const ours = (args) => ({ name: 'istio-ts', cmd: node, args: [cli, ...args], env });
 const theirs = (args) => ({ name: 'istioctl', cmd: istioctl, args, env });
 
+const extraCerts = process.env.NODE_EXTRA_CA_CERTS ? { file: process.env.NODE_EXTRA_CA_CERTS, count: certCount(process.env.NODE_EXTRA_CA_CERTS) } : undefined;
 const work = mkdtempSync(path.join(tmpdir(), 'istio-ts-bench-'));
 const rows = [];
 const limits = [];
 const ratio = (a, b) => a.median / b.median;
 const fx = (r) => r.toFixed(2);
 
-function row(name, target, oursArgs, theirArgs, ok = [0]) {
+function row(name, target, oursArgs, theirArgs, ok = [0], extraEnv = {}) {
   if (!want(name)) return;
   if (!istioctl) return;
   process.stderr.write(`bench: ${name} …\n`);
-  const [o, t] = compare([{ ...ours(oursArgs), okStatus: ok }, { ...theirs(theirArgs), okStatus: ok }], { runs });
+  const [o, t] = compare([{ ...ours(oursArgs), okStatus: ok, env: { ...env, ...extraEnv } }, { ...theirs(theirArgs), okStatus: ok, env: { ...env, ...extraEnv } }], { runs });
   rows.push([name, fmtSide(o), fmtSide(t), fx(ratio(o, t)), `${o.rssMB.toFixed(0)} / ${t.rssMB.toFixed(0)} MB`, target]);
 }
 
@@ -62,12 +63,17 @@ try {
   generateConfigDump(bigDump, dumpMb * 1024 * 1024);
   const smallDump = path.join(root, 'fixtures/envoy/sidecar/config_dump.json');
   console.log(`inputs: mesh ${mesh.docs} documents in ${mesh.files.length} files; bookinfo ${bookinfo.source} (${bookinfo.files.length} files); config_dump ${(statSync(bigDump).size / 1048576).toFixed(1)} MB and ${(statSync(smallDump).size / 1024).toFixed(0)} KB; ${runs} runs per side, alternating, after 1 warm-up`);
+  if (extraCerts) console.log(`environment: NODE_EXTRA_CA_CERTS=${extraCerts.file} (${extraCerts.count} certificates), which Node 20 reads at every start; the start-up row is repeated with it unset, for both tools`);
   console.log(istioctl ? `istioctl: ${istioctl} (${runOnce(istioctl, ['version', '--remote=false', '--short'], { keepStdout: true }).stdout.trim()})` : 'istioctl: not built (run `bash test/harness/build.sh`, or set ISTIOCTL/HARNESS_BIN); only the parse-limit rows follow');
 
   // ---- istio-ts / istioctl
   const analyze = ['analyze', '--use-kube=false', '-A'];
   row('analyze, 10k-document mesh', '≤ 1.0', [...analyze, ...mesh.files], [...analyze, ...mesh.files], [0, 79]);
   row('analyze one small file (start-up)', '≤ 1.5', [...analyze, one], [...analyze, one], [0, 79]);
+  // Node 20 reads every certificate of NODE_EXTRA_CA_CERTS before running any script
+  // (nodejs/node#40524): a whole-system bundle there costs every Node process ~30 ms on this
+  // machine; istioctl reads CA files only when it makes a TLS connection. Both rows are reported.
+  if (extraCerts) row('analyze one small file (start-up), NODE_EXTRA_CA_CERTS unset', '—', [...analyze, one], [...analyze, one], [0, 79], { NODE_EXTRA_CA_CERTS: undefined });
   row('analyze bookinfo', '—', [...analyze, ...bookinfo.files], [...analyze, ...bookinfo.files], [0, 79]);
   if (istioctl && want('kube-inject')) {
     const inj = injectorFiles(istioctl, work);
@@ -94,6 +100,7 @@ try {
   );
   limit('analyze 10k docs / YAML parse alone', '≤ 2.0', { ...ours([...analyze, ...mesh.files]), okStatus: [0, 79] }, { name: 'yaml', cmd: node, args: [parseScript, ...mesh.files] });
   limit('analyze one file / node -e 0', '≤ 2.5', { ...ours([...analyze, one]), okStatus: [0, 79] }, { name: 'node', cmd: node, args: ['-e', '0'] });
+  if (extraCerts) limit('node -e 0, NODE_EXTRA_CA_CERTS set / unset', '—', { name: 'node (set)', cmd: node, args: ['-e', '0'] }, { name: 'node (unset)', cmd: node, args: ['-e', '0'], env: { ...env, NODE_EXTRA_CA_CERTS: undefined } });
   limit(`proxy-config cluster ${dumpMb} MB / JSON.parse`, '≤ 1.5', ours(['proxy-config', 'cluster', '-f', bigDump]), {
     name: 'JSON.parse',
     cmd: node,
@@ -112,6 +119,14 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+function certCount(file) {
+  try {
+    return readFileSync(file, 'latin1').split('-----BEGIN CERTIFICATE-----').length - 1;
+  } catch {
+    return 'unreadable';
+  }
 }
 
 /** Bookinfo: the upstream sample from the shared conformance data when present, else our own. */

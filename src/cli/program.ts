@@ -20,23 +20,17 @@ export function buildProgram(io: IO, registry: readonly CommandSpec[], argv?: re
   const program = new Command('istio-ts')
     .description('Install, inspect, lint and troubleshoot Istio — an istioctl-compatible CLI.')
     .version(VERSION, '--version', 'print the istio-ts version and exit')
-    .addOption(new Option('-c, --kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, then ~/.kube/config)'))
-    .addOption(new Option('--context <name>', 'kubeconfig context to use'))
-    .addOption(new Option('-n, --namespace <ns>', 'namespace (default: the context\'s, else "default")'))
-    .addOption(new Option('-i, --istioNamespace <ns>', 'Istio control-plane namespace').default('istio-system').env('ISTIOCTL_ISTIONAMESPACE'))
-    .addOption(new Option('-o, --output <format>', 'output format (each command lists its own)'))
-    .addOption(new Option('--color <when>', 'color output').choices(['auto', 'always', 'never']).default('auto'))
-    .addOption(new Option('--request-timeout <duration>', 'the longest any single API server call or port-forward upgrade may take, e.g. 10s, 1m; 0 waits forever (default 30s)'))
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s),
     })
-    .exitOverride()
-    .addHelpText(
-      'after',
-      `
+    .exitOverride();
+  for (const o of globalOptions()) program.addOption(o);
+  program.addHelpText(
+    'after',
+    `
 Examples:
   # Lint Istio configuration in CI, with no cluster (exit 79 on errors, in every output format)
   istio-ts analyze -R ./manifests -o sarif > istio.sarif
@@ -46,7 +40,7 @@ Examples:
 
 Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 analyze found issues,
 80 diagnose attributed a fault, 81/82/83 health: a segment fails / is degraded / cannot be told.`,
-    );
+  );
 
   const runner: Runner = (spec) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
@@ -74,6 +68,35 @@ Exit codes: 0 ok, 1 error, 64 usage, 65 unparseable input, 66 missing input, 79 
     c.showHelpAfterError('(run with --help for usage)');
   }
   return { program, exitCode: () => code };
+}
+
+/** The program's own options, before or after the command's (kubectl's global flags). */
+function globalOptions(): Option[] {
+  return [
+    new Option('-c, --kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, then ~/.kube/config)'),
+    new Option('--context <name>', 'kubeconfig context to use'),
+    new Option('-n, --namespace <ns>', 'namespace (default: the context\'s, else "default")'),
+    new Option('-i, --istioNamespace <ns>', 'Istio control-plane namespace').default('istio-system').env('ISTIOCTL_ISTIONAMESPACE'),
+    new Option('-o, --output <format>', 'output format (each command lists its own)'),
+    new Option('--color <when>', 'color output').choices(['auto', 'always', 'never']).default('auto'),
+    new Option('--request-timeout <duration>', 'the longest any single API server call or port-forward upgrade may take, e.g. 10s, 1m; 0 waits forever (default 30s)'),
+  ];
+}
+
+/**
+ * What dist/cli/loader.cjs needs to choose the per-command bundle before loading any code (written
+ * into it by scripts/build.mjs): each word naming a command (names and aliases), and the program's
+ * options that take a value, which namedCommand skips with their values. `completion` describes
+ * every command and has no bundle of its own.
+ */
+export function launcherIndex(registry: readonly CommandSpec[]): { words: Record<string, string>; valueFlags: string[] } {
+  const words: Record<string, string> = {};
+  for (const c of registry) if (c.name !== 'completion') for (const w of [c.name, ...(c.aliases ?? [])]) words[w] = c.name;
+  const valueFlags = globalOptions()
+    .filter((o) => o.required)
+    .flatMap((o) => [o.long, o.short])
+    .filter((f): f is string => f !== undefined);
+  return { words, valueFlags };
 }
 
 /**

@@ -5,7 +5,7 @@ import { buildProgram, namedCommand, unknownCommandWithHelp } from '../../src/cl
 import { commands } from '../../src/commands/index.js';
 import { main } from '../../src/main.js';
 import { chooseFormat } from '../../src/output/printers.js';
-import type { IO } from '../../src/cli/io.js';
+import { captureIO } from '../helpers/cli.js';
 
 describe('-o: one printer registry', () => {
   it('picks the declared format case-insensitively, the default without -o, and maps every human name to the command\'s', () => {
@@ -57,14 +57,6 @@ const toy = defineGroup({
     }),
   ],
 });
-
-/** An IO that keeps what is written; `out()` and `err()` read it back. */
-function captureIO(): { io: IO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const io: IO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, readStdin: async () => '', env: {}, cwd: process.cwd(), isTTY: false, stdinIsTTY: false };
-  return { io, out: () => out, err: () => err };
-}
 
 async function run(argv: string[]) {
   const { io, out, err } = captureIO();

@@ -7,8 +7,8 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams (no color, fixed env). */
-export async function runCli(args: string[], opts: { stdin?: string; stdinBytes?: Buffer; env?: Record<string, string> } = {}): Promise<CliRun> {
+/** An IO that captures what a command writes (no color, fixed env), for in-process runs. */
+export function captureIO(opts: { stdin?: string; stdinBytes?: Buffer; env?: Record<string, string> } = {}): { io: IO; out: () => string; err: () => string } {
   let stdout = '';
   let stderr = '';
   const io: IO = {
@@ -21,6 +21,12 @@ export async function runCli(args: string[], opts: { stdin?: string; stdinBytes?
     isTTY: false,
     stdinIsTTY: false,
   };
+  return { io, out: () => stdout, err: () => stderr };
+}
+
+/** Runs the CLI in-process with captured streams (no color, fixed env). */
+export async function runCli(args: string[], opts: { stdin?: string; stdinBytes?: Buffer; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const { io, out, err } = captureIO(opts);
   const code = await main(args, io);
-  return { code, stdout, stderr };
+  return { code, stdout: out(), stderr: err() };
 }

@@ -8,7 +8,7 @@ import { skipWhenMissing } from '../helpers/requires.js';
 /**
  * Offline commands must never load the Kubernetes client (@kubernetes/client-node's KubeConfig
  * and src/kube/client.ts: slow to evaluate, and it reads kubeconfig state). The build bundles it
- * into dist/cli/main.cjs as a lazily initialised part (scripts/build.mjs fails the build when it
+ * into each dist/cli bundle as a lazily initialised part (scripts/build.mjs fails the build when it
  * is not), evaluated when a command first connects. src/kube/client.ts imports node:https at its
  * top, and nothing an offline command runs does: a preload in a child process reports whether
  * node:https was loaded when the process exits, so an offline run that initialised the client
