@@ -90,7 +90,8 @@ function cachePath(argv, hash) {
   const command = argv.find((a) => !a.startsWith('-'));
   const key = command && /^[a-z][a-z-]{0,30}$/.test(command) ? command : '-';
   try {
-    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
+    // $HOME first, as os.homedir() itself does: node:os is not loaded for it.
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || require('node:os').homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
     // Only a directory of our own that nobody else can write to: code cache is code.

@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import type { ErrorObject } from 'ajv';
+import ucs2lengthImport from 'ajv/dist/runtime/ucs2length.js';
 import { celCheck, type CelCheck } from './cel.js';
 
 /** A structural-schema violation: where (field path inside the object) and what. */
@@ -94,10 +93,10 @@ let cacheDir: string | null | undefined;
 function codeCacheDir(): string | null {
   if (cacheDir !== undefined) return cacheDir;
   cacheDir = null;
-  const m = module as unknown as { getCompileCacheDir?: () => string | undefined };
-  if (process.env.ISTIO_TS_NO_CODE_CACHE || m.getCompileCacheDir?.()) return cacheDir;
+  if (process.env.ISTIO_TS_NO_CODE_CACHE || compileCacheDir()) return cacheDir;
   try {
-    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
+    // $HOME first, as os.homedir() itself does: node:os is not loaded for it.
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || process.getBuiltinModule('node:os').homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
     // Only a directory of our own that nobody else can write to: code cache is code.
@@ -107,6 +106,35 @@ function codeCacheDir(): string | null {
     // No writable home (CI sandboxes): compile as usual.
   }
   return cacheDir;
+}
+
+/**
+ * The require a generated validator gets: ajv's one runtime helper that validators call
+ * (`require("ajv/dist/runtime/ucs2length")`, for maxLength) comes from istio-ts itself (the build
+ * bundles it), since resolving it in node_modules (ajv's package.json and exports map) was ~1.4 ms
+ * of a one-file analyze; anything else resolves from the validator's file as usual.
+ */
+// A CommonJS module setting exports.default: Node and the bundle import its exports object as the
+// default, vitest the function itself.
+const ucs2lengthModule = { default: (typeof ucs2lengthImport === 'function' ? ucs2lengthImport : (ucs2lengthImport as unknown as { default: unknown }).default) as (s: string) => number };
+
+function validatorRequire(file: string): (id: string) => unknown {
+  let real: NodeJS.Require | undefined;
+  return (id) => (id === 'ajv/dist/runtime/ucs2length' ? ucs2lengthModule : (real ??= createRequire(file))(id));
+}
+
+/**
+ * node:module, loaded when first needed: loading it loads Node's ES-module loader code, ~0.3 ms of
+ * every start, and a run with the validators' code cache never needs it on Node 20.
+ */
+function createRequire(file: string): NodeJS.Require {
+  return process.getBuiltinModule('node:module').createRequire(file);
+}
+
+/** Node >= 22.1's on-disk compile cache directory when it is on (bin/istio-ts.js); Node 20 has none. */
+function compileCacheDir(): string | undefined {
+  if (Number(process.versions.node.split('.')[0]) < 22) return undefined;
+  return (process.getBuiltinModule('node:module') as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
 }
 
 function loadWithCodeCache(file: string): GeneratedModule | undefined {
@@ -123,8 +151,8 @@ function loadWithCodeCache(file: string): GeneratedModule | undefined {
     }
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, ...(cachedData ? { cachedData } : {}) });
     const mod = { exports: {} as GeneratedModule };
-    const fn = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: unknown, f: string, d: string) => void;
-    fn(mod.exports, createRequire(file), mod, file, path.dirname(file));
+    const fn = script.runInThisContext() as (e: unknown, r: (id: string) => unknown, m: unknown, f: string, d: string) => void;
+    fn(mod.exports, validatorRequire(file), mod, file, path.dirname(file));
     if (!cachedData || script.cachedDataRejected) {
       // Written after the first validation, so that the code cache holds the compiled validator.
       const exports = mod.exports;
