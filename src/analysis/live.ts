@@ -1,4 +1,4 @@
-import type { KubeClient, KubeObject } from '../kube/types.js';
+import { NotKubernetesError, type KubeClient, type KubeObject } from '../kube/types.js';
 import { KINDS, kindInfo } from '../resources/kinds.js';
 import type { K8sObject } from '../resources/types.js';
 import type { SourcedObject } from './build.js';
@@ -119,7 +119,7 @@ async function listAnyVersion(
       // The API server was not reached at all, did not answer, or rejects the credentials (every
       // other read would fail the same way): analyzing without the cluster would report "no
       // issues" for a cluster nobody looked at, so stop here with that one cause.
-      if (errorKind === 'unreachable' || errorKind === 'timeout' || errorKind === 'unauthorized') throw e;
+      if (errorKind === 'unreachable' || errorKind === 'timeout' || errorKind === 'unauthorized' || e instanceof NotKubernetesError) throw e;
       return { error: messageOf(e), errorKind };
     }
   }

@@ -22,7 +22,9 @@ export function errorEvidence(e: unknown): string {
   const msg = messageOf(e).replace(/\s+/g, ' ').trim();
   const lower = msg.toLowerCase();
   const kind = kindOf(e);
-  const word = KIND_WORD[kind] ?? ({ 401: 'unauthorized', 403: 'forbidden', 404: 'not found' } as Record<number, string>)[(e as { status?: number })?.status ?? 0];
+  // An error that has a kind is named by it alone: a 404 from a server that is not the API server is
+  // "failed", not "not found". Only kindless errors are classified by their status.
+  const word = KIND_WORD[kind] ?? (kind === 'internal' ? ({ 401: 'unauthorized', 403: 'forbidden', 404: 'not found' } as Record<number, string>)[(e as { status?: number })?.status ?? 0] : undefined);
   if (word) return lower.includes(word) ? msg : `${word}: ${msg}`;
   if (/timed? ?out|ETIMEDOUT/i.test(msg)) return /timed? ?out/i.test(msg) ? msg : `timed out: ${msg}`;
   if (/ECONNREFUSED|EHOSTUNREACH|ENOTFOUND|ECONNRESET|cannot reach|unreachable/i.test(msg)) return /unreachable/i.test(msg) ? msg : `unreachable: ${msg}`;

@@ -25,6 +25,7 @@ import { settleOnce } from './once.js';
 import { openPortForward } from './portforward.js';
 import {
   KubeError,
+  NotKubernetesError,
   kindForStatus,
   type AccessAnswer,
   type AccessQuestion,
@@ -358,8 +359,12 @@ class LiveKubeClient implements KubeWriteClient {
     }
     if (r.status >= 200 && r.status < 300 && parsed !== undefined) return parsed;
     if (r.status >= 200 && r.status < 300) throw new KubeError(`${what}: the API server answered with something that is not JSON`, r.status, 'data');
-    const msg = (parsed as { message?: string } | undefined)?.message ?? (r.body.trim().slice(0, 200) || `HTTP ${r.status}`);
-    throw new KubeError(`${what}: ${msg}`, r.status, undefined, hintFor(kindForStatus(r.status), access, this.source));
+    const status = parsed as { message?: unknown } | undefined;
+    if (typeof status?.message !== 'string') {
+      // No Kubernetes Status (a proxy's text, "404 page not found"): say which server answered what.
+      throw new KubeError(`${what}: the server ${this.server} answered HTTP ${r.status} with ${describeBody(r.body)}`, r.status, undefined, hintFor(kindForStatus(r.status), access, this.source));
+    }
+    throw new KubeError(`${what}: ${status.message}`, r.status, undefined, hintFor(kindForStatus(r.status), access, this.source));
   }
 
   /** Headers, TLS options and agent for the current user, computed once (exec credentials until they expire). */
@@ -446,8 +451,11 @@ class LiveKubeClient implements KubeWriteClient {
    */
   private async request(method: string, p: string, what: string, contentType = 'application/json', body?: string, accept = 'application/json'): Promise<Response> {
     const auth = await this.credentials();
-    const r = await this.send(auth, method, p, what, contentType, body, accept);
-    if (r.status === 401 && this.execCredential !== undefined) return this.send(await this.refresh(true), method, p, what, contentType, body, accept);
+    let r = await this.send(auth, method, p, what, contentType, body, accept);
+    if (r.status === 401 && this.execCredential !== undefined) r = await this.send(await this.refresh(true), method, p, what, contentType, body, accept);
+    if (!fromKubernetes(r, p)) {
+      throw new NotKubernetesError(`${what}: the server ${this.server} answered HTTP ${r.status} with ${describeBody(r.body)}, not as a Kubernetes API server`, r.status, `Is ${this.server} the Kubernetes API server? It comes from ${this.source}.`);
+    }
     return r;
   }
 
@@ -479,6 +487,37 @@ class LiveKubeClient implements KubeWriteClient {
       return req;
     });
   }
+}
+
+/**
+ * Whether a response can be the Kubernetes API server's: it never answers with an HTML page, and
+ * under /api (the core group, which every API server serves) it answers a missing object with a
+ * JSON Status, not a bare 404. Anything else is another server on the kubeconfig's address (a web
+ * server on localhost:8080, a proxy's error or login page, a wrong path prefix): its 404 must not
+ * read as "no such pod" or "none exist", nor its page as the cause. A bare "404 page not found"
+ * under /apis is the API server's own answer for a group or CRD it does not serve.
+ */
+function fromKubernetes(r: Response, p: string): boolean {
+  if (r.status >= 200 && r.status < 300) return true;
+  const body = r.body.trimStart();
+  if (body.startsWith('<')) return false;
+  if (r.status === 404 && (p === '/api' || p.startsWith('/api/') || p.startsWith('/api?'))) {
+    try {
+      return typeof (JSON.parse(body) as { message?: unknown }).message === 'string';
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A response body in a few words, for an error message. */
+function describeBody(body: string): string {
+  const b = body.trim();
+  if (!b) return 'an empty body';
+  if (b.startsWith('<')) return 'an HTML page';
+  const one = b.replace(/\s+/g, ' ');
+  return `"${one.length > 80 ? `${one.slice(0, 80)}…` : one}"`;
 }
 
 /** KubeConfig methods that are public in JavaScript but private in its type declarations. */

@@ -121,6 +121,17 @@ export class KubeError extends KindError {
   }
 }
 
+/**
+ * The server at the kubeconfig's address answered, but not as a Kubernetes API server does (an
+ * HTML page, a bare 404 under /api): every other read would get the same, so callers stop.
+ */
+export class NotKubernetesError extends KubeError {
+  constructor(message: string, status: number, hint: string) {
+    super(message, status, 'failed', hint);
+    this.name = 'NotKubernetesError';
+  }
+}
+
 export function kindForStatus(status: number | undefined): ErrorKind {
   if (status === undefined || status === 0) return 'unreachable';
   if (status === 401) return 'unauthorized';

@@ -146,6 +146,51 @@ describe('kube client faults', () => {
     }
   });
 
+  it('a server that is not the API server (an HTML 404 page, a bare 404 under /api) is named as such, never "not found"', async () => {
+    // A web server on the kubeconfig's address (kubectl's localhost:8080 default with something
+    // else listening there, a wrong proxy path): its 404 is not "no such pod", nor "none exist".
+    const web = await apiServer((req, res) => {
+      if (req.url?.startsWith('/api/v1/namespaces/default/')) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return res.end('404 page not found\n');
+      }
+      res.writeHead(404, { 'Content-Type': 'text/html' });
+      res.end('<!DOCTYPE HTML>\n<html><body><h1>Error response</h1><p>Error code: 404</p></body></html>\n');
+    });
+    try {
+      const kube = await connect({ kubeconfig: kubeconfig('web', web.url, '    {}'), env: {} });
+      for (const call of [() => kube.read('v1', 'Pod', 'istio-system', 'istiod-1'), () => kube.list('v1', 'Pod', 'istio-system'), () => kube.list('networking.istio.io/v1', 'VirtualService', undefined), () => kube.serverVersion()]) {
+        const e = await call().catch((x: unknown) => x);
+        expect(e).toMatchObject({ kind: 'failed', status: 404, name: 'NotKubernetesError' });
+        expect((e as Error).message).toMatch(new RegExp(`: the server ${web.url} answered HTTP 404 with an HTML page, not as a Kubernetes API server$`));
+        expect((e as KubeError).hint).toMatch(new RegExp(`^Is ${web.url} the Kubernetes API server\\? It comes from .*${path.join(dir, 'web.yaml')}`));
+      }
+      // The core group answers a missing object with a JSON Status; a bare 404 there is not it.
+      const bare = await kube.get('v1', 'Pod', 'default', 'x').catch((x: unknown) => x);
+      expect(bare).toMatchObject({ kind: 'failed', name: 'NotKubernetesError' });
+      expect((bare as Error).message).toContain('answered HTTP 404 with "404 page not found", not as a Kubernetes API server');
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('a bare "404 page not found" under /apis is the API server\'s own answer for a group it does not serve', async () => {
+    const api = await apiServer((req, res) => {
+      if (req.url === '/apis/networking.istio.io/v1') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return res.end('404 page not found\n');
+      }
+      status(res, 404, 'the server could not find the requested resource');
+    });
+    try {
+      const kube = await connect({ kubeconfig: kubeconfig('unserved', api.url, '    token: t'), env: {} });
+      expect(await kube.resource('networking.istio.io/v1', 'VirtualService')).toBeUndefined();
+      await expect(kube.get('v1', 'ConfigMap', 'istio-system', 'istio')).rejects.toMatchObject({ kind: 'notfound', status: 404 });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('a refused connection gets kubectl\'s wording', async () => {
     const probe = net.createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
@@ -338,6 +383,22 @@ describe('commands on a faulty cluster', () => {
     expect(lists).toEqual(expect.arrayContaining(['GET /api/v1/namespaces/shop/pods', 'GET /api/v1/namespaces/istio-system/pods']));
     expect(lists).not.toContain('GET /api/v1/pods');
     expect(r.code).toBe(1);
+  });
+
+  it('analyze -A against a web server that is not the API server: one cause, exit 1, never "No validation issues"', async () => {
+    const web = await apiServer((_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Not Found</body></html>');
+    });
+    try {
+      const r = await run(['analyze', '-A'], { KUBECONFIG: kubeconfig('web-analyze', web.url, '    {}') });
+      expect(r.code).toBe(1);
+      expect(r.err).not.toContain('No validation issues');
+      expect(r.err).toMatch(new RegExp(`^Error: [^\\n]+: the server ${web.url} answered HTTP 404 with an HTML page, not as a Kubernetes API server\\nIs ${web.url} the Kubernetes API server\\?`));
+      expect(r.err.match(/answered HTTP 404/g)).toHaveLength(1);
+    } finally {
+      await web.close();
+    }
   });
 
   for (const args of [['analyze', '-A'], ['version'], ['proxy-status']]) {
