@@ -15,6 +15,7 @@
 import { Argument, type Command } from 'commander';
 import { chooseFormat, type Printers } from '../output/printers.js';
 import type { CommandContext } from './context.js';
+import { UsageError } from './errors.js';
 import { parseFlags, toOption, type FlagTable, type FlagValues } from './flags.js';
 
 /** A positional argument: '<shell>', '[pod]', '[files...]'. */
@@ -119,6 +120,9 @@ export async function runDeclared(spec: LeafSpec<FlagTable, string, unknown, unk
   // Flags of the groups above (proxy-config's --proxy-admin-port) are the command's too.
   const table: FlagTable = { ...ancestorsFlags(cmd, program), ...spec.flags };
   const flags = parseFlags(table, cmd.optsWithGlobals());
+  if (ctx.globals.output !== undefined) {
+    for (const [key, f] of Object.entries(table)) if (f.kind === 'switch' && f.replacesOutput && (flags as Record<string, unknown>)[key] === true) throw new UsageError(f.replacesOutput);
+  }
   const format = spec.outputIsFile ? spec.formats[0]! : chooseFormat(ctx.globals.output, spec.formats, spec.defaultFormat);
   return execute(await spec.load(), ctx, { flags, args: cmd.args, format, program });
 }

@@ -34,6 +34,11 @@ export interface StringFlag extends FlagBase {
 export interface SwitchFlag extends FlagBase {
   readonly kind: 'switch';
   readonly default?: boolean;
+  /**
+   * The switch replaces the command's output (health --emit-rules prints a rule file), so -o does
+   * not apply: given both, this is the usage error, before -o is checked against the formats.
+   */
+  readonly replacesOutput?: string;
 }
 /** A boolean that takes an optional value, as Go's pflag: '--verbose', '--verbose=false', '-k true'. */
 export interface BoolFlag extends FlagBase {

@@ -45,7 +45,6 @@ export function parseAt(s: string, now: Date): Date {
 export function validate(f: HealthFlags, requested: Format, ctx: CommandContext, now: Date): HealthCommandOptions {
   const emitting = f.emitRules;
   if (!emitting && f.format !== 'prometheus') throw new UsageError('--format applies to --emit-rules only (-o picks the output of a health run)');
-  if (emitting && ctx.globals.output) throw new UsageError('--emit-rules writes a YAML rule file; -o does not apply (use --format prometheus|prometheus-operator)');
   if (emitting && (f.watch !== undefined || f.at || f.prometheus)) throw new UsageError('--emit-rules is offline: it does not go with --watch, --at or --prometheus');
   if (f.format !== 'prometheus' && f.format !== 'prometheus-operator') throw new UsageError(`--format: "${f.format}" is not one of prometheus, prometheus-operator`);
   const format = emitting ? 'table' : requested;

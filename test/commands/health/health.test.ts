@@ -29,6 +29,8 @@ describe('flags', () => {
     [['health', '-n', 'a', '-A'], '-n and -A do not go together'],
     [['health', '--format', 'prometheus-operator'], '--format applies to --emit-rules only'],
     [['health', '--emit-rules', '-o', 'json'], '--emit-rules writes a YAML rule file; -o does not apply'],
+    // Not the generic "invalid output format": -o yaml with --emit-rules asks for what it already prints.
+    [['health', '--emit-rules', '-o', 'yaml'], '--emit-rules writes a YAML rule file; -o does not apply (use --format prometheus|prometheus-operator)'],
     [['health', '--emit-rules', '--watch'], '--emit-rules is offline'],
     [['health', '--watch', '0s'], 'is not a duration of at least 1s'],
     [['health', '--watch', '5s', '--at', '1764849600'], '--watch judges the present'],
