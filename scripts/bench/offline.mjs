@@ -35,11 +35,11 @@ const limits = [];
 const ratio = (a, b) => a.median / b.median;
 const fx = (r) => r.toFixed(2);
 
-function row(name, target, oursArgs, theirArgs, ok = [0], extraEnv = {}) {
+function row(name, target, oursArgs, theirArgs, ok = [0], extraEnv = {}, rowRuns = runs) {
   if (!want(name)) return;
   if (!istioctl) return;
   process.stderr.write(`bench: ${name} …\n`);
-  const [o, t] = compare([{ ...ours(oursArgs), okStatus: ok, env: { ...env, ...extraEnv } }, { ...theirs(theirArgs), okStatus: ok, env: { ...env, ...extraEnv } }], { runs });
+  const [o, t] = compare([{ ...ours(oursArgs), okStatus: ok, env: { ...env, ...extraEnv } }, { ...theirs(theirArgs), okStatus: ok, env: { ...env, ...extraEnv } }], { runs: rowRuns });
   rows.push([name, fmtSide(o), fmtSide(t), fx(ratio(o, t)), `${o.rssMB.toFixed(0)} / ${t.rssMB.toFixed(0)} MB`, target]);
 }
 
@@ -62,18 +62,21 @@ try {
   const bigDump = path.join(work, 'config_dump.json');
   generateConfigDump(bigDump, dumpMb * 1024 * 1024);
   const smallDump = path.join(root, 'fixtures/envoy/sidecar/config_dump.json');
-  console.log(`inputs: mesh ${mesh.docs} documents in ${mesh.files.length} files; bookinfo ${bookinfo.source} (${bookinfo.files.length} files); config_dump ${(statSync(bigDump).size / 1048576).toFixed(1)} MB and ${(statSync(smallDump).size / 1024).toFixed(0)} KB; ${runs} runs per side, alternating, after 1 warm-up`);
+  console.log(`inputs: mesh ${mesh.docs} documents in ${mesh.files.length} files; bookinfo ${bookinfo.source} (${bookinfo.files.length} files); config_dump ${(statSync(bigDump).size / 1048576).toFixed(1)} MB and ${(statSync(smallDump).size / 1024).toFixed(0)} KB; ${runs} runs per side (the start-up rows at least 21), alternating, after 1 warm-up`);
   if (extraCerts) console.log(`environment: NODE_EXTRA_CA_CERTS=${extraCerts.file} (${extraCerts.count} certificates), which Node 20 reads at every start; the start-up row is repeated with it unset, for both tools`);
   console.log(istioctl ? `istioctl: ${istioctl} (${runOnce(istioctl, ['version', '--remote=false', '--short'], { keepStdout: true }).stdout.trim()})` : 'istioctl: not built (run `bash test/harness/build.sh`, or set ISTIOCTL/HARNESS_BIN); only the parse-limit rows follow');
 
   // ---- istio-ts / istioctl
   const analyze = ['analyze', '--use-kube=false', '-A'];
   row('analyze, 10k-document mesh', '≤ 1.0', [...analyze, ...mesh.files], [...analyze, ...mesh.files], [0, 79]);
-  row('analyze one small file (start-up)', '≤ 1.5', [...analyze, one], [...analyze, one], [0, 79]);
+  // Runs of ~50-100 ms vary by ±20 % on a shared machine: the start-up rows take at least 21 runs
+  // per side (a few seconds), so that their medians hold still.
+  const startupRuns = Math.max(runs, 21);
+  row('analyze one small file (start-up)', '≤ 1.5', [...analyze, one], [...analyze, one], [0, 79], {}, startupRuns);
   // Node 20 reads every certificate of NODE_EXTRA_CA_CERTS before running any script
   // (nodejs/node#40524): a whole-system bundle there costs every Node process ~30 ms on this
   // machine; istioctl reads CA files only when it makes a TLS connection. Both rows are reported.
-  if (extraCerts) row('analyze one small file (start-up), NODE_EXTRA_CA_CERTS unset', '—', [...analyze, one], [...analyze, one], [0, 79], { NODE_EXTRA_CA_CERTS: undefined });
+  if (extraCerts) row('analyze one small file (start-up), NODE_EXTRA_CA_CERTS unset', '—', [...analyze, one], [...analyze, one], [0, 79], { NODE_EXTRA_CA_CERTS: undefined }, startupRuns);
   row('analyze bookinfo', '—', [...analyze, ...bookinfo.files], [...analyze, ...bookinfo.files], [0, 79]);
   if (istioctl && want('kube-inject')) {
     const inj = injectorFiles(istioctl, work);
