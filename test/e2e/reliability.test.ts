@@ -12,7 +12,7 @@
 //   proxy-status and proxy-config work; without it the error names the missing permission, and
 //   diagnose on a healthy mesh does not blame the sidecar.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,37 @@ describe('an invalid token', () => {
     expect(r.stderr).toMatch(/did not accept the credentials/);
     expect(r.stderr).not.toContain('No validation issues');
     expect(r.stderr.match(/^Error: /gm)?.length).toBe(1);
+  });
+});
+
+describe('the real API server under a wrong path prefix (a proxy URL missing its /k8s/clusters/<id> part, or one too many)', () => {
+  // kube-apiserver answers an unknown path with a bare "404 page not found": not a Kubernetes
+  // Status, so not "no such pod" and never "none exist" (an earlier build said "No validation
+  // issues" with exit 0 here, and "pod … not found" for pods that exist).
+  let kc: string;
+  beforeAll(async () => {
+    // A reader of everything, unknown paths included (non-resource URLs: else the API server
+    // answers 403 before it looks at the path), so that only the path makes the difference.
+    const reader = await serviceAccount('rel-prefix', { cluster: [...READ_ALL, { nonResourceURLs: ['*'], verbs: ['get'] }] });
+    kc = join(dir, 'rel-prefix-url.kubeconfig');
+    writeFileSync(kc, readFileSync(reader, 'utf8').replace(/^( {4}server: )(\S+?)\/*$/m, '$1$2/wrongprefix'));
+    expect(readFileSync(kc, 'utf8')).toMatch(/server: https:\/\/\S+\/wrongprefix$/m);
+  });
+  it.each([['analyze', '-A'], ['proxy-status'], ['version']].map((a) => [a.join(' '), a] as const))('%s: names the server and what it answered, exit 1, never "No validation issues"', async (_name, args) => {
+    const r = await istioTs(args, { env: { KUBECONFIG: kc } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('No validation issues');
+    expect(r.stderr).toMatch(/the server https:\/\/\S+\/wrongprefix answered HTTP 404 with "404 page not found", not as a Kubernetes API server\nIs https:\/\/\S+\/wrongprefix the Kubernetes API server\? It comes from /);
+    expect(r.stderr.match(/^Error: /gm)?.length).toBe(1);
+  });
+  it('proxy-config of a pod that exists: not "pod not found"', async () => {
+    const pods = await kubectlJSON<{ items: { metadata: { name: string } }[] }>(['get', 'pods', '-n', 'istio-system']);
+    const pod = pods.items[0]!.metadata.name;
+    const r = await istioTs(['proxy-config', 'cluster', `${pod}.istio-system`], { env: { KUBECONFIG: kc } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/not found in namespace/);
+    expect(r.stderr).toContain(`get Pod istio-system/${pod}: the server `);
+    expect(r.stderr).toMatch(/\/wrongprefix answered HTTP 404 with "404 page not found", not as a Kubernetes API server/);
   });
 });
 
