@@ -179,7 +179,10 @@ class LiveKubeClient implements KubeWriteClient {
     if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
     if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
     const qs = q.toString();
-    const res = this.ok(await this.request('GET', qs ? `${p}?${qs}` : p, what), what, { verb: 'list', apiVersion, kind, namespace }) as { items?: KubeObject[] };
+    const res = this.ok(await this.request('GET', qs ? `${p}?${qs}` : p, what), what, { verb: 'list', apiVersion, kind, namespace }) as { items?: KubeObject[] | null };
+    // A list always has items ([] or null when empty); JSON without them (a proxy's "{}") is no
+    // list, and reading it as "none exist" would pass every check.
+    if (!Array.isArray(res.items) && res.items !== null) throw new KubeError(`${what}: the server ${this.server} answered without a list of items; not a Kubernetes list`, undefined, 'data');
     return res.items ?? [];
   }
 
@@ -251,6 +254,8 @@ class LiveKubeClient implements KubeWriteClient {
         if (r.status === 404) return undefined;
         // Some servers answer 503 for an aggregated group that is down: the same as not served.
         const list = this.ok(r, what, { verb: 'get', apiVersion, kind: 'APIResourceList' }) as { resources?: { name: string; kind: string; namespaced: boolean }[] };
+        // Without its resources it is no discovery answer, and every kind would read as not served.
+        if (!Array.isArray(list.resources)) throw new KubeError(`${what}: the server ${this.server} answered without the resources it serves; not a Kubernetes API discovery answer`, undefined, 'data');
         const m = new Map<string, ResourceInfo>();
         // Subresources (pods/log, deployments/scale) share the kind of their parent; skip them.
         for (const res of list.resources ?? []) if (!res.name.includes('/')) m.set(res.kind, { plural: res.name, namespaced: res.namespaced });

@@ -174,6 +174,23 @@ describe('kube client faults', () => {
     }
   });
 
+  it('JSON that is no list or no discovery answer (a proxy\'s "{}") is a data error, never "none exist" or "not served"', async () => {
+    const proxy = await apiServer((req, res) => (req.url === '/api/v1/namespaces/default/pods?labelSelector=a%3Db' ? json(res, { kind: 'PodList', items: null }) : json(res, {})));
+    try {
+      const kube = await connect({ kubeconfig: kubeconfig('braces', proxy.url, '    token: t'), env: {} });
+      const list = await kube.list('v1', 'Pod', 'istio-system').catch((x: unknown) => x);
+      expect(list).toMatchObject({ kind: 'data' });
+      expect((list as Error).message).toBe(`list Pod in istio-system: the server ${proxy.url} answered without a list of items; not a Kubernetes list`);
+      const discovery = await kube.resource('networking.istio.io/v1', 'VirtualService').catch((x: unknown) => x);
+      expect(discovery).toMatchObject({ kind: 'data' });
+      expect((discovery as Error).message).toContain('answered without the resources it serves');
+      // "items": null is how some servers write an empty list.
+      expect(await kube.list('v1', 'Pod', 'default', { labelSelector: 'a=b' })).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a bare "404 page not found" under /apis is the API server\'s own answer for a group it does not serve', async () => {
     const api = await apiServer((req, res) => {
       if (req.url === '/apis/networking.istio.io/v1') {
