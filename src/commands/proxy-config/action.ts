@@ -145,16 +145,19 @@ function allSections(dump: ConfigDump, f: PcFlags, ctx: CommandContext): string 
       return undefined;
     }
   };
-  return [
+  const shown = [
     section('BOOTSTRAP INFO', () => R.renderBootstrapSummary(bootstrapSummary(dump))),
     section('CLUSTER INFO', () => R.renderClusters(clusterRows(filterClusters(listClusters(dump), clusterFilter(f))), s)),
     section('LISTENER INFO', () => R.renderListeners(listenerRows(filterListeners(listListeners(dump), listenerFilter(f)), verbose), verbose, s)),
     section('ROUTE INFO', () => R.renderRoutes(routeRows(filterRoutes(listRoutes(dump), routeFilter(f)), verbose), verbose, s)),
     section('SECRET INFO', () => R.renderSecrets(listSecrets(dump, now(ctx)), s)),
     section('ENDPOINTS INFO', () => R.renderEds(edsRows(listEds(dump, endpointFilter(f))), s)),
-  ]
-    .filter((p): p is string => p !== undefined)
-    .join('\n');
+  ].filter((p): p is string => p !== undefined);
+  // Nothing to show is no summary: a dump without any of the sections fails, as istioctl does.
+  if (shown.length === 0) {
+    throw new MissingSectionError('the config dump has none of the sections proxy-config all shows (bootstrap, clusters, listeners, routes, secrets, endpoints)', "Take a full dump: kubectl exec POD -c istio-proxy -- curl -s 'localhost:15000/config_dump?include_eds'");
+  }
+  return shown.join('\n');
 }
 
 interface Validated {

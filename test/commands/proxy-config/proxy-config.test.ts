@@ -55,6 +55,13 @@ describe('proxy-config all on a dump without EDS', () => {
     expect(r.stdout).toContain('listener/0.0.0.0_8443');
     expect(r.stdout).not.toContain('NAME     STATUS');
   });
+  it('a dump with none of the sections: exit 1 after the warnings, never an empty summary that passes', async () => {
+    const r = await runCli(['pc', 'all', '-f', '-'], { env, stdin: '{"configs": []}' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.match(/^Warning: /gm)).toHaveLength(6);
+    expect(r.stderr).toContain('Error: the config dump has none of the sections proxy-config all shows');
+  });
   it('-o json prints the dump itself', async () => {
     const r = await runCli(['pc', 'all', '-f', 'fixtures/envoy/gateway/config_dump.json', '-o', 'json'], { env });
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync('fixtures/envoy/gateway/config_dump.json', 'utf8')));
