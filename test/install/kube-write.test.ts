@@ -45,6 +45,11 @@ beforeAll(async () => {
       res.end(JSON.stringify(o));
     };
     if (discovery[url.pathname]) return json(200, discovery[url.pathname]);
+    // A group/version the server does not serve: kube-apiserver's bare 404.
+    if (/^\/apis\/[^/]+\/[^/]+$/.test(url.pathname)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end('404 page not found\n');
+    }
     if (url.pathname === '/version') return json(200, { major: '1', minor: '31', gitVersion: 'v1.31.4' });
     if (url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       const review = JSON.parse(b) as { spec: { resourceAttributes: { resource: string } } };
