@@ -51,13 +51,13 @@ function withoutChartVersion(text: string): Obj[] {
 describe('revision tags against istiod and istioctl (revision default)', () => {
   let ns: { name: string; cleanup: () => Promise<void> } | undefined;
   afterAll(async () => {
-    await istioTs(['tag', 'remove', 'e2e-prod', '-y']);
+    await istioTs(['tag', 'remove', 'e2e-tagsuite', '-y']);
     await ns?.cleanup();
   });
 
   it('tag generate prints what istioctl prints', async () => {
-    const ours = await istioTs(['tag', 'generate', 'e2e-prod', '--revision', 'default']);
-    const theirs = await istioctl(['tag', 'generate', 'e2e-prod', '--revision', 'default']);
+    const ours = await istioTs(['tag', 'generate', 'e2e-tagsuite', '--revision', 'default']);
+    const theirs = await istioctl(['tag', 'generate', 'e2e-tagsuite', '--revision', 'default']);
     expect(ours.stderr).toBe('');
     expect(ours.code).toBe(0);
     expect(theirs.code).toBe(0);
@@ -67,10 +67,10 @@ describe('revision tags against istiod and istioctl (revision default)', () => {
   });
 
   it('tag set, list (as istioctl lists it), injection through the tag, --overwrite, remove', async () => {
-    const set = await istioTs(['tag', 'set', 'e2e-prod', '-r', 'default']);
+    const set = await istioTs(['tag', 'set', 'e2e-tagsuite', '-r', 'default']);
     expect(set.code).toBe(0);
-    expect(set.stdout).toContain('Revision tag "e2e-prod" created, referencing control plane revision "default".');
-    ns = await createNamespace('e2e-tag', { 'istio.io/rev': 'e2e-prod' });
+    expect(set.stdout).toContain('Revision tag "e2e-tagsuite" created, referencing control plane revision "default".');
+    ns = await createNamespace('e2e-tag', { 'istio.io/rev': 'e2e-tagsuite' });
 
     for (const o of [[], ['-o', 'json']]) {
       const ours = await istioTs(['tag', 'list', ...o]);
@@ -78,7 +78,7 @@ describe('revision tags against istiod and istioctl (revision default)', () => {
       expect(ours.code).toBe(0);
       expect(ours.stdout).toBe(theirs.stdout);
     }
-    expect((await istioTs(['tag', 'list'])).stdout).toMatch(new RegExp(`^e2e-prod +default +${ns.name}$`, 'm'));
+    expect((await istioTs(['tag', 'list'])).stdout).toMatch(new RegExp(`^e2e-tagsuite +default +${ns.name}$`, 'm'));
 
     // istiod injects the pod: the API server called the tag's webhook (once the API server has the
     // new webhook configuration: created just now).
@@ -88,19 +88,19 @@ describe('revision tags against istiod and istioctl (revision default)', () => {
     expect(JSON.parse(pod.metadata.annotations['sidecar.istio.io/status']).revision).toBe('default');
     expect([...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c: Obj) => c.name)).toContain('istio-proxy');
 
-    const again = await istioTs(['tag', 'set', 'e2e-prod', '-r', 'default']);
+    const again = await istioTs(['tag', 'set', 'e2e-tagsuite', '-r', 'default']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('revision tag "e2e-prod" already exists, and --overwrite is false');
-    expect((await istioTs(['tag', 'set', 'e2e-prod', '-r', 'default', '--overwrite'])).code).toBe(0);
+    expect(again.stderr).toContain('revision tag "e2e-tagsuite" already exists, and --overwrite is false');
+    expect((await istioTs(['tag', 'set', 'e2e-tagsuite', '-r', 'default', '--overwrite'])).code).toBe(0);
 
     // A namespace still uses the tag: without a terminal to ask, remove refuses (usage error).
-    const asked = await istioTs(['tag', 'remove', 'e2e-prod']);
+    const asked = await istioTs(['tag', 'remove', 'e2e-tagsuite']);
     expect(asked.code).toBe(64);
     expect(asked.stderr).toContain('refusing to change the cluster without confirmation');
-    const removed = await istioTs(['tag', 'remove', 'e2e-prod', '-y']);
-    expect(removed.stdout).toBe('Revision tag e2e-prod removed\n');
-    expect((await istioctl(['tag', 'list'])).stdout).not.toContain('e2e-prod');
-    expect(await kubectl(['get', 'service', '-n', 'istio-system', '-l', 'istio.io/tag=e2e-prod', '-o', 'name'])).toBe('');
+    const removed = await istioTs(['tag', 'remove', 'e2e-tagsuite', '-y']);
+    expect(removed.stdout).toBe('Revision tag e2e-tagsuite removed\n');
+    expect((await istioctl(['tag', 'list'])).stdout).not.toContain('e2e-tagsuite');
+    expect(await kubectl(['get', 'service', '-n', 'istio-system', '-l', 'istio.io/tag=e2e-tagsuite', '-o', 'name'])).toBe('');
   });
 });
 
