@@ -60,7 +60,9 @@ function load(name, argv) {
   const file = path.join(__dirname, `${name}.cjs`);
   // ASCII only (scripts/build.mjs checks): latin1 makes a one-byte string without a UTF-8 decode.
   const source = readFileSync(file, 'latin1');
-  const cacheFile = cachePath(argv, BUNDLE_HASHES[name]);
+  // A command's bundle keeps one cache under the command's name, whatever word or alias named it
+  // and whatever options came first; main.cjs one per first word (help, completion…).
+  const cacheFile = cachePath(name.startsWith('cmd-') ? name.slice('cmd-'.length) : firstWord(argv), BUNDLE_HASHES[name]);
   let cachedData;
   if (cacheFile) {
     try {
@@ -85,10 +87,13 @@ async function main(argv, io) {
   return code;
 }
 
-function cachePath(argv, hash) {
+function firstWord(argv) {
+  const word = argv.find((a) => !a.startsWith('-'));
+  return word && /^[a-z][a-z-]{0,30}$/.test(word) ? word : '-';
+}
+
+function cachePath(key, hash) {
   if (process.env.ISTIO_TS_NO_CODE_CACHE) return undefined;
-  const command = argv.find((a) => !a.startsWith('-'));
-  const key = command && /^[a-z][a-z-]{0,30}$/.test(command) ? command : '-';
   try {
     // $HOME first, as os.homedir() itself does: node:os is not loaded for it.
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || require('node:os').homedir(), '.cache'), 'istio-ts', `v8-${process.version}`);
