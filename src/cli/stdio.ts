@@ -75,25 +75,33 @@ function lazyStream(real: () => NodeJS.WriteStream): Writable {
 }
 
 function writesDirectly(fd: number): boolean {
+  const st = statOf(fd);
+  return st !== undefined && (st.isFIFO() || st.isSocket() || st.isFile() || isNullDevice(st));
+}
+
+function statOf(fd: number): Stats | undefined {
   try {
-    const st = fstatSync(fd);
-    return st.isFIFO() || st.isSocket() || st.isFile() || isNullDevice(st);
+    return fstatSync(fd);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
  * /dev/null: a character device, like a terminal, but never one. Telling them apart by its device
- * number spares loading node:tty (and node:net under it, ~1.5 ms) to ask isatty.
+ * number (read once) spares loading node:tty (and node:net under it, ~1.5 ms) to ask isatty.
  */
+let nullRdev: number | null | undefined;
 function isNullDevice(st: Stats): boolean {
   if (!st.isCharacterDevice() || process.platform === 'win32') return false;
-  try {
-    return st.rdev === statSync('/dev/null').rdev;
-  } catch {
-    return false;
+  if (nullRdev === undefined) {
+    try {
+      nullRdev = statSync('/dev/null').rdev;
+    } catch {
+      nullRdev = null;
+    }
   }
+  return st.rdev === nullRdev;
 }
 
 /**
@@ -101,11 +109,7 @@ function isNullDevice(st: Stats): boolean {
  * process stream: only a character device other than /dev/null loads node:tty to ask.
  */
 export function isTerminal(fd: number): boolean {
-  try {
-    const st = fstatSync(fd);
-    if (!st.isCharacterDevice() || isNullDevice(st)) return false;
-  } catch {
-    return false;
-  }
+  const st = statOf(fd);
+  if (st === undefined || !st.isCharacterDevice() || isNullDevice(st)) return false;
   return process.getBuiltinModule('node:tty').isatty(fd);
 }
